@@ -1,0 +1,106 @@
+# credaudit: audit reports and a revocation plan from a GitLab credential
+# snapshot. `make demo` and `make check` are the two entry points; see README.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/credaudit
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+# DEVELOPER=1 (the default in this tree) turns warnings into errors.
+DEVELOPER ?= 1
+WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wvla -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARNINGS += -Werror
+endif
+
+PKGS = sqlite3 libxml-2.0 gpgme libgcrypt jansson libcmark-gfm
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(PKG_CFLAGS) -Ireporter -Ibuild $(CFLAGS)
+LIBS = $(PKG_LIBS) -lm
+
+BUILD = build
+SOURCES := $(sort $(wildcard reporter/*.c))
+LIB_OBJECTS := $(patsubst reporter/%.c,$(BUILD)/%.o,$(filter-out reporter/main.c,$(SOURCES))) \
+	$(BUILD)/embedded.o
+QUERIES := $(sort $(wildcard queries/*.sql))
+TEMPLATES := $(sort $(wildcard templates/*))
+UNIT_SOURCES := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SOURCES))
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+.PHONY: all deps demo check check-asan install uninstall clean samples fuzz bench
+
+all: $(BUILD)/credaudit
+
+deps:
+	@sh scripts/install-deps.sh
+
+$(BUILD):
+	@mkdir -p $(BUILD)/tests
+
+# Queries and the default templates are compiled into the binary, so the
+# binary runs from anywhere; --template points at a restyled copy.
+$(BUILD)/embedded.c: scripts/embed.sh $(QUERIES) $(TEMPLATES) | $(BUILD)
+	sh scripts/embed.sh $(QUERIES) $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/embedded.o: $(BUILD)/embedded.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: reporter/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -DCREDAUDIT_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+
+$(BUILD)/libcredaudit.a: $(LIB_OBJECTS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/credaudit: $(BUILD)/main.o $(BUILD)/libcredaudit.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcredaudit.a | $(BUILD)
+	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags cmocka) -o $@ $< \
+		$(BUILD)/libcredaudit.a $(LIBS) $$(pkg-config --libs cmocka)
+
+$(BUILD)/gensample: samples/gensample.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+
+samples/demo.db: $(BUILD)/gensample samples/schema.sql
+	$(BUILD)/gensample --schema samples/schema.sql --fixtures samples/fixtures \
+		--now 2026-12-04T12:00:00Z --out $@
+
+samples: samples/demo.db
+
+# The main job on the bundled sample: install what is missing, build,
+# make the sample database and write the reports to out/.
+demo: deps
+	@$(MAKE) --no-print-directory all samples/demo.db
+	$(BUILD)/credaudit report --db samples/demo.db --out out --now 2026-12-04T12:00:00Z
+	@echo "Open out/report.html, out/report.md and out/plan.md"
+
+# The whole test suite; it ends with one "N passed, N failed" line.
+check: deps
+	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS)
+	@sh tests/run.sh $(UNIT_TESTS)
+
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		check
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BUILD)/credaudit $(DESTDIR)$(BINDIR)/credaudit
+	install -m 0644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/templates/
+	install -m 0644 docs/credaudit.1 $(DESTDIR)$(MANDIR)/man1/credaudit.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/credaudit $(DESTDIR)$(MANDIR)/man1/credaudit.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan out samples/demo.db
+
+-include $(wildcard $(BUILD)/*.d)

@@ -1,0 +1,171 @@
+#ifndef CREDAUDIT_MODEL_H
+#define CREDAUDIT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gpgkey.h"
+#include "scopes.h"
+#include "sshkey.h"
+#include "timestamp.h"
+
+/*
+ * The audit model: every credential of the snapshot with its owner, its
+ * state and its findings. snapshot.c fills it, policy.c adds findings,
+ * and each renderer (render_*.c) only reads it.
+ */
+
+enum cred_kind {
+	KIND_PERSONAL_TOKEN,
+	KIND_PROJECT_TOKEN,
+	KIND_GROUP_TOKEN,
+	KIND_SSH_KEY,
+	KIND_DEPLOY_KEY,
+	KIND_GPG_KEY,
+	KIND_COUNT
+};
+
+enum cred_state {
+	STATE_ACTIVE,
+	STATE_EXPIRED,
+	STATE_REVOKED,
+	STATE_COUNT
+};
+
+enum severity {
+	SEV_INFO,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_COUNT
+};
+
+/* A column or table the snapshot lacks; renderers say "not available". */
+enum field {
+	FIELD_LAST_USED = 1u << 0,
+	FIELD_EXPIRES = 1u << 1,
+	FIELD_SCOPES = 1u << 2,
+	FIELD_REVOKED = 1u << 3,
+	FIELD_USAGE_TYPE = 1u << 4,
+	FIELD_RESOURCE = 1u << 5,
+	FIELD_DESCRIPTION = 1u << 6,
+	FIELD_CREATED = 1u << 7,
+	FIELD_OWNER_STATE = 1u << 8,
+	FIELD_VERIFICATION = 1u << 9,
+};
+
+struct owner {
+	int64_t id;
+	char *username;
+	char *name;
+	char *state;          /* "active", "blocked", ...; NULL if unknown */
+	int user_type;        /* users.user_type; -1 if unknown */
+	int admin;
+	char **verified_emails;   /* addresses GitLab counts as verified */
+	size_t verified_count;
+};
+
+enum resource_type {
+	RESOURCE_NONE,
+	RESOURCE_PROJECT,
+	RESOURCE_GROUP,
+};
+
+struct resource {
+	enum resource_type type;
+	int64_t id;
+	char *path;           /* full path, e.g. "acme/platform/api" */
+};
+
+struct finding {
+	const char *rule;     /* static rule id, e.g. "token-no-expiry" */
+	enum severity severity;
+	char *message;        /* owned one-line reason with its numbers */
+};
+
+struct credential {
+	enum cred_kind kind;
+	int64_t id;
+	char *name;               /* token name or key title; NULL if none */
+	int64_t owner_id;
+	const struct owner *owner;  /* borrowed from the model; NULL if gone */
+	struct resource resource;   /* project or group of a bot's token */
+	unsigned unavailable;       /* enum field bits this snapshot lacks */
+
+	struct timestamp created_at;
+	struct timestamp last_used_at;
+	struct timestamp expires_at;
+	struct timestamp revoked_at; /* tokens: updated_at of a revoked token */
+	int revoked;
+	enum cred_state state;
+
+	/* Tokens. */
+	struct strlist scopes;
+	int scopes_invalid;
+	int impersonation;
+	int64_t previous_id;         /* rotation chain; 0 when none */
+
+	/* SSH keys and deploy keys. */
+	struct sshkey_info ssh;
+	int ssh_ok;
+	char *usage_type;            /* "auth_and_signing", "auth", "signing" */
+	int ldap;                    /* keys.type is 'LDAPKey' */
+
+	/* GPG keys. */
+	struct gpg_key_info gpg;
+	int gpg_ok;
+	enum gpg_verification verification;
+	int verified_by_revoked_uid;
+
+	struct finding *findings;
+	size_t finding_count;
+	enum severity worst;         /* highest severity, valid if findings */
+};
+
+struct summary {
+	size_t by_kind_state[KIND_COUNT][STATE_COUNT];
+	size_t by_severity[SEV_COUNT];
+	size_t findings;
+	int kind_available[KIND_COUNT];  /* the table exists in the snapshot */
+};
+
+struct model {
+	char *snapshot_path;
+	char *snapshot_digest;       /* SHA-256 of the credential rows */
+	int64_t now;
+	char *gitlab_version;        /* from the snapshot if recorded, or NULL */
+
+	struct owner *owners;        /* sorted by id */
+	size_t owner_count;
+
+	struct credential *creds;    /* in kind order, then by id */
+	size_t cred_count;
+	size_t cred_cap;
+
+	struct summary summary;
+	char *gnupg_version;         /* NULL when GnuPG was not started */
+};
+
+const char *kind_id(enum cred_kind kind);       /* "personal_access_token" */
+const char *kind_label(enum cred_kind kind);    /* "Personal access tokens" */
+const char *state_id(enum cred_state state);    /* "active" */
+const char *severity_id(enum severity sev);     /* "high" */
+const char *user_type_id(int user_type);        /* "human", "project_bot" */
+
+/* State of a token under GitLab's rules at `now`. */
+enum cred_state token_state(int revoked, const struct timestamp *expires_at,
+			    int64_t now);
+/* State of an SSH key: expired when expires_at <= now. */
+enum cred_state key_state(const struct timestamp *expires_at, int64_t now);
+
+void model_init(struct model *model);
+void model_release(struct model *model);
+struct credential *model_add(struct model *model, enum cred_kind kind);
+const struct owner *model_find_owner(const struct model *model, int64_t id);
+void credential_add_finding(struct credential *cred, const char *rule,
+			    enum severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Count states and findings into model->summary. */
+void model_summarize(struct model *model);
+
+#endif

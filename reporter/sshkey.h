@@ -1,0 +1,34 @@
+#ifndef CREDAUDIT_SSHKEY_H
+#define CREDAUDIT_SSHKEY_H
+
+#include <stddef.h>
+
+/*
+ * An SSH public key as read from GitLab's keys.key column. The type and
+ * size come from the key blob, never from the type word in front of it,
+ * and both fingerprints are computed from the blob.
+ */
+struct sshkey_info {
+	char type[48];         /* key type from the blob, e.g. "ssh-ed25519" */
+	char declared[48];     /* type word in the text line, "" when none */
+	unsigned bits;         /* modulus, prime or curve size */
+	char sha256[64];       /* "SHA256:" and unpadded base64 */
+	char md5[48];          /* lowercase hex pairs joined by ':' */
+	unsigned char sha256_raw[32];
+	unsigned char md5_raw[16];
+	char *comment;         /* owned; NULL when the line has none */
+	char error[160];       /* why the key could not be read; "" when it was */
+};
+
+/*
+ * Parse one public key (an OpenSSH line, optionally with an authorized_keys
+ * options prefix, or the RFC 4716 form). Returns 0 on success, -1 with
+ * `out->error` set otherwise. `out` is always initialised.
+ */
+int sshkey_parse(const char *text, size_t len, struct sshkey_info *out);
+void sshkey_release(struct sshkey_info *info);
+
+/* Return 1 for key types that GitLab accepts, 0 otherwise. */
+int sshkey_type_is_known(const char *type);
+
+#endif
