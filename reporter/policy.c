@@ -1,0 +1,336 @@
+#include "policy.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#define DAY 86400
+
+/*
+ * The rule table. docs/policy.md gives each number's source at length;
+ * `source` is the short form shown in the report header.
+ */
+const struct policy_rule policy_rules[] = {
+	{ "owner-inactive", SEV_HIGH,
+	  "Active credential of a blocked, banned or deactivated owner",
+	  "GitLab user states; PCI DSS v4.0 8.2.6", 1 },
+	{ "owner-missing", SEV_HIGH,
+	  "Active credential whose owner is not in the snapshot",
+	  "Referential integrity of the users table", 1 },
+	{ "token-admin-scope", SEV_HIGH,
+	  "Admin-only scope (sudo, admin_mode, read_service_ping) on a non-admin",
+	  "GitLab token scopes: these work only for administrators", 1 },
+	{ "token-no-expiry", SEV_MEDIUM,
+	  "Active token without an expiry date",
+	  "GitLab default maximum lifetime, 365 days", 0 },
+	{ "token-lifetime", SEV_MEDIUM,
+	  "Token lifetime over 365 days",
+	  "GitLab default maximum lifetime, 365 days", 0 },
+	{ "credential-unused", SEV_MEDIUM,
+	  "Active credential not used for 90 days",
+	  "PCI DSS v4.0 8.2.6; AWS and GCP unused-credential checks", 1 },
+	{ "credential-never-used", SEV_MEDIUM,
+	  "Active credential never used 30 days after creation",
+	  "Entra ID and GitLab inactivity practice, 30 days", 1 },
+	{ "credential-expiring", SEV_INFO,
+	  "Active credential expiring within 30 days",
+	  "GitLab e-mails owners 30 days before a token expires", 0 },
+	{ "ssh-key-dsa", SEV_HIGH,
+	  "DSA SSH key (any size)",
+	  "OpenSSH disabled ssh-dss in 7.0 and removed it in 10.0", 1 },
+	{ "ssh-key-rsa-weak", SEV_HIGH,
+	  "RSA SSH key under 2048 bits",
+	  "NIST SP 800-57 Part 1; ssh-audit fails under 2048", 1 },
+	{ "ssh-key-rsa-short", SEV_MEDIUM,
+	  "RSA SSH key under 3072 bits",
+	  "NIST SP 800-57 Part 1: 3072 bits after 2030; ssh-audit warns", 0 },
+	{ "ssh-key-type-mismatch", SEV_MEDIUM,
+	  "Type word of an SSH key line disagrees with the key blob",
+	  "OpenSSH public key format (RFC 4253)", 0 },
+	{ "ssh-key-fingerprint-mismatch", SEV_MEDIUM,
+	  "Stored fingerprint differs from the one computed from the key",
+	  "GitLab keys.fingerprint and fingerprint_sha256 columns", 0 },
+	{ "key-unparseable", SEV_MEDIUM,
+	  "Key material that cannot be parsed",
+	  "OpenSSH public key format; OpenPGP (RFC 4880)", 1 },
+	{ "gpg-key-weak", SEV_HIGH,
+	  "RSA or DSA GPG key under 2048 bits",
+	  "NIST SP 800-57 Part 1", 1 },
+	{ "gpg-key-revoked", SEV_LOW,
+	  "GPG key revoked by its owner but still on the account",
+	  "OpenPGP key revocation (RFC 4880)", 1 },
+	{ "gpg-key-expired", SEV_LOW,
+	  "GPG key expired but still on the account",
+	  "OpenPGP key expiry (RFC 4880)", 1 },
+	{ "gpg-key-unverified", SEV_LOW,
+	  "No user ID e-mail of the GPG key is a verified address of its owner",
+	  "GitLab GPG verification rule", 0 },
+	{ "gpg-key-revoked-uid-match", SEV_MEDIUM,
+	  "GPG key verified only through a revoked user ID",
+	  "GitLab counts revoked user IDs when it verifies a key", 1 },
+	{ "date-invalid", SEV_MEDIUM,
+	  "A date in the snapshot cannot be parsed",
+	  "GitLab stores dates and timestamps; exports may damage them", 0 },
+	{ "token-scopes-invalid", SEV_MEDIUM,
+	  "Token scopes cannot be parsed",
+	  "GitLab stores scopes as a YAML list", 0 },
+	{ "token-unknown-scope", SEV_LOW,
+	  "Token scope that GitLab does not define",
+	  "GitLab token scopes", 0 },
+	{ "value-invalid", SEV_MEDIUM,
+	  "A value in the snapshot is not one GitLab stores",
+	  "GitLab column types and enumerations", 0 },
+	{ "token-resource-missing", SEV_LOW,
+	  "Project or group of a bot user's token not found",
+	  "GitLab members and user_details tables", 0 },
+};
+
+const size_t policy_rule_count = sizeof(policy_rules) / sizeof(policy_rules[0]);
+
+void policy_defaults(struct policy *policy)
+{
+	policy->max_lifetime_days = 365;
+	policy->unused_days = 90;
+	policy->never_used_days = 30;
+	policy->expiring_days = 30;
+	policy->rsa_fail_bits = 2048;
+	policy->rsa_warn_bits = 3072;
+	policy->gpg_min_bits = 2048;
+}
+
+const struct policy_rule *policy_rule_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < policy_rule_count; i++)
+		if (!strcmp(policy_rules[i].id, id))
+			return &policy_rules[i];
+	return NULL;
+}
+
+void finding_add(struct credential *cred, const char *rule, const char *fmt,
+		 ...)
+{
+	const struct policy_rule *r = policy_rule_find(rule);
+	struct buf message = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&message, fmt, ap);
+	va_end(ap);
+	credential_add_finding(cred, r->id, r->severity, "%s", message.data);
+	buf_release(&message);
+}
+
+static int is_token(const struct credential *cred)
+{
+	return cred->kind == KIND_PERSONAL_TOKEN ||
+	       cred->kind == KIND_PROJECT_TOKEN ||
+	       cred->kind == KIND_GROUP_TOKEN;
+}
+
+static int owner_is_inactive(const struct owner *owner)
+{
+	/* Every state but active counts: deactivated and all blocked ones. */
+	return owner->state && strcmp(owner->state, "active") != 0;
+}
+
+static void check_dates(struct credential *cred)
+{
+	const struct {
+		const char *column;
+		const struct timestamp *ts;
+	} dates[] = {
+		{ "created_at", &cred->created_at },
+		{ "last_used_at", &cred->last_used_at },
+		{ "expires_at", &cred->expires_at },
+		{ "updated_at", &cred->revoked_at },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++)
+		if (dates[i].ts->state == TS_INVALID)
+			finding_add(cred, "date-invalid",
+			    "%s cannot be parsed as a date, so rules that need it were skipped",
+			    dates[i].column);
+}
+
+static void check_owner(struct credential *cred)
+{
+	if (!cred->owner) {
+		finding_add(cred, "owner-missing",
+		    "owner user %lld is not in the users table",
+		    (long long)cred->owner_id);
+		return;
+	}
+	if (owner_is_inactive(cred->owner))
+		finding_add(cred, "owner-inactive", "owner @%s is %s",
+		    cred->owner->username ? cred->owner->username : "?",
+		    cred->owner->state);
+}
+
+static void check_usage(const struct policy *policy, struct credential *cred,
+			int64_t now)
+{
+	if (cred->unavailable & FIELD_LAST_USED)
+		return;
+	if (cred->last_used_at.state == TS_SET) {
+		int64_t idle = (now - cred->last_used_at.sec) / DAY;
+
+		if (idle > policy->unused_days)
+			finding_add(cred, "credential-unused",
+			    "last used %lld days ago (limit %d)",
+			    (long long)idle, policy->unused_days);
+	} else if (cred->last_used_at.state == TS_NONE &&
+		   cred->created_at.state == TS_SET) {
+		int64_t age = (now - cred->created_at.sec) / DAY;
+
+		if (age > policy->never_used_days)
+			finding_add(cred, "credential-never-used",
+			    "never used, created %lld days ago (limit %d)",
+			    (long long)age, policy->never_used_days);
+	}
+}
+
+static void check_expiry(const struct policy *policy, struct credential *cred,
+			 int64_t now)
+{
+	int64_t days_left;
+
+	if (cred->unavailable & FIELD_EXPIRES)
+		return;
+	if (cred->expires_at.state == TS_NONE) {
+		if (is_token(cred))
+			finding_add(cred, "token-no-expiry",
+			    "no expiry date (GitLab's default maximum is %d days)",
+			    policy->max_lifetime_days);
+		return;
+	}
+	if (cred->expires_at.state != TS_SET)
+		return;
+
+	if (is_token(cred))
+		days_left = ts_day(cred->expires_at.sec) - ts_day(now);
+	else
+		days_left = (cred->expires_at.sec - now + DAY - 1) / DAY;
+	if (days_left <= policy->expiring_days) {
+		char when[TS_TEXT_MAX];
+
+		ts_format_value(&cred->expires_at, when);
+		finding_add(cred, "credential-expiring",
+		    "expires in %lld day%s, on %s (notice period %d days)",
+		    (long long)days_left, days_left == 1 ? "" : "s", when,
+		    policy->expiring_days);
+	}
+
+	if (is_token(cred) && cred->created_at.state == TS_SET) {
+		int64_t lifetime = ts_day(cred->expires_at.sec) -
+				   ts_day(cred->created_at.sec);
+
+		if (lifetime > policy->max_lifetime_days)
+			finding_add(cred, "token-lifetime",
+			    "lifetime %lld days (limit %d)",
+			    (long long)lifetime, policy->max_lifetime_days);
+	}
+}
+
+static void check_scopes(struct credential *cred)
+{
+	size_t i;
+
+	if (cred->unavailable & FIELD_SCOPES)
+		return;
+	if (cred->scopes_invalid) {
+		finding_add(cred, "token-scopes-invalid",
+		    "the scopes column is not a YAML list of scopes");
+		return;
+	}
+	for (i = 0; i < cred->scopes.count; i++) {
+		const char *scope = cred->scopes.items[i];
+
+		if (!scope_is_known(scope))
+			finding_add(cred, "token-unknown-scope",
+			    "scope \"%s\" is not one that GitLab defines", scope);
+		else if (scope_is_admin_only(scope) && cred->owner &&
+			 !cred->owner->admin)
+			finding_add(cred, "token-admin-scope",
+			    "scope %s works only for administrators, and @%s is not one",
+			    scope, cred->owner->username);
+	}
+}
+
+static void check_ssh_key(const struct policy *policy, struct credential *cred)
+{
+	if (!cred->ssh_ok) {
+		finding_add(cred, "key-unparseable", "SSH key cannot be parsed: %s",
+		    cred->ssh.error);
+		return;
+	}
+	if (cred->ssh.declared[0] && strcmp(cred->ssh.declared, cred->ssh.type))
+		finding_add(cred, "ssh-key-type-mismatch",
+		    "the line says %s but the key is %s",
+		    cred->ssh.declared, cred->ssh.type);
+	if (!strcmp(cred->ssh.type, "ssh-dss"))
+		finding_add(cred, "ssh-key-dsa", "DSA key of %u bits", cred->ssh.bits);
+	else if (!strcmp(cred->ssh.type, "ssh-rsa") &&
+		 cred->ssh.bits < policy->rsa_fail_bits)
+		finding_add(cred, "ssh-key-rsa-weak", "RSA key of %u bits (minimum %u)",
+		    cred->ssh.bits, policy->rsa_fail_bits);
+	else if (!strcmp(cred->ssh.type, "ssh-rsa") &&
+		 cred->ssh.bits < policy->rsa_warn_bits)
+		finding_add(cred, "ssh-key-rsa-short",
+		    "RSA key of %u bits (recommended %u from 2031)",
+		    cred->ssh.bits, policy->rsa_warn_bits);
+}
+
+static void check_gpg_key(const struct policy *policy, struct credential *cred)
+{
+	const struct gpg_key_info *gpg = &cred->gpg;
+
+	if (!cred->gpg_ok) {
+		finding_add(cred, "key-unparseable", "GPG key cannot be read: %s",
+		    gpg->error);
+		return;
+	}
+	if ((!strcmp(gpg->algorithm, "RSA") || !strcmp(gpg->algorithm, "DSA")) &&
+	    gpg->bits < policy->gpg_min_bits)
+		finding_add(cred, "gpg-key-weak", "%s key of %u bits (minimum %u)",
+		    gpg->algorithm, gpg->bits, policy->gpg_min_bits);
+	if (gpg->revoked)
+		finding_add(cred, "gpg-key-revoked", "the key carries a revocation");
+	if (gpg->expired) {
+		char when[TS_TEXT_MAX];
+
+		ts_format_date(gpg->expires, when);
+		finding_add(cred, "gpg-key-expired", "the key expired on %s", when);
+	}
+	if (cred->unavailable & FIELD_VERIFICATION)
+		return;
+	if (cred->verification == GPG_UNVERIFIED)
+		finding_add(cred, "gpg-key-unverified",
+		    "no user ID e-mail matches a verified address of the owner");
+	else if (cred->verified_by_revoked_uid)
+		finding_add(cred, "gpg-key-revoked-uid-match",
+		    "GitLab shows the key as verified, but the only matching user ID is revoked");
+}
+
+void policy_apply(const struct policy *policy, struct model *model)
+{
+	size_t i;
+
+	for (i = 0; i < model->cred_count; i++) {
+		struct credential *cred = &model->creds[i];
+
+		check_dates(cred);
+		if (is_token(cred))
+			check_scopes(cred);
+		if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)
+			check_ssh_key(policy, cred);
+		if (cred->kind == KIND_GPG_KEY)
+			check_gpg_key(policy, cred);
+		if (cred->state != STATE_ACTIVE)
+			continue;
+		check_owner(cred);
+		check_usage(policy, cred, model->now);
+		check_expiry(policy, cred, model->now);
+	}
+}

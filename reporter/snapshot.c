@@ -1,0 +1,857 @@
+#include "snapshot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gcrypt.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "embedded.h"
+#include "msg.h"
+#include "policy.h"
+
+/*
+ * The tables and columns the queries read. A column that an older GitLab
+ * lacks is replaced by NULL through a temporary view of the same name, so
+ * the query files in queries/ stay written against GitLab's full schema
+ * and the model records what was not available.
+ */
+#define MAX_COLUMNS 16
+
+struct table_spec {
+	const char *name;
+	const char *columns[MAX_COLUMNS];
+	unsigned required;          /* bit i: without column i the table is unusable */
+};
+
+enum table_id {
+	T_USERS, T_EMAILS, T_USER_DETAILS, T_MEMBERS, T_PROJECTS, T_NAMESPACES,
+	T_TOKENS, T_KEYS, T_GPG_KEYS, T_SNAPSHOT_INFO, T_COUNT
+};
+
+static const struct table_spec tables[T_COUNT] = {
+	[T_USERS] = { "users", { "id", "username", "name", "state",
+		"user_type", "admin", "email", "confirmed_at" }, 1u << 0 },
+	[T_EMAILS] = { "emails", { "id", "user_id", "email", "confirmed_at" },
+		1u << 1 | 1u << 2 },
+	[T_USER_DETAILS] = { "user_details", { "user_id", "bot_namespace_id" },
+		1u << 0 | 1u << 1 },
+	[T_MEMBERS] = { "members", { "id", "user_id", "source_id",
+		"source_type" }, 1u << 1 | 1u << 2 | 1u << 3 },
+	[T_PROJECTS] = { "projects", { "id", "path", "namespace_id",
+		"project_namespace_id" }, 1u << 0 },
+	[T_NAMESPACES] = { "namespaces", { "id", "path", "type",
+		"parent_id" }, 1u << 0 },
+	[T_TOKENS] = { "personal_access_tokens", { "id", "user_id", "name",
+		"revoked", "expires_at", "created_at", "updated_at",
+		"last_used_at", "scopes", "impersonation",
+		"previous_personal_access_token_id" }, 1u << 0 | 1u << 1 },
+	[T_KEYS] = { "keys", { "id", "user_id", "key", "title", "type",
+		"fingerprint", "fingerprint_sha256", "created_at",
+		"last_used_at", "expires_at", "usage_type" }, 1u << 0 | 1u << 2 },
+	[T_GPG_KEYS] = { "gpg_keys", { "id", "user_id", "key",
+		"primary_keyid", "fingerprint", "created_at" },
+		1u << 0 | 1u << 2 },
+	[T_SNAPSHOT_INFO] = { "credaudit_snapshot", { "key", "value" },
+		1u << 0 | 1u << 1 },
+};
+
+struct table_state {
+	int present;
+	unsigned columns;           /* bit i: column i exists */
+};
+
+/* A project bot user's project or group, from members or user_details. */
+struct bot_resource {
+	int64_t user_id;
+	struct resource resource;
+};
+
+struct loader {
+	sqlite3 *db;
+	const char *path;
+	struct model *model;
+	struct gpg_session *gpg;
+	struct buf *err;
+	struct table_state state[T_COUNT];
+	gcry_md_hd_t digest;
+	char *gitlab_host;
+
+	struct bot_resource *bots;
+	size_t bot_count;
+};
+
+static int has_column(const struct loader *ld, enum table_id t, int column)
+{
+	return ld->state[t].present && (ld->state[t].columns & (1u << column));
+}
+
+/* Recognise files that people mistake for a snapshot, to say what to do. */
+static const char *describe_foreign_file(const unsigned char *head, size_t n)
+{
+	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+		return "a gzip file: decompress it with gunzip first";
+	if (n >= 6 && !memcmp(head, "\xfd" "7zXZ\0", 6))
+		return "an xz file: decompress it with unxz first";
+	if (n >= 4 && !memcmp(head, "PK\3\4", 4))
+		return "a zip archive: extract the database from it first";
+	if (n >= 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8))
+		return "a PNG image, not a database";
+	if (n >= 5 && (!strncasecmp((const char *)head, "CREATE", 6) ||
+		       !strncasecmp((const char *)head, "BEGIN", 5) ||
+		       !strncasecmp((const char *)head, "PRAGMA", 6) ||
+		       !strncasecmp((const char *)head, "INSERT", 6) ||
+		       !strncmp((const char *)head, "--", 2)))
+		return "SQL text: load it with `sqlite3 NEW.db < FILE` and pass NEW.db";
+	return "not an SQLite database: export the snapshot as docs/export.md describes";
+}
+
+static enum snapshot_status check_file(const char *path, struct buf *err)
+{
+	unsigned char head[16];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			buf_addf(err, "snapshot '%s' not found: check the path given to --db", path);
+		else
+			buf_addf(err, "cannot read snapshot '%s': %s", path, strerror(errno));
+		return SNAPSHOT_CANNOT_OPEN;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		buf_addf(err, "snapshot '%s' is a directory: pass the SQLite file inside it", path);
+		return SNAPSHOT_CANNOT_OPEN;
+	}
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		buf_addf(err, "cannot open snapshot '%s': %s", path, strerror(errno));
+		return SNAPSHOT_CANNOT_OPEN;
+	}
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0) {
+		buf_addf(err, "cannot read snapshot '%s': %s", path, strerror(errno));
+		return SNAPSHOT_CANNOT_OPEN;
+	}
+	if (n == 0) {
+		buf_addf(err, "snapshot '%s' is empty (0 bytes): export the snapshot again", path);
+		return SNAPSHOT_NOT_SNAPSHOT;
+	}
+	if ((size_t)n < sizeof(head) || memcmp(head, "SQLite format 3", 16)) {
+		buf_addf(err, "snapshot '%s' is %s", path,
+			 describe_foreign_file(head, (size_t)n));
+		return SNAPSHOT_NOT_SNAPSHOT;
+	}
+	return SNAPSHOT_OK;
+}
+
+static enum snapshot_status sql_failed(struct loader *ld, const char *what)
+{
+	int code = sqlite3_errcode(ld->db);
+
+	buf_reset(ld->err);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+		buf_addf(ld->err, "snapshot '%s' is locked by another program: wait for it to finish, or copy the file and audit the copy",
+			 ld->path);
+		return SNAPSHOT_CANNOT_OPEN;
+	}
+	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+		buf_addf(ld->err, "snapshot '%s' is damaged (%s): export it again",
+			 ld->path, sqlite3_errmsg(ld->db));
+		return SNAPSHOT_NOT_SNAPSHOT;
+	}
+	if (code == SQLITE_CANTOPEN) {
+		buf_addf(ld->err, "cannot open snapshot '%s' (%s): if it is a WAL database in a read-only folder, copy it to a writable folder",
+			 ld->path, sqlite3_errmsg(ld->db));
+		return SNAPSHOT_CANNOT_OPEN;
+	}
+	buf_addf(ld->err, "reading snapshot '%s' failed in %s: %s", ld->path,
+		 what, sqlite3_errmsg(ld->db));
+	return SNAPSHOT_FAILED;
+}
+
+/* Find which tables and columns exist in the main database. */
+static enum snapshot_status inspect_schema(struct loader *ld)
+{
+	sqlite3_stmt *stmt = NULL;
+	int t, i, rc;
+
+	for (t = 0; t < T_COUNT; t++) {
+		struct table_state *st = &ld->state[t];
+
+		if (sqlite3_prepare_v2(ld->db,
+				       "SELECT name FROM pragma_table_info(?1, 'main')",
+				       -1, &stmt, NULL) != SQLITE_OK)
+			return sql_failed(ld, "reading the schema");
+		sqlite3_bind_text(stmt, 1, tables[t].name, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(stmt, 0);
+
+			st->present = 1;
+			for (i = 0; i < MAX_COLUMNS && tables[t].columns[i]; i++)
+				if (name && !strcasecmp(name, tables[t].columns[i]))
+					st->columns |= 1u << i;
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+		if (rc != SQLITE_DONE)
+			return sql_failed(ld, "reading the schema");
+		if (st->present &&
+		    (st->columns & tables[t].required) != tables[t].required) {
+			warning("table %s in '%s' lacks a column it needs, so it is not read",
+				tables[t].name, ld->path);
+			st->present = 0;
+		}
+	}
+	return SNAPSHOT_OK;
+}
+
+/*
+ * Shadow each table with a temporary view that has every column the
+ * queries name: a missing column reads as NULL, a missing table as no rows.
+ * Temporary objects live outside the read-only snapshot.
+ */
+static enum snapshot_status create_views(struct loader *ld)
+{
+	struct buf sql = BUF_INIT;
+	enum snapshot_status status = SNAPSHOT_OK;
+	int t, i;
+
+	for (t = 0; t < T_COUNT; t++) {
+		buf_reset(&sql);
+		buf_addf(&sql, "CREATE TEMP VIEW \"%s\" AS SELECT ", tables[t].name);
+		for (i = 0; i < MAX_COLUMNS && tables[t].columns[i]; i++) {
+			const char *column = tables[t].columns[i];
+
+			if (i)
+				buf_adds(&sql, ", ");
+			if (has_column(ld, t, i))
+				buf_addf(&sql, "\"%s\"", column);
+			else
+				buf_addf(&sql, "NULL AS \"%s\"", column);
+		}
+		if (ld->state[t].present)
+			buf_addf(&sql, " FROM main.\"%s\"", tables[t].name);
+		else
+			buf_adds(&sql, " WHERE 0");
+		if (sqlite3_exec(ld->db, sql.data, NULL, NULL, NULL) != SQLITE_OK) {
+			status = sql_failed(ld, "preparing the views");
+			break;
+		}
+	}
+	buf_release(&sql);
+	return status;
+}
+
+static enum snapshot_status prepare_query(struct loader *ld, const char *name,
+					  sqlite3_stmt **stmt)
+{
+	const struct embedded_file *query = embedded_file(name);
+
+	if (!query) {
+		buf_addf(ld->err, "query %s is missing from this build", name);
+		return SNAPSHOT_FAILED;
+	}
+	if (sqlite3_prepare_v2(ld->db, query->data, -1, stmt, NULL) != SQLITE_OK)
+		return sql_failed(ld, name);
+	return SNAPSHOT_OK;
+}
+
+/* Column readers. Text is copied; NULL stays NULL. */
+static char *column_strdup(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *text;
+
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return NULL;
+	text = sqlite3_column_text(stmt, i);
+	return xstrndup(text ? (const char *)text : "",
+			(size_t)sqlite3_column_bytes(stmt, i));
+}
+
+static const char *column_text(sqlite3_stmt *stmt, int i)
+{
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return NULL;
+	return (const char *)sqlite3_column_text(stmt, i);
+}
+
+/*
+ * A boolean as PostgreSQL exports it: 0/1, or 't'/'f' from a CSV copy.
+ * NULL reads as false, which is GitLab's meaning for a nullable flag.
+ * Returns 0 or 1, or -1 for any other value.
+ */
+static int column_bool(sqlite3_stmt *stmt, int i)
+{
+	const char *text;
+
+	switch (sqlite3_column_type(stmt, i)) {
+	case SQLITE_NULL:
+		return 0;
+	case SQLITE_INTEGER:
+		return sqlite3_column_int64(stmt, i) != 0;
+	default:
+		text = (const char *)sqlite3_column_text(stmt, i);
+		if (!text)
+			return 0;
+		if (!strcasecmp(text, "t") || !strcasecmp(text, "true") ||
+		    !strcmp(text, "1"))
+			return 1;
+		if (!strcasecmp(text, "f") || !strcasecmp(text, "false") ||
+		    !strcmp(text, "0"))
+			return 0;
+		return -1;
+	}
+}
+
+static void column_timestamp(sqlite3_stmt *stmt, int i, int available,
+			     struct timestamp *out)
+{
+	if (!available) {
+		memset(out, 0, sizeof(*out));
+		out->state = TS_UNAVAILABLE;
+		return;
+	}
+	ts_parse(column_text(stmt, i), out);
+}
+
+/* Feed every column of the current row into the snapshot digest. */
+static void digest_row(struct loader *ld, sqlite3_stmt *stmt)
+{
+	int i, n = sqlite3_column_count(stmt);
+
+	for (i = 0; i < n; i++) {
+		unsigned char type = (unsigned char)sqlite3_column_type(stmt, i);
+		const void *data = NULL;
+		uint64_t len = 0;
+		unsigned char len_bytes[8];
+		int b;
+
+		if (type != SQLITE_NULL) {
+			data = type == SQLITE_BLOB ? sqlite3_column_blob(stmt, i)
+						   : sqlite3_column_text(stmt, i);
+			len = (uint64_t)sqlite3_column_bytes(stmt, i);
+		}
+		for (b = 0; b < 8; b++)
+			len_bytes[b] = (unsigned char)(len >> (56 - 8 * b));
+		gcry_md_write(ld->digest, &type, 1);
+		gcry_md_write(ld->digest, len_bytes, sizeof(len_bytes));
+		if (len)
+			gcry_md_write(ld->digest, data, len);
+	}
+}
+
+static struct owner *find_owner(struct model *model, int64_t id)
+{
+	return (struct owner *)model_find_owner(model, id);
+}
+
+static void owner_add_email(struct owner *owner, const char *email)
+{
+	owner->verified_emails = xrealloc(owner->verified_emails,
+		(owner->verified_count + 1) * sizeof(char *));
+	owner->verified_emails[owner->verified_count++] = xstrdup(email);
+}
+
+static enum snapshot_status load_snapshot_info(struct loader *ld)
+{
+	sqlite3_stmt *stmt;
+	enum snapshot_status status;
+	int rc;
+
+	if ((status = prepare_query(ld, "snapshot_info.sql", &stmt)))
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *key = column_text(stmt, 0);
+
+		if (!key)
+			continue;
+		if (!strcmp(key, "gitlab_version") && !ld->model->gitlab_version)
+			ld->model->gitlab_version = column_strdup(stmt, 1);
+		else if (!strcmp(key, "gitlab_host") && !ld->gitlab_host)
+			ld->gitlab_host = column_strdup(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "snapshot_info.sql");
+}
+
+static enum snapshot_status load_users(struct loader *ld)
+{
+	struct model *model = ld->model;
+	sqlite3_stmt *stmt;
+	enum snapshot_status status;
+	size_t cap = 0;
+	int rc;
+
+	if ((status = prepare_query(ld, "users.sql", &stmt)))
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct owner *owner;
+
+		if (model->owner_count == cap) {
+			cap = cap ? cap * 2 : 256;
+			model->owners = xrealloc(model->owners,
+						 cap * sizeof(*owner));
+		}
+		owner = &model->owners[model->owner_count++];
+		memset(owner, 0, sizeof(*owner));
+		owner->id = sqlite3_column_int64(stmt, 0);
+		owner->username = column_strdup(stmt, 1);
+		owner->name = column_strdup(stmt, 2);
+		owner->state = column_strdup(stmt, 3);
+		owner->user_type = sqlite3_column_type(stmt, 4) == SQLITE_NULL
+			? (has_column(ld, T_USERS, 4) ? 0 : -1)
+			: sqlite3_column_int(stmt, 4);
+		owner->admin = column_bool(stmt, 5) == 1;
+
+		/* The primary address counts once it is confirmed. */
+		if (column_text(stmt, 6) && column_text(stmt, 7))
+			owner_add_email(owner, column_text(stmt, 6));
+		if (ld->gitlab_host && owner->username) {
+			struct buf noreply = BUF_INIT;
+
+			buf_addf(&noreply, "%lld-%s@users.noreply.%s",
+				 (long long)owner->id, owner->username,
+				 ld->gitlab_host);
+			owner_add_email(owner, noreply.data);
+			buf_release(&noreply);
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return sql_failed(ld, "users.sql");
+
+	if ((status = prepare_query(ld, "verified_emails.sql", &stmt)))
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct owner *owner = find_owner(model, sqlite3_column_int64(stmt, 0));
+
+		if (owner && column_text(stmt, 2))
+			owner_add_email(owner, column_text(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "verified_emails.sql");
+}
+
+static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
+		    int64_t id, const char *path)
+{
+	struct bot_resource *bot;
+
+	/* Rows arrive ordered by user; the first resource of a bot wins. */
+	if (ld->bot_count && ld->bots[ld->bot_count - 1].user_id == user_id)
+		return;
+	ld->bots = xrealloc(ld->bots, (ld->bot_count + 1) * sizeof(*bot));
+	bot = &ld->bots[ld->bot_count++];
+	bot->user_id = user_id;
+	bot->resource.type = type;
+	bot->resource.id = id;
+	bot->resource.path = path ? xstrdup(path) : NULL;
+}
+
+static int compare_bots(const void *a, const void *b)
+{
+	const struct bot_resource *x = a, *y = b;
+
+	return (x->user_id > y->user_id) - (x->user_id < y->user_id);
+}
+
+static const struct bot_resource *find_bot(const struct loader *ld,
+					   int64_t user_id)
+{
+	struct bot_resource key = { .user_id = user_id };
+
+	if (!ld->bot_count)
+		return NULL;
+	return bsearch(&key, ld->bots, ld->bot_count, sizeof(key), compare_bots);
+}
+
+static enum snapshot_status load_bots(struct loader *ld)
+{
+	sqlite3_stmt *stmt;
+	enum snapshot_status status;
+	size_t from_members;
+	int rc;
+
+	if ((status = prepare_query(ld, "bot_memberships.sql", &stmt)))
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *type = column_text(stmt, 1);
+
+		add_bot(ld, sqlite3_column_int64(stmt, 0),
+			type && !strcmp(type, "Project") ? RESOURCE_PROJECT
+							 : RESOURCE_GROUP,
+			sqlite3_column_int64(stmt, 2), column_text(stmt, 3));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return sql_failed(ld, "bot_memberships.sql");
+
+	/* Bots without a membership row fall back to user_details. */
+	from_members = ld->bot_count;
+	if ((status = prepare_query(ld, "bot_namespaces.sql", &stmt)))
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t user_id = sqlite3_column_int64(stmt, 0);
+		const char *type = column_text(stmt, 1);
+		struct bot_resource key = { .user_id = user_id };
+
+		if (from_members && bsearch(&key, ld->bots, from_members,
+					    sizeof(key), compare_bots))
+			continue;
+		if (sqlite3_column_type(stmt, 2) == SQLITE_NULL)
+			continue;
+		add_bot(ld, user_id,
+			type && !strcmp(type, "Project") ? RESOURCE_PROJECT
+							 : RESOURCE_GROUP,
+			sqlite3_column_int64(stmt, 2), column_text(stmt, 3));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return sql_failed(ld, "bot_namespaces.sql");
+	qsort(ld->bots, ld->bot_count, sizeof(*ld->bots), compare_bots);
+	return SNAPSHOT_OK;
+}
+
+/* Tell a project token from a group token by the bot user's resource. */
+static void classify_token(struct loader *ld, struct credential *cred)
+{
+	const struct bot_resource *bot;
+
+	if (!cred->owner || cred->owner->user_type != 6)
+		return;
+	bot = find_bot(ld, cred->owner_id);
+	if (bot) {
+		cred->kind = bot->resource.type == RESOURCE_PROJECT
+			? KIND_PROJECT_TOKEN : KIND_GROUP_TOKEN;
+		cred->resource.type = bot->resource.type;
+		cred->resource.id = bot->resource.id;
+		cred->resource.path = bot->resource.path
+			? xstrdup(bot->resource.path) : NULL;
+		return;
+	}
+
+	/* GitLab names group bots group_<id>_bot_<hex>, project bots project_... */
+	cred->kind = cred->owner->username &&
+		     !strncmp(cred->owner->username, "group_", 6)
+		? KIND_GROUP_TOKEN : KIND_PROJECT_TOKEN;
+	cred->unavailable |= FIELD_RESOURCE;
+	finding_add(cred, "token-resource-missing",
+		    "bot user @%s has no project or group membership in the snapshot",
+		    cred->owner->username ? cred->owner->username : "?");
+}
+
+static enum snapshot_status load_tokens(struct loader *ld)
+{
+	struct model *model = ld->model;
+	sqlite3_stmt *stmt;
+	enum snapshot_status status;
+	unsigned unavailable = 0;
+	int rc;
+
+	if (!has_column(ld, T_TOKENS, 8))
+		unavailable |= FIELD_SCOPES;
+	if (!has_column(ld, T_TOKENS, 7))
+		unavailable |= FIELD_LAST_USED;
+	if (!has_column(ld, T_TOKENS, 4))
+		unavailable |= FIELD_EXPIRES;
+	if (!has_column(ld, T_TOKENS, 3))
+		unavailable |= FIELD_REVOKED;
+	if (!has_column(ld, T_TOKENS, 5))
+		unavailable |= FIELD_CREATED;
+
+	if ((status = prepare_query(ld, "personal_access_tokens.sql", &stmt)))
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct credential *cred = model_add(model, KIND_PERSONAL_TOKEN);
+		const char *scopes = column_text(stmt, 8);
+		int revoked = column_bool(stmt, 3);
+
+		digest_row(ld, stmt);
+		cred->id = sqlite3_column_int64(stmt, 0);
+		cred->owner_id = sqlite3_column_int64(stmt, 1);
+		cred->owner = model_find_owner(model, cred->owner_id);
+		cred->name = column_strdup(stmt, 2);
+		cred->unavailable = unavailable;
+		column_timestamp(stmt, 4, has_column(ld, T_TOKENS, 4), &cred->expires_at);
+		column_timestamp(stmt, 5, has_column(ld, T_TOKENS, 5), &cred->created_at);
+		column_timestamp(stmt, 7, has_column(ld, T_TOKENS, 7), &cred->last_used_at);
+		cred->impersonation = column_bool(stmt, 9) == 1;
+		cred->previous_id = sqlite3_column_int64(stmt, 10);
+
+		if (revoked < 0) {
+			finding_add(cred, "value-invalid",
+				    "revoked is \"%s\", not a boolean; the token is shown as not revoked",
+				    column_text(stmt, 3));
+			revoked = 0;
+		}
+		cred->revoked = revoked;
+		/* GitLab shows updated_at as the revocation date. */
+		if (revoked)
+			column_timestamp(stmt, 6, has_column(ld, T_TOKENS, 6),
+					 &cred->revoked_at);
+		cred->state = token_state(revoked, &cred->expires_at, model->now);
+
+		if (scopes) {
+			struct buf why = BUF_INIT;
+
+			if (scopes_parse(scopes, (size_t)sqlite3_column_bytes(stmt, 8),
+					 &cred->scopes, &why) < 0)
+				cred->scopes_invalid = 1;
+			buf_release(&why);
+		}
+		classify_token(ld, cred);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SNAPSHOT_OK
+				 : sql_failed(ld, "personal_access_tokens.sql");
+}
+
+static const char *usage_type_name(sqlite3_stmt *stmt, int i)
+{
+	static const char *const names[] = { "auth_and_signing", "auth", "signing" };
+	const char *text;
+
+	if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER) {
+		int64_t v = sqlite3_column_int64(stmt, i);
+
+		return v >= 0 && v <= 2 ? names[v] : NULL;
+	}
+	text = column_text(stmt, i);
+	if (!text)
+		return names[0];  /* the column default */
+	for (size_t k = 0; k < 3; k++)
+		if (!strcmp(text, names[k]) || (text[0] == '0' + (int)k && !text[1]))
+			return names[k];
+	return NULL;
+}
+
+/* Compare the stored fingerprints with the ones computed from the key. */
+static void check_stored_fingerprints(sqlite3_stmt *stmt, struct credential *cred)
+{
+	const char *md5 = column_text(stmt, 5);
+
+	if (md5 && *md5 && strcasecmp(md5, cred->ssh.md5))
+		finding_add(cred, "ssh-key-fingerprint-mismatch",
+			    "stored MD5 fingerprint differs from %s computed from the key",
+			    cred->ssh.md5);
+
+	if (sqlite3_column_type(stmt, 6) == SQLITE_BLOB) {
+		const void *raw = sqlite3_column_blob(stmt, 6);
+		int n = sqlite3_column_bytes(stmt, 6);
+
+		if (n != 32 || memcmp(raw, cred->ssh.sha256_raw, 32))
+			finding_add(cred, "ssh-key-fingerprint-mismatch",
+				    "stored SHA256 fingerprint differs from %s computed from the key",
+				    cred->ssh.sha256);
+	} else if (sqlite3_column_type(stmt, 6) == SQLITE_TEXT) {
+		const char *text = column_text(stmt, 6);
+		char hex[65];
+		int k;
+
+		/* A text export holds hex, or GitLab's display form. */
+		for (k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02x", cred->ssh.sha256_raw[k]);
+		if (strcasecmp(text, hex) && strcmp(text, cred->ssh.sha256) &&
+		    strcmp(text, cred->ssh.sha256 + 7))
+			finding_add(cred, "ssh-key-fingerprint-mismatch",
+				    "stored SHA256 fingerprint differs from %s computed from the key",
+				    cred->ssh.sha256);
+	}
+}
+
+static enum snapshot_status load_keys(struct loader *ld)
+{
+	struct model *model = ld->model;
+	sqlite3_stmt *stmt;
+	enum snapshot_status status;
+	unsigned unavailable = 0;
+	int rc;
+
+	if (!has_column(ld, T_KEYS, 8))
+		unavailable |= FIELD_LAST_USED;
+	if (!has_column(ld, T_KEYS, 9))
+		unavailable |= FIELD_EXPIRES;
+	if (!has_column(ld, T_KEYS, 10))
+		unavailable |= FIELD_USAGE_TYPE;
+	if (!has_column(ld, T_KEYS, 7))
+		unavailable |= FIELD_CREATED;
+
+	if ((status = prepare_query(ld, "keys.sql", &stmt)))
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *type = column_text(stmt, 4);
+		const char *key = column_text(stmt, 2);
+		struct credential *cred;
+		const char *usage;
+
+		digest_row(ld, stmt);
+		cred = model_add(model, type && !strcmp(type, "DeployKey")
+					? KIND_DEPLOY_KEY : KIND_SSH_KEY);
+		cred->id = sqlite3_column_int64(stmt, 0);
+		cred->owner_id = sqlite3_column_int64(stmt, 1);
+		cred->owner = model_find_owner(model, cred->owner_id);
+		cred->name = column_strdup(stmt, 3);
+		cred->ldap = type && !strcmp(type, "LDAPKey");
+		cred->unavailable = unavailable;
+		column_timestamp(stmt, 7, has_column(ld, T_KEYS, 7), &cred->created_at);
+		column_timestamp(stmt, 8, has_column(ld, T_KEYS, 8), &cred->last_used_at);
+		column_timestamp(stmt, 9, has_column(ld, T_KEYS, 9), &cred->expires_at);
+		cred->state = key_state(&cred->expires_at, model->now);
+
+		if (has_column(ld, T_KEYS, 10)) {
+			usage = usage_type_name(stmt, 10);
+			if (usage)
+				cred->usage_type = xstrdup(usage);
+			else
+				finding_add(cred, "value-invalid",
+					    "usage_type \"%s\" is not 0, 1 or 2",
+					    column_text(stmt, 10));
+		}
+
+		cred->ssh_ok = sshkey_parse(key ? key : "",
+					    (size_t)sqlite3_column_bytes(stmt, 2),
+					    &cred->ssh) == 0;
+		if (cred->ssh_ok)
+			check_stored_fingerprints(stmt, cred);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "keys.sql");
+}
+
+static enum snapshot_status load_gpg_keys(struct loader *ld)
+{
+	struct model *model = ld->model;
+	sqlite3_stmt *stmt;
+	enum snapshot_status status;
+	int verification_known = has_column(ld, T_USERS, 7);
+	int rc;
+
+	if ((status = prepare_query(ld, "gpg_keys.sql", &stmt)))
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct credential *cred = model_add(model, KIND_GPG_KEY);
+		const char *key = column_text(stmt, 2);
+
+		digest_row(ld, stmt);
+		cred->id = sqlite3_column_int64(stmt, 0);
+		cred->owner_id = sqlite3_column_int64(stmt, 1);
+		cred->owner = model_find_owner(model, cred->owner_id);
+		column_timestamp(stmt, 5, has_column(ld, T_GPG_KEYS, 5), &cred->created_at);
+		cred->last_used_at.state = TS_UNAVAILABLE;
+		cred->unavailable = FIELD_LAST_USED;
+		if (!verification_known)
+			cred->unavailable |= FIELD_VERIFICATION;
+
+		cred->gpg_ok = gpg_key_inspect(ld->gpg, key ? key : "",
+					       (size_t)sqlite3_column_bytes(stmt, 2),
+					       model->now, &cred->gpg) == 0;
+		if (!cred->gpg_ok) {
+			cred->state = STATE_ACTIVE;
+			continue;
+		}
+		if (cred->gpg.uid_count)
+			cred->name = xstrdup(cred->gpg.uids[0].uid);
+		cred->expires_at.state = cred->gpg.expires ? TS_SET : TS_NONE;
+		cred->expires_at.sec = cred->gpg.expires;
+		cred->state = cred->gpg.revoked ? STATE_REVOKED
+			    : cred->gpg.expired ? STATE_EXPIRED : STATE_ACTIVE;
+		if (cred->owner)
+			cred->verification = gpg_key_verify(&cred->gpg,
+				(const char *const *)cred->owner->verified_emails,
+				cred->owner->verified_count,
+				&cred->verified_by_revoked_uid);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "gpg_keys.sql");
+}
+
+static int compare_credentials(const void *a, const void *b)
+{
+	const struct credential *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void finish_digest(struct loader *ld)
+{
+	const unsigned char *sum = gcry_md_read(ld->digest, GCRY_MD_SHA256);
+	struct buf hex = BUF_INIT;
+	int i;
+
+	buf_adds(&hex, "sha256:");
+	for (i = 0; i < 32; i++)
+		buf_addf(&hex, "%02x", sum[i]);
+	ld->model->snapshot_digest = buf_detach(&hex, NULL);
+}
+
+enum snapshot_status snapshot_load(const char *path, struct model *model,
+				   struct gpg_session *gpg, struct buf *err)
+{
+	struct loader ld = { .path = path, .model = model, .gpg = gpg, .err = err };
+	enum snapshot_status status;
+	size_t i;
+
+	if ((status = check_file(path, err)))
+		return status;
+	if (sqlite3_open_v2(path, &ld.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		status = ld.db ? sql_failed(&ld, "opening") : SNAPSHOT_CANNOT_OPEN;
+		goto out;
+	}
+	sqlite3_busy_timeout(ld.db, 5000);
+	if (gcry_md_open(&ld.digest, GCRY_MD_SHA256, 0)) {
+		buf_addf(err, "libgcrypt cannot compute SHA-256");
+		status = SNAPSHOT_FAILED;
+		goto out;
+	}
+
+	if ((status = inspect_schema(&ld)))
+		goto out;
+	if (!ld.state[T_USERS].present ||
+	    !(ld.state[T_TOKENS].present || ld.state[T_KEYS].present ||
+	      ld.state[T_GPG_KEYS].present)) {
+		buf_addf(err, "'%s' is an SQLite database but not a credential snapshot: it needs the users table and at least one of personal_access_tokens, keys and gpg_keys (see docs/export.md)",
+			 path);
+		status = SNAPSHOT_NOT_SNAPSHOT;
+		goto out;
+	}
+	model->summary.kind_available[KIND_PERSONAL_TOKEN] = ld.state[T_TOKENS].present;
+	model->summary.kind_available[KIND_PROJECT_TOKEN] = ld.state[T_TOKENS].present;
+	model->summary.kind_available[KIND_GROUP_TOKEN] = ld.state[T_TOKENS].present;
+	model->summary.kind_available[KIND_SSH_KEY] = ld.state[T_KEYS].present;
+	model->summary.kind_available[KIND_DEPLOY_KEY] = ld.state[T_KEYS].present;
+	model->summary.kind_available[KIND_GPG_KEY] = ld.state[T_GPG_KEYS].present;
+
+	if ((status = create_views(&ld)) ||
+	    (status = load_snapshot_info(&ld)) ||
+	    (status = load_users(&ld)) ||
+	    (status = load_bots(&ld)) ||
+	    (status = load_tokens(&ld)) ||
+	    (status = load_keys(&ld)) ||
+	    (status = load_gpg_keys(&ld)))
+		goto out;
+
+	qsort(model->creds, model->cred_count, sizeof(*model->creds),
+	      compare_credentials);
+	finish_digest(&ld);
+	model->snapshot_path = xstrdup(path);
+	model->gnupg_version = xstrdup(gpg_session_engine_version(gpg));
+
+out:
+	for (i = 0; i < ld.bot_count; i++)
+		free(ld.bots[i].resource.path);
+	free(ld.bots);
+	free(ld.gitlab_host);
+	if (ld.digest)
+		gcry_md_close(ld.digest);
+	sqlite3_close(ld.db);
+	return status;
+}
