@@ -1,0 +1,259 @@
+#include "text.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static const char *const flag_ids[TEXT_FLAG_COUNT] = {
+	"invalid_utf8", "control", "bidi", "zero_width", "truncated",
+};
+
+/*
+ * ASCII punctuation that can start Markdown or GitLab syntax in the middle
+ * of a line: emphasis, code, links, images, HTML, entities, cell breaks,
+ * URL autolinks (':' of a scheme, '.' after "www"), GitLab references
+ * (#1, !1, ~label, %milestone, $snippet), emoji (:name:), math ($),
+ * inline diffs ({+ +}) and footnotes (^). The other ASCII punctuation,
+ * " ' ( ) + , - / ; = ?, only has a meaning at the start of a line or
+ * after one of these, and an escaped value never starts a line.
+ */
+static const char markdown_special[] = "\\`*_~[]!<>&|#:.$%^{}";
+
+static const char *const flag_labels[TEXT_FLAG_COUNT] = {
+	"invalid UTF-8", "control characters", "bidi controls",
+	"invisible characters", "shortened",
+};
+
+/*
+ * Decode one UTF-8 sequence at `s` (with `left` bytes available). Only the
+ * well-formed sequences of Unicode's table 3-7 are accepted: no overlong
+ * forms, no surrogates, nothing above U+10FFFF. Returns the length of the
+ * sequence, or 0 when the first byte does not start a valid one.
+ */
+static size_t utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t need, i;
+	uint32_t value;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 2;
+		value = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 3;
+		value = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 4;
+		value = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (left < need)
+		return 0;
+	/* Only the second byte has a narrower range; the rest are 80..BF. */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if (i > 1 && (s[i] < 0x80 || s[i] > 0xBF))
+			return 0;
+		value = (value << 6) | (s[i] & 0x3F);
+	}
+	*cp = value;
+	return need;
+}
+
+/*
+ * The flag of a code point that must not be shown as it is, or 0. The
+ * invisible set is Unicode's Default_Ignorable_Code_Point property plus
+ * the interlinear annotation marks U+FFF9-U+FFFB. It leaves out the
+ * variation selectors, which emoji use, and the bidi marks, which have
+ * their own flag.
+ */
+static unsigned classify(uint32_t cp)
+{
+	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+	    cp == 0x2028 || cp == 0x2029)
+		return TEXT_CONTROL;
+	if (cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+		return TEXT_BIDI;
+	if (cp < 0xAD)
+		return 0;
+	if (cp == 0x00AD || cp == 0x034F || cp == 0x115F || cp == 0x1160 ||
+	    cp == 0x17B4 || cp == 0x17B5 ||
+	    (cp >= 0x180B && cp <= 0x180F) ||
+	    (cp >= 0x200B && cp <= 0x200D) ||
+	    (cp >= 0x2060 && cp <= 0x2065) ||
+	    (cp >= 0x206A && cp <= 0x206F) ||
+	    cp == 0x3164 || cp == 0xFEFF || cp == 0xFFA0 ||
+	    (cp >= 0xFFF0 && cp <= 0xFFFB) ||
+	    (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
+	    (cp >= 0x1D173 && cp <= 0x1D17A) ||
+	    (cp >= 0xE0000 && cp <= 0xE00FF) ||
+	    (cp >= 0xE01F0 && cp <= 0xE0FFF))
+		return TEXT_ZERO_WIDTH;
+	return 0;
+}
+
+/*
+ * Scan `len` bytes and, when `out` is not NULL, append the display form of
+ * at most `max_chars` characters (all of them for TEXT_NO_LIMIT). Returns
+ * the flags of the whole input. `*shown_len` is set to the number of input
+ * bytes that were shown.
+ */
+static unsigned escape_scan(struct buf *out, const char *text, size_t len,
+			    size_t max_chars, size_t *shown_len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t pos = 0, chars = 0;
+	size_t run_start = 0, run_len = 0;   /* plain bytes not yet copied */
+	unsigned flags = 0;
+
+	*shown_len = 0;
+	while (pos < len) {
+		uint32_t cp = 0;
+		size_t n = utf8_decode(s + pos, len - pos, &cp);
+		unsigned kind = n ? classify(cp) : TEXT_INVALID_UTF8;
+
+		flags |= kind;
+		if (!n)
+			n = 1;
+		if (max_chars != TEXT_NO_LIMIT && chars >= max_chars) {
+			flags |= TEXT_TRUNCATED;
+		} else if (out && !kind && s[pos] != '\\') {
+			if (!run_len)
+				run_start = pos;
+			run_len += n;
+			*shown_len = pos + n;
+		} else if (out) {
+			buf_add(out, s + run_start, run_len);
+			run_len = 0;
+			if (kind == TEXT_INVALID_UTF8)
+				buf_addf(out, "\\x%02X", s[pos]);
+			else if (kind)
+				buf_addf(out, "\\u{%04X}", (unsigned)cp);
+			else
+				buf_adds(out, "\\\\");
+			*shown_len = pos + n;
+		}
+		chars++;
+		pos += n;
+	}
+	if (out)
+		buf_add(out, s + run_start, run_len);
+	return flags;
+}
+
+unsigned text_escape(struct buf *out, const char *s, size_t len,
+		     size_t max_chars)
+{
+	size_t shown_len;
+	unsigned flags = escape_scan(out, s, len, max_chars,
+					     &shown_len);
+
+	if (flags & TEXT_TRUNCATED)
+		buf_addf(out, "\xE2\x80\xA6 (%zu bytes, %zu cut)", len,
+			 len - shown_len);
+	return flags;
+}
+
+unsigned text_escape_str(struct buf *out, const char *s, size_t max_chars)
+{
+	if (!s)
+		return 0;
+	return text_escape(out, s, strlen(s), max_chars);
+}
+
+unsigned text_scan(const char *s, size_t len)
+{
+	size_t shown_len;
+
+	return escape_scan(NULL, s, len, TEXT_NO_LIMIT, &shown_len);
+}
+
+unsigned text_markdown(struct buf *out, const char *s, size_t len,
+		       size_t max_chars)
+{
+	struct buf safe = BUF_INIT;
+	unsigned flags = text_escape(&safe, s, len, max_chars);
+	size_t i;
+
+	buf_grow(out, safe.len + safe.len / 4);
+	for (i = 0; i < safe.len; i++) {
+		unsigned char c = (unsigned char)safe.data[i];
+
+		/*
+		 * The autolink extension finds e-mail addresses in the text
+		 * after escapes are resolved, so a backslash does not stop
+		 * it. A code span splits the text around the '@'.
+		 */
+		if (c == '@') {
+			/* One span per run: "`@``@`" would read as one span. */
+			buf_addch(out, '`');
+			while (i < safe.len && safe.data[i] == '@')
+				buf_addch(out, safe.data[i++]);
+			buf_addch(out, '`');
+			i--;
+			continue;
+		}
+		if (c < 0x80 && strchr(markdown_special, c))
+			buf_addch(out, '\\');
+		buf_addch(out, c);
+	}
+	buf_release(&safe);
+	return flags;
+}
+
+unsigned text_markdown_str(struct buf *out, const char *s, size_t max_chars)
+{
+	if (!s)
+		return 0;
+	return text_markdown(out, s, strlen(s), max_chars);
+}
+
+const char *text_flag_id(unsigned flag)
+{
+	unsigned i;
+
+	for (i = 0; i < TEXT_FLAG_COUNT; i++)
+		if (flag == 1u << i)
+			return flag_ids[i];
+	return "unknown";
+}
+
+const char *text_flag_label(unsigned flag)
+{
+	unsigned i;
+
+	for (i = 0; i < TEXT_FLAG_COUNT; i++)
+		if (flag == 1u << i)
+			return flag_labels[i];
+	return "unknown";
+}
+
+void text_flag_labels(struct buf *out, unsigned flags)
+{
+	unsigned i;
+	int first = 1;
+
+	for (i = 0; i < TEXT_FLAG_COUNT; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		if (!first)
+			buf_adds(out, ", ");
+		buf_adds(out, flag_labels[i]);
+		first = 0;
+	}
+}
