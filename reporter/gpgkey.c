@@ -1,0 +1,863 @@
+#include "gpgkey.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <gpgme.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "openpgp.h"
+
+extern char **environ;
+
+/* GPGME 1.9.0 added gpgme_op_keylist_from_data_start(). */
+#define MIN_GPGME_VERSION "1.9.0"
+/* That call runs gpg --import-options import-show, new in GnuPG 2.1.14. */
+#define MIN_GNUPG_VERSION "2.1.14"
+
+/*
+ * For a home other than the default one, gpg-agent puts its sockets in
+ * the home itself unless `gpgconf --create-socketdir` made a directory for
+ * them under /run/user. A Unix socket path is at most 107 bytes long on
+ * Linux (sun_path is 108 bytes with the NUL), so a $TMPDIR too long for
+ * that falls back to /tmp.
+ */
+#define SOCKET_PATH_MAX 107
+static const char longest_socket_name[] = "/S.gpg-agent.browser";
+static const char home_template[] = "/ca-XXXXXX";
+
+/*
+ * gpg.conf of the private home. no-autostart keeps gpg from starting
+ * gpg-agent or dirmngr, which listing public keys never needs, and
+ * no-auto-check-trustdb skips a trust database update that it does not
+ * need either. ignore-time-conflict and ignore-valid-from make GnuPG
+ * accept keys and signatures dated after the machine's clock, which it
+ * otherwise marks invalid, so the result depends on the key alone.
+ */
+static const char gpg_conf[] =
+	"no-autostart\n"
+	"no-auto-check-trustdb\n"
+	"ignore-time-conflict\n"
+	"ignore-valid-from\n";
+
+struct gpg_session {
+	gpgme_ctx_t ctx;
+	char *home;
+	char *engine_version;
+	pid_t owner;                /* only this process removes the home */
+	struct gpg_session *next;   /* in open_sessions */
+};
+
+static struct gpg_session *open_sessions;
+
+/* -------------------------------------------------------------- session */
+
+/* Compare dotted version strings numerically, e.g. "2.2.40" > "2.1.14". */
+static int compare_versions(const char *a, const char *b)
+{
+	while (*a || *b) {
+		char *end_a, *end_b;
+		unsigned long x = strtoul(a, &end_a, 10);
+		unsigned long y = strtoul(b, &end_b, 10);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = *end_a == '.' ? end_a + 1 : end_a;
+		b = *end_b == '.' ? end_b + 1 : end_b;
+		if (end_a == a && end_b == b)
+			break;
+	}
+	return 0;
+}
+
+static char *make_home(struct buf *err)
+{
+	const char *bases[] = { getenv("TMPDIR"), "/tmp" };
+	struct buf path = BUF_INIT;
+	size_t i;
+	int saved_errno = 0;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		size_t len;
+
+		if (!bases[i] || bases[i][0] != '/')
+			continue;
+		len = strlen(bases[i]);
+		while (len > 1 && bases[i][len - 1] == '/')
+			len--;
+		if (len + strlen(home_template) + strlen(longest_socket_name) >
+		    SOCKET_PATH_MAX)
+			continue;
+
+		buf_reset(&path);
+		buf_add(&path, bases[i], len);
+		buf_adds(&path, home_template);
+		if (mkdtemp(path.data))
+			return buf_detach(&path, NULL);
+		saved_errno = errno;
+	}
+	buf_addf(err, "cannot create a private GnuPG home under $TMPDIR or /tmp: %s; set TMPDIR to a short writable directory",
+		 saved_errno ? strerror(saved_errno) : "the path is too long");
+	buf_release(&path);
+	return NULL;
+}
+
+static int write_config(const char *home, struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	FILE *f;
+	int ret = -1;
+
+	buf_addf(&path, "%s/gpg.conf", home);
+	f = fopen(path.data, "w");
+	if (!f)
+		goto out;
+	if (fputs(gpg_conf, f) == EOF) {
+		fclose(f);
+		goto out;
+	}
+	if (fclose(f))
+		goto out;
+	ret = 0;
+out:
+	if (ret)
+		buf_addf(err, "cannot write '%s': %s", path.data, strerror(errno));
+	buf_release(&path);
+	return ret;
+}
+
+/* Run a program with stdio on /dev/null and wait. Returns its exit status, or -1. */
+static int run_quietly(char *const argv[])
+{
+	posix_spawn_file_actions_t actions;
+	pid_t pid;
+	int status, fd, ret = -1;
+
+	if (posix_spawn_file_actions_init(&actions))
+		return -1;
+	for (fd = 0; fd <= 2; fd++)
+		if (posix_spawn_file_actions_addopen(&actions, fd, "/dev/null",
+						     fd ? O_WRONLY : O_RDONLY, 0))
+			goto out;
+	if (posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ))
+		goto out;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			goto out;
+	ret = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+out:
+	posix_spawn_file_actions_destroy(&actions);
+	return ret;
+}
+
+/*
+ * Stop gpg-agent, dirmngr and any other GnuPG daemon of `home`. Should
+ * gpgconf fail, removing the home still ends gpg-agent: it checks its
+ * socket about once a minute and exits when the socket is gone.
+ */
+static void stop_daemons(const char *home)
+{
+	const char *gpgconf = gpgme_get_dirinfo("gpgconf-name");
+	char *argv[] = {
+		(char *)(gpgconf ? gpgconf : "gpgconf"),
+		(char *)"--homedir", (char *)home, (char *)"--kill", (char *)"all",
+		NULL,
+	};
+
+	if (run_quietly(argv))
+		warning("'%s --homedir %s --kill all' failed; a GnuPG daemon may run until it notices that its home is gone",
+			argv[0], home);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	/* A daemon that exits may remove its socket while the walk runs. */
+	if (remove(path) && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+static void remove_home(const char *home)
+{
+	if (nftw(home, remove_entry, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT)
+		warning("cannot remove the GnuPG home '%s': %s; delete it by hand",
+			home, strerror(errno));
+}
+
+static void session_free(struct gpg_session *session)
+{
+	if (session->ctx)
+		gpgme_release(session->ctx);
+	if (session->home && getpid() == session->owner) {
+		stop_daemons(session->home);
+		remove_home(session->home);
+	}
+	free(session->home);
+	free(session->engine_version);
+	free(session);
+}
+
+static void end_open_sessions(void)
+{
+	while (open_sessions)
+		gpg_session_end(open_sessions);
+}
+
+static int start_gpgme(struct gpg_session *session, struct buf *err)
+{
+	gpgme_engine_info_t info;
+	gpgme_error_t gerr;
+
+	gerr = gpgme_new(&session->ctx);
+	if (!gerr)
+		gerr = gpgme_set_protocol(session->ctx, GPGME_PROTOCOL_OpenPGP);
+	if (!gerr)
+		gerr = gpgme_ctx_set_engine_info(session->ctx, GPGME_PROTOCOL_OpenPGP,
+						 NULL, session->home);
+	/*
+	 * Listing keys from data ignores the keyring, so LOCAL is enough.
+	 * Revoked and invalid user IDs come from the validity field of the
+	 * listing in every mode. GPGME_KEYLIST_MODE_SIGS would only add
+	 * --with-sig-check, a slower listing of signatures we do not read.
+	 */
+	if (!gerr)
+		gerr = gpgme_set_keylist_mode(session->ctx, GPGME_KEYLIST_MODE_LOCAL);
+	if (gerr) {
+		buf_addf(err, "cannot set up GPGME for the GnuPG home '%s': %s",
+			 session->home, gpgme_strerror(gerr));
+		return -1;
+	}
+	gpgme_set_offline(session->ctx, 1);
+
+	for (info = gpgme_ctx_get_engine_info(session->ctx); info; info = info->next)
+		if (info->protocol == GPGME_PROTOCOL_OpenPGP)
+			break;
+	if (!info || !info->version) {
+		buf_adds(err, "GPGME found no version of gpg; install GnuPG 2.2 or later");
+		return -1;
+	}
+	if (compare_versions(info->version, MIN_GNUPG_VERSION) < 0) {
+		buf_addf(err, "GnuPG %s is too old: reading keys without importing them needs GnuPG %s or later",
+			 info->version, MIN_GNUPG_VERSION);
+		return -1;
+	}
+	session->engine_version = xstrdup(info->version);
+	return 0;
+}
+
+int gpg_session_begin(struct gpg_session **out, struct buf *err)
+{
+	static int atexit_registered;
+	struct gpg_session *session = NULL;
+	gpgme_error_t gerr;
+	int ret = -1;
+
+	*out = NULL;
+	if (!gpgme_check_version(MIN_GPGME_VERSION)) {
+		buf_addf(err, "GPGME %s is too old: reading keys without importing them needs GPGME %s or later",
+			 gpgme_check_version(NULL), MIN_GPGME_VERSION);
+		return -1;
+	}
+	gerr = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
+	if (gerr) {
+		buf_addf(err, "GPGME cannot use gpg: %s; install GnuPG %s or later",
+			 gpgme_strerror(gerr), MIN_GNUPG_VERSION);
+		return -1;
+	}
+
+	session = xcalloc(1, sizeof(*session));
+	session->owner = getpid();
+	session->home = make_home(err);
+	if (!session->home)
+		goto out;
+	if (write_config(session->home, err) || start_gpgme(session, err))
+		goto out;
+
+	if (!atexit_registered && !atexit(end_open_sessions))
+		atexit_registered = 1;
+	session->next = open_sessions;
+	open_sessions = session;
+	*out = session;
+	ret = 0;
+out:
+	if (ret)
+		session_free(session);
+	return ret;
+}
+
+void gpg_session_end(struct gpg_session *session)
+{
+	struct gpg_session **p;
+
+	if (!session)
+		return;
+	for (p = &open_sessions; *p; p = &(*p)->next) {
+		if (*p == session) {
+			*p = session->next;
+			break;
+		}
+	}
+	session_free(session);
+}
+
+const char *gpg_session_engine_version(const struct gpg_session *session)
+{
+	return session->engine_version;
+}
+
+const char *gpg_session_home(const struct gpg_session *session)
+{
+	return session->home;
+}
+
+const char *gpg_library_version(void)
+{
+	return gpgme_check_version(NULL);
+}
+
+/* ------------------------------------------------------------ key info */
+
+static void copy_field(char *dst, size_t size, const char *src)
+{
+	size_t len = src ? strlen(src) : 0;
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src ? src : "", len);
+	dst[len] = '\0';
+}
+
+__attribute__((format(printf, 3, 4)))
+static void set_result(struct gpg_key_info *info, enum gpg_result result,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	info->result = result;
+	va_start(ap, fmt);
+	vsnprintf(info->error, sizeof(info->error), fmt, ap);
+	va_end(ap);
+	for (p = info->error; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+static const char *algorithm_name(gpgme_pubkey_algo_t algorithm)
+{
+	switch (algorithm) {
+	case GPGME_PK_RSA:
+	case GPGME_PK_RSA_E:
+	case GPGME_PK_RSA_S:
+		return "RSA";
+	case GPGME_PK_ELG_E:
+	case GPGME_PK_ELG:
+		return "ElGamal";
+	case GPGME_PK_DSA:
+		return "DSA";
+	case GPGME_PK_ECDSA:
+		return "ECDSA";
+	case GPGME_PK_ECC:
+	case GPGME_PK_ECDH:
+		return "ECDH";
+	case GPGME_PK_EDDSA:
+		return "EdDSA";
+	}
+	return NULL;
+}
+
+/*
+ * Public-key algorithm ids that GnuPG 2.2 can use: RSA (1 to 3), ElGamal
+ * encrypt-only (16), DSA (17), ECDH (18), ECDSA (19) and EdDSA (22). It
+ * rejects ElGamal sign+encrypt (20) outside --rfc2440 mode. Newer
+ * releases may add ids, but this list only explains a key that GnuPG
+ * already rejected, so a stale entry mislabels the reason, not the result.
+ */
+static int gnupg_knows_algorithm(int algorithm)
+{
+	switch (algorithm) {
+	case 1: case 2: case 3: case 16: case 17: case 18: case 19: case 22:
+		return 1;
+	}
+	return 0;
+}
+
+/* GnuPG prints the name of a curve it supports and the dotted OID of any other. */
+static int is_unknown_curve(const char *curve)
+{
+	return curve[0] >= '0' && curve[0] <= '9' && strchr(curve, '.');
+}
+
+static int64_t timestamp_or_zero(long value)
+{
+	return value > 0 ? (int64_t)value : 0;
+}
+
+static int is_valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		uint32_t code, min;
+		int more;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		} else if (*p >= 0xC2 && *p <= 0xDF) {
+			more = 1;
+			code = *p & 0x1F;
+			min = 0x80;
+		} else if (*p >= 0xE0 && *p <= 0xEF) {
+			more = 2;
+			code = *p & 0x0F;
+			min = 0x800;
+		} else if (*p >= 0xF0 && *p <= 0xF4) {
+			more = 3;
+			code = *p & 0x07;
+			min = 0x10000;
+		} else {
+			return 0;
+		}
+		for (p++; more; more--, p++) {
+			if ((*p & 0xC0) != 0x80)
+				return 0;
+			code = code << 6 | (*p & 0x3F);
+		}
+		/* Reject overlong forms, surrogates and values past U+10FFFF. */
+		if (code < min || code > 0x10FFFF ||
+		    (code >= 0xD800 && code <= 0xDFFF))
+			return 0;
+	}
+	return 1;
+}
+
+static void append_uids(struct gpg_uid **uids, size_t *count, gpgme_key_t key)
+{
+	gpgme_user_id_t u;
+	size_t n = *count;
+
+	for (u = key->uids; u; u = u->next)
+		n++;
+	*uids = xrealloc(*uids, (n ? n : 1) * sizeof(**uids));
+
+	for (u = key->uids; u; u = u->next) {
+		struct gpg_uid *out = &(*uids)[(*count)++];
+		const char *name = u->name ? u->name : "";
+		const char *email = u->email ? u->email : "";
+
+		out->uid = xstrdup(u->uid ? u->uid : "");
+		out->name = xstrdup(name);
+		out->email = *email ? xstrdup(email) : NULL;
+		out->revoked = u->revoked;
+		out->invalid = u->invalid;
+		out->valid_utf8 = is_valid_utf8(name) && is_valid_utf8(email);
+	}
+}
+
+static void fill_subkeys(struct gpg_key_info *info, gpgme_subkey_t first,
+			 int64_t now)
+{
+	gpgme_subkey_t s;
+	size_t n = 0;
+
+	for (s = first; s; s = s->next)
+		n++;
+	if (!n)
+		return;
+	info->subkeys = xcalloc(n, sizeof(*info->subkeys));
+
+	for (s = first; s; s = s->next) {
+		struct gpg_subkey *out = &info->subkeys[info->subkey_count++];
+		const char *name = algorithm_name(s->pubkey_algo);
+
+		copy_field(out->fingerprint, sizeof(out->fingerprint), s->fpr);
+		copy_field(out->keyid, sizeof(out->keyid), s->keyid);
+		copy_field(out->algorithm, sizeof(out->algorithm),
+			   name ? name : "unknown");
+		copy_field(out->curve, sizeof(out->curve), s->curve);
+		out->bits = s->length;
+		out->created = timestamp_or_zero(s->timestamp);
+		out->expires = timestamp_or_zero(s->expires);
+		out->expired = out->expires && out->expires <= now;
+		out->revoked = s->revoked;
+		out->can_sign = s->can_sign;
+		out->can_encrypt = s->can_encrypt;
+	}
+}
+
+/*
+ * Copy what GnuPG listed for the primary key. GnuPG's own expired flag
+ * compares with the machine's clock; `expired` compares with `now`.
+ * `algorithm_id` names an algorithm that GPGME does not know, or is -1.
+ */
+static void fill_key(struct gpg_key_info *info, gpgme_key_t key,
+		     int algorithm_id, int64_t now)
+{
+	gpgme_subkey_t primary = key->subkeys;
+	const char *name;
+
+	if (!primary)
+		return;
+	copy_field(info->fingerprint, sizeof(info->fingerprint), primary->fpr);
+	copy_field(info->keyid, sizeof(info->keyid), primary->keyid);
+	name = algorithm_name(primary->pubkey_algo);
+	if (name)
+		copy_field(info->algorithm, sizeof(info->algorithm), name);
+	else if (algorithm_id >= 0)
+		snprintf(info->algorithm, sizeof(info->algorithm),
+			 "algorithm %d", algorithm_id);
+	else
+		copy_field(info->algorithm, sizeof(info->algorithm), "unknown");
+	copy_field(info->curve, sizeof(info->curve), primary->curve);
+	info->bits = primary->length;
+	info->created = timestamp_or_zero(primary->timestamp);
+	info->expires = timestamp_or_zero(primary->expires);
+	info->expired = info->expires && info->expires <= now;
+	info->revoked = key->revoked;
+	append_uids(&info->uids, &info->uid_count, key);
+	fill_subkeys(info, primary->next, now);
+}
+
+/* The keys that GnuPG listed from one piece of data, in order. */
+struct key_list {
+	gpgme_key_t *keys;
+	size_t count;
+};
+
+static void key_list_release(struct key_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+		gpgme_key_unref(list->keys[i]);
+	free(list->keys);
+	list->keys = NULL;
+	list->count = 0;
+}
+
+/*
+ * List the keys in `len` bytes of packets with GnuPG, without importing
+ * them. A key that GnuPG cannot read is left out of `list`. Returns -1
+ * only when GPGME or GnuPG failed to run.
+ */
+static int list_keys(struct gpg_session *session, const char *bytes,
+		     size_t len, struct key_list *list, struct buf *err)
+{
+	gpgme_data_t data = NULL;
+	gpgme_key_t key;
+	gpgme_error_t gerr;
+	int ret = -1;
+
+	key_list_release(list);
+	gerr = gpgme_data_new_from_mem(&data, bytes, len, 0);
+	if (!gerr)
+		gerr = gpgme_op_keylist_from_data_start(session->ctx, data, 0);
+	while (!gerr) {
+		gerr = gpgme_op_keylist_next(session->ctx, &key);
+		if (gerr)
+			break;
+		list->keys = xrealloc(list->keys, (list->count + 1) * sizeof(*list->keys));
+		list->keys[list->count++] = key;
+	}
+	if (gpgme_err_code(gerr) != GPG_ERR_EOF) {
+		buf_addf(err, "GnuPG %s failed to list the key: %s",
+			 session->engine_version, gpgme_strerror(gerr));
+		key_list_release(list);
+		goto out;
+	}
+	ret = 0;
+out:
+	/* Ends the listing even after an error, so the next call starts clean. */
+	gpgme_op_keylist_end(session->ctx);
+	gpgme_data_release(data);
+	return ret;
+}
+
+/* Say why GnuPG listed no key for a keyblock that has a key packet. */
+static void explain_unlisted(struct gpg_key_info *info, const char *engine,
+			     const struct openpgp_keyblock *kb)
+{
+	if (kb->version != 4)
+		set_result(info, GPG_UNSUPPORTED,
+			   "version %d OpenPGP keys are not supported by GnuPG %s",
+			   kb->version, engine);
+	else if (!gnupg_knows_algorithm(kb->algorithm))
+		set_result(info, GPG_UNSUPPORTED,
+			   "public-key algorithm %d is not supported by GnuPG %s",
+			   kb->algorithm, engine);
+	else
+		set_result(info, GPG_MALFORMED,
+			   "GnuPG %s cannot read the public-key packet: the key data is damaged",
+			   engine);
+}
+
+/*
+ * Say why GnuPG marked a listed key invalid. GnuPG keeps a key that has
+ * no user ID with a valid self-signature out of a keyring. It cannot
+ * check self-signatures made with an algorithm or curve it does not
+ * support. `algorithm_id` is -1 when unknown.
+ */
+static void explain_invalid(struct gpg_key_info *info, const char *engine,
+			    int algorithm_id)
+{
+	if (algorithm_id >= 0 && !gnupg_knows_algorithm(algorithm_id))
+		set_result(info, GPG_UNSUPPORTED,
+			   "public-key algorithm %d is not supported by GnuPG %s",
+			   algorithm_id, engine);
+	else if (is_unknown_curve(info->curve))
+		set_result(info, GPG_UNSUPPORTED,
+			   "elliptic curve %s is not supported by GnuPG %s",
+			   info->curve, engine);
+	else
+		set_result(info, GPG_MALFORMED,
+			   "key %s has no user ID with a valid self-signature, so GnuPG %s rejects it",
+			   info->keyid, engine);
+}
+
+static void explain_no_key(struct gpg_key_info *info,
+			   const struct openpgp_packets *packets)
+{
+	struct buf tags = BUF_INIT;
+
+	openpgp_describe_tags(packets->tags_seen, &tags);
+	set_result(info, GPG_NO_KEY,
+		   "the OpenPGP data contains no public key, only: %s", tags.data);
+	buf_release(&tags);
+}
+
+static int is_blank(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' &&
+		    text[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/*
+ * Hand GnuPG the first keyblock alone and use its framing to say why
+ * GnuPG rejected it. The further keyblocks only add user IDs, because
+ * GitLab checks the user IDs of every key it imports from the armor.
+ * NOTE: GitLab keeps the first key that GnuPG imports. When the first key
+ * of an armor is rejected and a later one is not, GitLab shows the later
+ * key while this reports the first one as rejected.
+ */
+static int inspect_keyblocks(struct gpg_session *session,
+			     const struct openpgp_packets *packets,
+			     int64_t now, struct gpg_key_info *out)
+{
+	const struct openpgp_keyblock *kb = &packets->keyblocks[0];
+	struct key_list list = { NULL, 0 };
+	struct buf err = BUF_INIT;
+	gpgme_key_t key;
+	size_t i;
+	int ret = -1;
+
+	out->extra_keys = packets->keyblock_count - 1;
+	if (list_keys(session, packets->data.data + kb->offset, kb->len, &list, &err))
+		goto engine_error;
+	if (!list.count) {
+		explain_unlisted(out, session->engine_version, kb);
+		goto out;
+	}
+	key = list.keys[0];
+	fill_key(out, key, kb->algorithm, now);
+	if (key->invalid) {
+		explain_invalid(out, session->engine_version, kb->algorithm);
+		goto out;
+	}
+
+	for (i = 1; i < packets->keyblock_count; i++) {
+		kb = &packets->keyblocks[i];
+		if (list_keys(session, packets->data.data + kb->offset, kb->len,
+			      &list, &err))
+			goto engine_error;
+		if (list.count && !list.keys[0]->invalid)
+			append_uids(&out->extra_uids, &out->extra_uid_count,
+				    list.keys[0]);
+	}
+	ret = 0;
+	goto out;
+
+engine_error:
+	set_result(out, GPG_ENGINE_ERROR, "%s", err.data);
+out:
+	key_list_release(&list);
+	buf_release(&err);
+	return ret;
+}
+
+/*
+ * openpgp.c does not open compressed data packets but GnuPG does, so data
+ * without a visible key packet but with compressed data goes to GnuPG
+ * whole. The algorithm id of a key found there is unknown, so a key that
+ * GnuPG rejects reads as malformed unless its curve shows otherwise.
+ */
+static int inspect_compressed(struct gpg_session *session,
+			      const struct openpgp_packets *packets,
+			      int64_t now, struct gpg_key_info *out)
+{
+	struct key_list list = { NULL, 0 };
+	struct buf err = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	if (list_keys(session, packets->data.data, packets->data.len, &list, &err)) {
+		set_result(out, GPG_ENGINE_ERROR, "%s", err.data);
+		goto out;
+	}
+	if (!list.count) {
+		explain_no_key(out, packets);
+		goto out;
+	}
+	out->extra_keys = list.count - 1;
+	fill_key(out, list.keys[0], -1, now);
+	if (list.keys[0]->invalid) {
+		explain_invalid(out, session->engine_version, -1);
+		goto out;
+	}
+	for (i = 1; i < list.count; i++)
+		if (!list.keys[i]->invalid)
+			append_uids(&out->extra_uids, &out->extra_uid_count,
+				    list.keys[i]);
+	ret = 0;
+out:
+	key_list_release(&list);
+	buf_release(&err);
+	return ret;
+}
+
+/*
+ * Check the framing here first, so that damaged or truncated text never
+ * reaches GnuPG. Each call makes its own data objects and ends its
+ * listing, so one bad key cannot affect the next call.
+ */
+int gpg_key_inspect(struct gpg_session *session, const char *armor,
+		    size_t len, int64_t now, struct gpg_key_info *out)
+{
+	struct openpgp_packets packets;
+	struct buf reason = BUF_INIT;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->result = GPG_OK;
+	memset(&packets, 0, sizeof(packets));
+	buf_init(&packets.data);
+
+	if (is_blank(armor, len))
+		set_result(out, GPG_NO_KEY, "the key text is empty");
+	else if (openpgp_packets_read(armor, len, &packets, &reason))
+		set_result(out, GPG_MALFORMED, "%s", reason.data);
+	else if (packets.keyblock_count)
+		ret = inspect_keyblocks(session, &packets, now, out);
+	else if (packets.tags_seen & (uint64_t)1 << OPENPGP_TAG_COMPRESSED)
+		ret = inspect_compressed(session, &packets, now, out);
+	else
+		explain_no_key(out, &packets);
+
+	openpgp_packets_release(&packets);
+	buf_release(&reason);
+	return ret;
+}
+
+static void release_uids(struct gpg_uid *uids, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		free(uids[i].uid);
+		free(uids[i].name);
+		free(uids[i].email);
+	}
+	free(uids);
+}
+
+void gpg_key_info_release(struct gpg_key_info *info)
+{
+	release_uids(info->uids, info->uid_count);
+	release_uids(info->extra_uids, info->extra_uid_count);
+	free(info->subkeys);
+	info->uids = NULL;
+	info->uid_count = 0;
+	info->extra_uids = NULL;
+	info->extra_uid_count = 0;
+	info->subkeys = NULL;
+	info->subkey_count = 0;
+}
+
+/* ------------------------------------------------------------ verification */
+
+static int ascii_tolower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int equal_ignoring_ascii_case(const char *a, const char *b)
+{
+	while (*a && ascii_tolower((unsigned char)*a) == ascii_tolower((unsigned char)*b)) {
+		a++;
+		b++;
+	}
+	return !*a && !*b;
+}
+
+/*
+ * NOTE: GitLab lowercases both sides with Ruby's String#downcase, which
+ * also folds non-ASCII letters, so two addresses that differ only in the
+ * case of a non-ASCII letter match in GitLab but not here.
+ */
+static void count_matches(const struct gpg_uid *uids, size_t count,
+			  const char *const *emails, size_t email_count,
+			  size_t *matched, size_t *matched_revoked)
+{
+	size_t i, j;
+
+	for (i = 0; i < count; i++) {
+		const struct gpg_uid *uid = &uids[i];
+
+		if (!uid->email || !uid->valid_utf8)
+			continue;
+		for (j = 0; j < email_count; j++) {
+			if (!emails[j] || !equal_ignoring_ascii_case(uid->email, emails[j]))
+				continue;
+			(*matched)++;
+			if (uid->revoked)
+				(*matched_revoked)++;
+			break;
+		}
+	}
+}
+
+enum gpg_verification gpg_key_verify(const struct gpg_key_info *info,
+				     const char *const *emails,
+				     size_t email_count, int *only_revoked)
+{
+	size_t matched = 0, matched_revoked = 0;
+
+	if (only_revoked)
+		*only_revoked = 0;
+	if (info->result != GPG_OK)
+		return GPG_UNVERIFIED;
+
+	count_matches(info->uids, info->uid_count, emails, email_count,
+		      &matched, &matched_revoked);
+	count_matches(info->extra_uids, info->extra_uid_count, emails,
+		      email_count, &matched, &matched_revoked);
+	if (!matched)
+		return GPG_UNVERIFIED;
+	if (only_revoked)
+		*only_revoked = matched == matched_revoked;
+	return GPG_VERIFIED;
+}
