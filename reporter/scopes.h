@@ -5,7 +5,7 @@
 
 #include "buf.h"
 
-/* A list of owned strings. */
+/* A list of owned strings, which strlist_release() frees. */
 struct strlist {
 	char **items;
 	size_t count;
@@ -20,9 +20,15 @@ void strlist_release(struct strlist *list);
 
 /*
  * Parse GitLab's YAML scope list ("---\n- api\n- :read_user\n", "--- []\n",
- * or a flow list "--- [api, read_user]") into `out`. A leading ':' (a Ruby
- * symbol) and surrounding quotes are removed. Returns 0, or -1 with a
- * one-line reason in `err` when the text is not such a list.
+ * or a flow list "--- [api, read_user]") from `len` bytes of `yaml` and
+ * append the scopes to `out` in order, duplicates included. A leading ':'
+ * (a Ruby symbol) and surrounding quotes are removed. The "---" line is
+ * optional, CRLF line ends and blank lines are accepted, and a scope is
+ * made of letters, digits, '_', '-' and '.'. Anything else is rejected,
+ * because this is no general YAML parser.
+ *
+ * Returns 0, or -1 with `out` unchanged and a one-line reason, such as
+ * "line 2: empty list item", appended to `err` (which may be NULL).
  */
 int scopes_parse(const char *yaml, size_t len, struct strlist *out,
 		 struct buf *err);
