@@ -326,27 +326,15 @@ static void scope_admin_only(void **state)
 	assert_false(scope_is_admin_only(""));
 }
 
-static double seconds_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) +
-	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 /*
- * Inputs of over a million characters. The bound of 5 seconds is far
- * above a linear parse, even under valgrind, and far below a quadratic one.
+ * Inputs of over a million characters are parsed correctly. Their cost is
+ * measured by the benchmark, not timed here.
  */
 static void scopes_long_input(void **state)
 {
 	struct strlist list = STRLIST_INIT;
 	struct buf text = BUF_INIT, err = BUF_INIT;
-	struct timespec start;
 	size_t i, n = 200000;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
 
 	buf_adds(&text, "---\n");
 	for (i = 0; i < n; i++)
@@ -396,7 +384,6 @@ static void scopes_long_input(void **state)
 		buf_addch(&text, '\n');
 	assert_int_equal(scopes_parse(text.data, text.len, &list, &err), -1);
 
-	assert_true(seconds_since(&start) < 5.0);
 	strlist_release(&list);
 	buf_release(&text);
 	buf_release(&err);
