@@ -583,6 +583,79 @@ out:
 	return ret;
 }
 
+/*
+ * Return 1 when the newest valid self-signature on `uid` is a revocation
+ * (class 0x30), which is GnuPG's rule for a revoked user ID. Certifications
+ * have classes 0x10 to 0x13. `*signatures` counts the signatures seen.
+ */
+static int uid_revoked_by_self(gpgme_user_id_t uid, const char *keyid,
+			       size_t *signatures)
+{
+	gpgme_key_sig_t sig;
+	long newest = -1;
+	int revoked = 0;
+
+	for (sig = uid->signatures; sig; sig = sig->next) {
+		(*signatures)++;
+		if (gpgme_err_code(sig->status) != GPG_ERR_NO_ERROR ||
+		    strcmp(sig->keyid, keyid))
+			continue;
+		if (sig->sig_class != 0x30 &&
+		    (sig->sig_class < 0x10 || sig->sig_class > 0x13))
+			continue;
+		if (sig->timestamp >= newest) {
+			newest = sig->timestamp;
+			revoked = sig->sig_class == 0x30;
+		}
+	}
+	return revoked;
+}
+
+/*
+ * GnuPG lists every user ID of a revoked key as revoked. For such a key,
+ * list it again with its signatures checked and set `revoked` only on the
+ * user IDs that carry their own revocation. `uids` are the user IDs of
+ * key `index` in the data. A listing without signatures, as GPGME before
+ * 1.18 gives, leaves GnuPG's flags in place.
+ */
+static int find_revoked_uids(struct gpg_session *session, const char *bytes,
+			     size_t len, size_t index, struct gpg_uid *uids,
+			     size_t count, struct buf *err)
+{
+	struct key_list list = { NULL, 0 };
+	gpgme_user_id_t u;
+	gpgme_error_t gerr;
+	size_t i, signatures = 0;
+	int *revoked = NULL;
+	int ret = -1;
+
+	gerr = gpgme_set_keylist_mode(session->ctx,
+				      GPGME_KEYLIST_MODE_LOCAL | GPGME_KEYLIST_MODE_SIGS);
+	if (gerr) {
+		buf_addf(err, "cannot list key signatures with GPGME: %s",
+			 gpgme_strerror(gerr));
+		return -1;
+	}
+	if (list_keys(session, bytes, len, &list, err))
+		goto out;
+	ret = 0;
+	if (index >= list.count || !list.keys[index]->subkeys)
+		goto out;
+
+	revoked = xcalloc(count, sizeof(*revoked));
+	for (u = list.keys[index]->uids, i = 0; u && i < count; u = u->next, i++)
+		revoked[i] = uid_revoked_by_self(u, list.keys[index]->subkeys->keyid,
+						 &signatures);
+	if (signatures)
+		for (i = 0; i < count; i++)
+			uids[i].revoked = revoked[i];
+out:
+	gpgme_set_keylist_mode(session->ctx, GPGME_KEYLIST_MODE_LOCAL);
+	key_list_release(&list);
+	free(revoked);
+	return ret;
+}
+
 /* Say why GnuPG listed no key for a keyblock that has a key packet. */
 static void explain_unlisted(struct gpg_key_info *info, const char *engine,
 			     const struct openpgp_keyblock *kb)
@@ -678,15 +751,26 @@ static int inspect_keyblocks(struct gpg_session *session,
 		explain_invalid(out, session->engine_version, kb->algorithm);
 		goto out;
 	}
+	if (key->revoked &&
+	    find_revoked_uids(session, packets->data.data + kb->offset, kb->len,
+			      0, out->uids, out->uid_count, &err))
+		goto engine_error;
 
 	for (i = 1; i < packets->keyblock_count; i++) {
+		size_t first = out->extra_uid_count;
+
 		kb = &packets->keyblocks[i];
 		if (list_keys(session, packets->data.data + kb->offset, kb->len,
 			      &list, &err))
 			goto engine_error;
-		if (list.count && !list.keys[0]->invalid)
-			append_uids(&out->extra_uids, &out->extra_uid_count,
-				    list.keys[0]);
+		if (!list.count || list.keys[0]->invalid)
+			continue;
+		append_uids(&out->extra_uids, &out->extra_uid_count, list.keys[0]);
+		if (list.keys[0]->revoked &&
+		    find_revoked_uids(session, packets->data.data + kb->offset,
+				      kb->len, 0, out->extra_uids + first,
+				      out->extra_uid_count - first, &err))
+			goto engine_error;
 	}
 	ret = 0;
 	goto out;
@@ -714,10 +798,8 @@ static int inspect_compressed(struct gpg_session *session,
 	size_t i;
 	int ret = -1;
 
-	if (list_keys(session, packets->data.data, packets->data.len, &list, &err)) {
-		set_result(out, GPG_ENGINE_ERROR, "%s", err.data);
-		goto out;
-	}
+	if (list_keys(session, packets->data.data, packets->data.len, &list, &err))
+		goto engine_error;
 	if (!list.count) {
 		explain_no_key(out, packets);
 		goto out;
@@ -728,11 +810,28 @@ static int inspect_compressed(struct gpg_session *session,
 		explain_invalid(out, session->engine_version, -1);
 		goto out;
 	}
-	for (i = 1; i < list.count; i++)
-		if (!list.keys[i]->invalid)
-			append_uids(&out->extra_uids, &out->extra_uid_count,
-				    list.keys[i]);
+	if (list.keys[0]->revoked &&
+	    find_revoked_uids(session, packets->data.data, packets->data.len, 0,
+			      out->uids, out->uid_count, &err))
+		goto engine_error;
+
+	for (i = 1; i < list.count; i++) {
+		size_t first = out->extra_uid_count;
+
+		if (list.keys[i]->invalid)
+			continue;
+		append_uids(&out->extra_uids, &out->extra_uid_count, list.keys[i]);
+		if (list.keys[i]->revoked &&
+		    find_revoked_uids(session, packets->data.data,
+				      packets->data.len, i, out->extra_uids + first,
+				      out->extra_uid_count - first, &err))
+			goto engine_error;
+	}
 	ret = 0;
+	goto out;
+
+engine_error:
+	set_result(out, GPG_ENGINE_ERROR, "%s", err.data);
 out:
 	key_list_release(&list);
 	buf_release(&err);

@@ -17,7 +17,7 @@ struct gpg_uid {
 	char *uid;       /* the whole user ID, as GnuPG decoded it */
 	char *name;
 	char *email;     /* NULL when the user ID carries no address */
-	int revoked;
+	int revoked;     /* by its own revocation, not only the key's */
 	int invalid;
 	int valid_utf8;  /* 0 when name or e-mail is not valid UTF-8 */
 };
