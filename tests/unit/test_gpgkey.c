@@ -38,6 +38,7 @@ struct listing {
 	int64_t created;
 	int64_t expires;
 	char curve[32];
+	int revoked;
 	char uids[MAX_UIDS][128];
 	int uid_revoked[MAX_UIDS];
 	size_t uid_count;
@@ -58,12 +59,13 @@ enum {
 	REVOKED,        /* revocation certificate imported */
 	LATIN1,         /* user ID that is not valid UTF-8 */
 	FUTURE,         /* created in 2035, after the machine's clock */
+	RITA,           /* a revoked user ID, then the whole key revoked */
 	KEY_COUNT,
 };
 
 static const char *const key_names[KEY_COUNT] = {
 	"alice", "bob", "carol", "nomail", "expired", "revoked", "latin1",
-	"future",
+	"future", "rita",
 };
 
 static char gen_home[64];
@@ -187,6 +189,7 @@ static void parse_listing(char *text, struct listing *out)
 			out->bits = (unsigned)strtoul(f[2], NULL, 10);
 			out->algorithm = atoi(f[3]);
 			snprintf(out->keyid, sizeof(out->keyid), "%s", f[4]);
+			out->revoked = strchr(f[1], 'r') != NULL;
 			out->created = strtoll(f[5], NULL, 10);
 			out->expires = strtoll(f[6], NULL, 10);
 			if (n > 16)
@@ -230,10 +233,14 @@ static void assert_matches_listing(const struct gpg_key_info *info,
 	assert_int_equal(info->bits, expected->bits);
 	assert_true(info->created == expected->created);
 	assert_true(info->expires == expected->expires);
+	assert_int_equal(info->revoked, expected->revoked);
 	assert_int_equal(info->uid_count, expected->uid_count);
 	for (i = 0; i < info->uid_count; i++) {
 		assert_string_equal(info->uids[i].uid, expected->uids[i]);
-		assert_int_equal(info->uids[i].revoked, expected->uid_revoked[i]);
+		/* gpg marks every user ID of a revoked key as revoked. */
+		if (!expected->revoked)
+			assert_int_equal(info->uids[i].revoked,
+					 expected->uid_revoked[i]);
 	}
 }
 
@@ -511,8 +518,12 @@ static int make_key(int index, const char *options, const char *uid,
 	     run(GPG " --quick-revoke-uid %s 'Carol Work <carol@work.example>'", gen_home, fpr) ||
 	     run(GPG " --quick-add-uid %s 'carol@bare.example'", gen_home, fpr)))
 		return -1;
+	if (index == RITA &&
+	    (run(GPG " --quick-add-uid %s 'Rita Old <rita@old.example>'", gen_home, fpr) ||
+	     run(GPG " --quick-revoke-uid %s 'Rita Old <rita@old.example>'", gen_home, fpr)))
+		return -1;
 	/* gpg prefixes the BEGIN line of a stored revocation certificate with ':'. */
-	if (index == REVOKED &&
+	if ((index == REVOKED || index == RITA) &&
 	    run("sed 's/^:-----/-----/' '%s/openpgp-revocs.d/%s.rev' | " GPG " --import",
 		gen_home, fpr, gen_home))
 		return -1;
@@ -539,7 +550,9 @@ static int make_keys(void)
 			"Latin \xe9 <latin@example.com>", "ed25519", "never") ||
 	       make_key(FUTURE, "--faked-system-time 20350101T000000!",
 			"Future Example <future@example.com>",
-			"Future Example <future@example.com>", "ed25519", "never");
+			"Future Example <future@example.com>", "ed25519", "never") ||
+	       make_key(RITA, "", "Rita Example <rita@example.com>",
+			"Rita Example <rita@example.com>", "ed25519", "never");
 }
 
 static int group_setup(void **state)
@@ -771,16 +784,47 @@ static void revoked_key_flagged(void **state)
 {
 	const char *emails[] = { "revoked@example.com" };
 	struct gpg_key_info info;
+	int only_revoked = -1;
 
 	assert_int_equal(inspect(&keys[REVOKED].armor, wall_now, &info), 0);
 	assert_int_equal(info.revoked, 1);
 	assert_int_equal(info.expired, 0);
 	/* GitLab's rule looks at addresses only, so a revoked key still matches. */
-	assert_int_equal(gpg_key_verify(&info, emails, 1, NULL), GPG_VERIFIED);
+	assert_int_equal(gpg_key_verify(&info, emails, 1, &only_revoked), GPG_VERIFIED);
+	assert_int_equal(only_revoked, 0);
 	gpg_key_info_release(&info);
 
 	assert_int_equal(inspect(&keys[ALICE].armor, wall_now, &info), 0);
 	assert_int_equal(info.revoked, 0);
+	gpg_key_info_release(&info);
+}
+
+static void revoked_key_keeps_uid_flags(void **state)
+{
+	const char *current[] = { "rita@example.com" };
+	const char *old[] = { "rita@old.example" };
+	const struct gpg_uid *uid;
+	struct gpg_key_info info;
+	int only_revoked = -1;
+
+	assert_int_equal(inspect(&keys[REVOKED].armor, wall_now, &info), 0);
+	assert_int_equal(info.revoked, 1);
+	assert_int_equal(info.uids[0].revoked, 0);
+	gpg_key_info_release(&info);
+
+	assert_int_equal(inspect(&keys[RITA].armor, wall_now, &info), 0);
+	assert_int_equal(info.revoked, 1);
+	assert_int_equal(info.uid_count, 2);
+	uid = find_uid(&info, "rita@example.com");
+	assert_non_null(uid);
+	assert_int_equal(uid->revoked, 0);
+	uid = find_uid(&info, "rita@old.example");
+	assert_non_null(uid);
+	assert_int_equal(uid->revoked, 1);
+	assert_int_equal(gpg_key_verify(&info, current, 1, &only_revoked), GPG_VERIFIED);
+	assert_int_equal(only_revoked, 0);
+	assert_int_equal(gpg_key_verify(&info, old, 1, &only_revoked), GPG_VERIFIED);
+	assert_int_equal(only_revoked, 1);
 	gpg_key_info_release(&info);
 }
 
@@ -1418,6 +1462,7 @@ int main(void)
 		cmocka_unit_test(uid_without_email),
 		cmocka_unit_test(expired_key_uses_now),
 		cmocka_unit_test(revoked_key_flagged),
+		cmocka_unit_test(revoked_key_keeps_uid_flags),
 		cmocka_unit_test(future_key_accepted),
 		cmocka_unit_test(invalid_utf8_uid_skipped),
 		cmocka_unit_test(truncated_armor_malformed),
