@@ -226,8 +226,9 @@ static int start_gpgme(struct gpg_session *session, struct buf *err)
 	/*
 	 * Listing keys from data ignores the keyring, so LOCAL is enough.
 	 * Revoked and invalid user IDs come from the validity field of the
-	 * listing in every mode. GPGME_KEYLIST_MODE_SIGS would only add
-	 * --with-sig-check, a slower listing of signatures we do not read.
+	 * listing in every mode. GPGME_KEYLIST_MODE_SIGS adds gpg
+	 * --with-sig-check, which is slower, so only find_revoked_uids()
+	 * turns it on, for revoked keys.
 	 */
 	if (!gerr)
 		gerr = gpgme_set_keylist_mode(session->ctx, GPGME_KEYLIST_MODE_LOCAL);
