@@ -169,6 +169,8 @@ static int exit_code_for(enum snapshot_status status)
 		return EXIT_CANNOT_OPEN;
 	case SNAPSHOT_NOT_SNAPSHOT:
 		return EXIT_NOT_SNAPSHOT;
+	case SNAPSHOT_GNUPG_FAILED:
+		return EXIT_GNUPG;
 	default:
 		return EXIT_INTERNAL;
 	}
@@ -243,8 +245,7 @@ static int cmd_report(int argc, char **argv)
 		goto out;
 
 	if (gpg_session_begin(&gpg, &err) < 0) {
-		error("cannot start GnuPG to read GPG keys: %s; install the gnupg package",
-		      err.data);
+		error("cannot start GnuPG to read GPG keys: %s", err.data);
 		code = EXIT_GNUPG;
 		goto out;
 	}

@@ -752,6 +752,13 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 		cred->gpg_ok = gpg_key_inspect(ld->gpg, key ? key : "",
 					       (size_t)sqlite3_column_bytes(stmt, 2),
 					       model->now, &cred->gpg) == 0;
+		if (!cred->gpg_ok && cred->gpg.result == GPG_ENGINE_ERROR) {
+			/* A key that was never judged would make a wrong report. */
+			buf_addf(ld->err, "GnuPG failed while reading GPG key %lld: %s",
+				 (long long)cred->id, cred->gpg.error);
+			sqlite3_finalize(stmt);
+			return SNAPSHOT_GNUPG_FAILED;
+		}
 		if (!cred->gpg_ok) {
 			cred->state = STATE_ACTIVE;
 			continue;

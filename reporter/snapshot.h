@@ -11,6 +11,7 @@ enum snapshot_status {
 	SNAPSHOT_CANNOT_OPEN,     /* missing, a directory, unreadable, locked */
 	SNAPSHOT_NOT_SNAPSHOT,    /* not SQLite, or no credential tables */
 	SNAPSHOT_FAILED,          /* a query failed midway */
+	SNAPSHOT_GNUPG_FAILED,    /* GnuPG stopped working while reading keys */
 };
 
 /*
