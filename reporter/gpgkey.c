@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "msg.h"
 #include "openpgp.h"
 
@@ -100,8 +101,10 @@ static char *make_home(struct buf *err)
 		buf_reset(&path);
 		buf_add(&path, bases[i], len);
 		buf_adds(&path, home_template);
-		if (mkdtemp(path.data))
+		if (mkdtemp(path.data)) {
+			cleanup_add(path.data, 1);
 			return buf_detach(&path, NULL);
+		}
 		saved_errno = errno;
 	}
 	buf_addf(err, "cannot create a private GnuPG home under $TMPDIR or /tmp: %s; set TMPDIR to a short writable directory",
@@ -200,6 +203,7 @@ static void session_free(struct gpg_session *session)
 	if (session->home && getpid() == session->owner) {
 		stop_daemons(session->home);
 		remove_home(session->home);
+		cleanup_forget(session->home);
 	}
 	free(session->home);
 	free(session->engine_version);

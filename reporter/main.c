@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <gcrypt.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cleanup.h"
 #include "gpgkey.h"
 #include "model.h"
 #include "msg.h"
@@ -291,6 +293,10 @@ int main(int argc, char **argv)
 	}
 	gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
 	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	cleanup_install();
+	/* A file size limit then makes write() fail with EFBIG, which the
+	 * output code reports, instead of killing the process. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (argc < 2) {
 		fputs(usage_text, stderr);

@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include "cleanup.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,7 @@ FILE *output_set_add(struct output_set *set, const char *name,
 		buf_release(&path);
 		return NULL;
 	}
+	cleanup_add(path.data, 0);
 	out->temp = buf_detach(&path, NULL);
 	buf_addf(&path, "%s/%s", set->dir, name);
 	out->name = buf_detach(&path, NULL);
@@ -128,6 +131,7 @@ int output_set_commit(struct output_set *set, struct buf *err)
 				 out->temp, out->name, strerror(errno));
 			return -1;
 		}
+		cleanup_forget(out->temp);
 		free(out->temp);
 		out->temp = NULL;
 	}
@@ -143,8 +147,10 @@ void output_set_abort(struct output_set *set)
 
 		if (out->file)
 			fclose(out->file);
-		if (out->temp)
+		if (out->temp) {
 			unlink(out->temp);
+			cleanup_forget(out->temp);
+		}
 		free(out->temp);
 		free(out->name);
 	}

@@ -1,0 +1,19 @@
+#ifndef CREDAUDIT_CLEANUP_H
+#define CREDAUDIT_CLEANUP_H
+
+/*
+ * Paths to remove when a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) ends the
+ * program: temporary output files and the private GnuPG home. Normal exits
+ * remove them through their owners; this covers the paths a signal would
+ * otherwise leave behind. The handler uses only async-signal-safe calls.
+ */
+
+/* Remember `path` (a file, or a folder when `is_dir`). Returns 0, or -1
+ * when the path is too long or every slot is taken. */
+int cleanup_add(const char *path, int is_dir);
+/* Forget `path` once its owner has removed or renamed it. */
+void cleanup_forget(const char *path);
+/* Install the handlers; call once at start-up. */
+void cleanup_install(void);
+
+#endif
