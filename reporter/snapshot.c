@@ -176,6 +176,77 @@ static enum snapshot_status sql_failed(struct loader *ld, const char *what)
 	return SNAPSHOT_FAILED;
 }
 
+/* The size of `path` followed by `suffix`, or -1 when it does not exist. */
+static long long file_size_with_suffix(const char *path, const char *suffix)
+{
+	struct buf name = BUF_INIT;
+	struct stat st;
+	long long size = -1;
+
+	buf_addf(&name, "%s%s", path, suffix);
+	if (stat(name.data, &st) == 0)
+		size = (long long)st.st_size;
+	buf_release(&name);
+	return size;
+}
+
+/*
+ * Open `path` again as an immutable URI. SQLite then needs no -shm file,
+ * which a WAL database in a read-only folder cannot create.
+ */
+static int reopen_immutable(struct loader *ld)
+{
+	struct buf uri = BUF_INIT;
+	const char *p;
+	int rc;
+
+	buf_adds(&uri, "file:");
+	for (p = ld->path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_addf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			buf_addch(&uri, *p);
+	}
+	buf_adds(&uri, "?immutable=1");
+	sqlite3_close(ld->db);
+	ld->db = NULL;
+	rc = sqlite3_open_v2(uri.data, &ld->db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	buf_release(&uri);
+	return rc;
+}
+
+/*
+ * Read the schema once, so that problems show before any query: a WAL
+ * database in a read-only folder fails here with SQLITE_CANTOPEN.
+ */
+static enum snapshot_status probe_database(struct loader *ld)
+{
+	int rc = sqlite3_exec(ld->db, "SELECT count(*) FROM sqlite_master",
+			      NULL, NULL, NULL);
+	long long wal_size;
+
+	if (rc == SQLITE_OK)
+		return SNAPSHOT_OK;
+	if ((rc & 0xff) != SQLITE_CANTOPEN)
+		return sql_failed(ld, "opening");
+
+	/* Unwritten changes in the -wal file would be missed, so stop. */
+	wal_size = file_size_with_suffix(ld->path, "-wal");
+	if (wal_size > 0) {
+		buf_addf(ld->err, "snapshot '%s' is a WAL database with changes in '%s-wal' that SQLite cannot read from a read-only folder: copy both files to a writable folder",
+			 ld->path, ld->path);
+		return SNAPSHOT_CANNOT_OPEN;
+	}
+	if (reopen_immutable(ld) != SQLITE_OK ||
+	    sqlite3_exec(ld->db, "SELECT count(*) FROM sqlite_master", NULL,
+			 NULL, NULL) != SQLITE_OK)
+		return sql_failed(ld, "opening");
+	verbose("read '%s' as immutable: it is a WAL database in a read-only folder",
+		ld->path);
+	return SNAPSHOT_OK;
+}
+
 /* Find which tables and columns exist in the main database. */
 static enum snapshot_status inspect_schema(struct loader *ld)
 {
@@ -814,6 +885,8 @@ enum snapshot_status snapshot_load(const char *path, struct model *model,
 		goto out;
 	}
 	sqlite3_busy_timeout(ld.db, 5000);
+	if ((status = probe_database(&ld)))
+		goto out;
 	if (gcry_md_open(&ld.digest, GCRY_MD_SHA256, 0)) {
 		buf_addf(err, "libgcrypt cannot compute SHA-256");
 		status = SNAPSHOT_FAILED;
