@@ -1,0 +1,82 @@
+#ifndef CREDAUDIT_RENDER_CORE_H
+#define CREDAUDIT_RENDER_CORE_H
+
+#include <stddef.h>
+
+#include "render.h"
+
+/*
+ * Pieces that every renderer shares, so that the HTML, Markdown and JSON
+ * reports describe each value in the same words. Only render_*.c use this.
+ */
+
+#define NOT_AVAILABLE "not available in this snapshot"
+
+/* Display state of one value of a credential. */
+enum value_state {
+	VALUE_SET,          /* a value to show */
+	VALUE_NONE,         /* absent: "never", "no expiry" */
+	VALUE_INVALID,      /* present but not parseable: raw text */
+	VALUE_UNAVAILABLE,  /* the snapshot lacks the column or table */
+};
+
+/*
+ * The state of timestamp `ts` of `cred`, whose column is the enum field
+ * bit `field`. For VALUE_SET, `out` (TS_TEXT_MAX bytes) receives the
+ * formatted date. For VALUE_INVALID, ts->raw contains the text.
+ */
+enum value_state render_timestamp(const struct credential *cred,
+				  unsigned field, const struct timestamp *ts,
+				  char *out);
+
+/* "personal access token", "SSH key", ... for running text. */
+const char *kind_noun(enum cred_kind kind);
+
+/* One library that credaudit uses and its version at run time. */
+struct library_version {
+	const char *name;      /* "SQLite" */
+	const char *id;        /* "sqlite", the JSON key */
+	char version[48];      /* "3.40.1", or "not started" for GnuPG */
+};
+
+#define LIBRARY_COUNT 6
+
+void render_libraries(const struct render_context *ctx,
+		      struct library_version out[LIBRARY_COUNT]);
+
+/* One finding together with its credential. */
+struct finding_ref {
+	const struct credential *cred;
+	const struct finding *finding;
+};
+
+/*
+ * The findings of one rule. Groups come in report order: highest
+ * severity first, then the order of policy_rules[]. Findings of rules
+ * missing from the table come last, by rule id.
+ */
+struct rule_group {
+	const char *id;
+	enum severity severity;
+	const struct policy_rule *rule;   /* NULL when not in the table */
+	struct finding_ref *refs;         /* in model order */
+	size_t count;
+	size_t cap;
+};
+
+struct rule_groups {
+	struct rule_group *groups;
+	size_t count;
+};
+
+void rule_groups_build(struct rule_groups *groups, const struct model *model);
+void rule_groups_release(struct rule_groups *groups);
+
+/* The entry of `cred` in the plan's list of skipped credentials, or NULL. */
+const struct plan_skip *render_find_skip(const struct plan *plan,
+					 const struct credential *cred);
+
+/* Rules of the policy table in report order, into `out` (policy_rule_count). */
+void render_rules_sorted(const struct policy_rule **out);
+
+#endif
