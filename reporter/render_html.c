@@ -627,15 +627,30 @@ static void add_owner(struct html *h, xmlNodePtr cell,
 		add_text(details, " \xC2\xB7 administrator");
 }
 
+/* Append ` "name"` in running text, or nothing when there is no name. */
+static void add_quoted_name(struct html *h, xmlNodePtr parent,
+			    const struct credential *cred)
+{
+	unsigned flags;
+
+	if (!cred->name)
+		return;
+	add_text(parent, " \"");
+	flags = add_bdi(h, parent, cred->name, TEXT_NAME_MAX);
+	add_text(parent, "\"");
+	if (flags)
+		add_flags(parent, flags);
+}
+
 static void add_action_text(struct html *h, xmlNodePtr parent,
 			    const struct plan_action *action)
 {
 	const struct credential *cred = action->cred;
 	static const char *const verbs[] = { "Revoke", "Delete", "Review" };
 
-	add_textf(parent, " %s %s %" PRId64 " ", verbs[action->type],
+	add_textf(parent, " %s %s %" PRId64, verbs[action->type],
 		  kind_noun(cred->kind), cred->id);
-	add_user_text(h, parent, cred->name, TEXT_NAME_MAX);
+	add_quoted_name(h, parent, cred);
 	if (cred->owner) {
 		add_text(parent, " of ");
 		add_user_text(h, parent, cred->owner->username, TEXT_NAME_MAX);
@@ -760,8 +775,7 @@ static void fill_plan(struct html *h, xmlNodePtr section)
 		xmlNodePtr item = el(list, "li");
 
 		add_cred_link(item, skip->cred);
-		add_text(item, " ");
-		add_user_text(h, item, skip->cred->name, TEXT_NAME_MAX);
+		add_quoted_name(h, item, skip->cred);
 		add_textf(item, ": %s.", skip->reason);
 	}
 }

@@ -115,6 +115,23 @@ static void cred_label(struct md *md, const struct credential *cred)
 	md->out.data[start] = (char)toupper((unsigned char)md->out.data[start]);
 }
 
+/* Append ` "name"` in running text, or nothing when there is no name. */
+static void quoted_name(struct md *md, const struct credential *cred)
+{
+	unsigned flags;
+
+	if (!cred->name)
+		return;
+	buf_adds(&md->out, " \"");
+	flags = text_markdown_str(&md->out, cred->name, TEXT_NAME_MAX);
+	buf_adds(&md->out, "\"");
+	if (flags) {
+		buf_adds(&md->out, " (\xE2\x9A\xA0 ");
+		text_flag_labels(&md->out, flags);
+		buf_adds(&md->out, ")");
+	}
+}
+
 static void timestamp_cell(struct md *md, const struct credential *cred,
 			   unsigned field, const struct timestamp *ts,
 			   const char *none_text)
@@ -323,8 +340,7 @@ static void write_findings(struct md *md)
 
 			buf_adds(&md->out, "| ");
 			cred_label(md, ref->cred);
-			buf_adds(&md->out, " ");
-			user_text(md, ref->cred->name, TEXT_NAME_MAX);
+			quoted_name(md, ref->cred);
 			cell_sep(md);
 			owner_cell(md, ref->cred);
 			cell_sep(md);
@@ -360,8 +376,7 @@ static void write_plan(struct md *md)
 		code(md, action->id);
 		buf_adds(&md->out, " ");
 		cred_label(md, action->cred);
-		buf_adds(&md->out, " ");
-		user_text(md, action->cred->name, TEXT_NAME_MAX);
+		quoted_name(md, action->cred);
 		buf_adds(&md->out, ": ");
 		if (action->method) {
 			struct buf request = BUF_INIT;
@@ -386,8 +401,7 @@ static void write_plan(struct md *md)
 
 		buf_adds(&md->out, "- ");
 		cred_label(md, skip->cred);
-		buf_adds(&md->out, " ");
-		user_text(md, skip->cred->name, TEXT_NAME_MAX);
+		quoted_name(md, skip->cred);
 		buf_adds(&md->out, ": ");
 		text_markdown_str(&md->out, skip->reason, TEXT_NO_LIMIT);
 		buf_adds(&md->out, "\n");
