@@ -342,9 +342,12 @@ out:
 	return ret;
 }
 
+static int is_meta(xmlNodePtr node, const char *attr, const char *value);
+
 /*
  * Record the placeholder elements and reject what the page must never
- * carry: script elements and event handler attributes.
+ * carry: script elements, event handler attributes, and a refresh that
+ * would take the reader to another page, which the policy cannot stop.
  */
 static int scan_template(xmlNodePtr node, xmlNodePtr *found, struct buf *err)
 {
@@ -356,6 +359,10 @@ static int scan_template(xmlNodePtr node, xmlNodePtr *found, struct buf *err)
 			continue;
 		if (!xmlStrcasecmp(node->name, BAD_CAST "script")) {
 			buf_adds(err, "the template has a <script> element, and the report allows no script; remove it");
+			return -1;
+		}
+		if (is_meta(node, "http-equiv", "refresh")) {
+			buf_adds(err, "the template has a <meta http-equiv=\"refresh\">, which could send the reader to another page; remove it");
 			return -1;
 		}
 		for (attr = node->properties; attr; attr = attr->next) {

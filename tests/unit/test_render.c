@@ -879,6 +879,13 @@ static void html_template_rejects_script(void **state)
 		PLACEHOLDERS "</body></html>", &err, &html, &len), -1);
 	assert_non_null(strstr(err.data, "onload"));
 	free(html);
+	buf_reset(&err);
+
+	assert_int_equal(render_with_template(f, "<html><head><meta http-equiv=\"Refresh\" "
+		"content=\"0; url=https://evil.example/\"></head><body>"
+		PLACEHOLDERS "</body></html>", &err, &html, &len), -1);
+	assert_non_null(strstr(err.data, "refresh"));
+	free(html);
 	buf_release(&err);
 }
 
