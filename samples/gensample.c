@@ -20,14 +20,18 @@
 #include <gcrypt.h>
 #include <getopt.h>
 #include <limits.h>
+#include <spawn.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -379,7 +383,8 @@ struct token_spec {
 	int revoked;                /* day of revocation */
 	int impersonation;
 	int64_t previous_id;
-	int ip_count;               /* last-used IPs; 0 lets the seed pick 0-2 */
+	int ip_count;               /* last-used IPs; 0 lets the seed pick 0-2,
+				       -1 means none */
 };
 
 static const struct token_spec demo_tokens[] = {
@@ -1302,6 +1307,7 @@ struct generator {
 	int64_t now;
 	int64_t today;            /* 00:00 UTC of the day of `now` */
 	uint64_t rng;
+	uint64_t bulk_rng;         /* the stream of --scale rows */
 	const char *fixtures;
 	struct manifest ssh_manifest;
 	struct manifest gpg_manifest;
@@ -1707,6 +1713,8 @@ static int insert_token(struct generator *g, const struct token_spec *t)
 		return -1;
 
 	if (!t->last_used)
+		return 0;
+	if (t->ip_count < 0)
 		return 0;
 	ips = t->ip_count ? t->ip_count : (int)rng_below(g, 3);
 	return insert_token_ips(g, t->id, created_at, used_at, ips);
@@ -2119,6 +2127,938 @@ static int insert_gpg_keys(struct generator *g)
 	return 0;
 }
 
+/* --- Scale samples ------------------------------------------------------ */
+
+/*
+ * --scale TOKENS adds a large generated instance to the demo rows, for
+ * benchmarks and memory tests: TOKENS tokens in all, and users, groups,
+ * projects, memberships, SSH keys and GPG keys in the fixed ratios below,
+ * given per million tokens, so that --scale 100000 is ten times smaller
+ * than --scale 1000000. Generated rows take ids after the hand-written
+ * ones and draw from their own random stream, so the demo rows are the
+ * same as in demo.db.
+ */
+#define SCALE_UNIT 1000000
+#define SCALE_USERS 50000          /* bots included */
+#define SCALE_GROUPS 2000
+#define SCALE_PROJECTS 10000
+#define SCALE_SSH_KEYS 200000      /* the demo keys included */
+#define SCALE_GPG_KEYS 20000       /* besides the demo keys */
+#define SCALE_MAX 100000000L
+
+/*
+ * Id ranges of generated rows, far from the hand-written ones: user j
+ * has id 1000 + j, so its personal namespace (USER_NAMESPACE_BASE + id)
+ * stays below the generated groups for any --scale up to SCALE_MAX.
+ */
+#define BULK_USER_BASE 1000
+#define BULK_GROUP_BASE 10000000
+#define BULK_PROJECT_BASE 1000
+#define BULK_PROJECT_NAMESPACE_BASE 20000000
+
+/* Share of generated tokens, in thousandths, that belong to bots. */
+#define BULK_BOT_TOKEN_PERMILLE 30
+
+/* The armored keys that make-bulk-gpg.sh made, xz-compressed. */
+#define BULK_GPG_FILE "gpg-bulk/keys.asc.xz"
+
+enum bulk_user_kind {
+	BULK_HUMAN,
+	BULK_SERVICE_ACCOUNT,
+	BULK_PROJECT_BOT,
+	BULK_GROUP_BOT,
+};
+
+/*
+ * Generated GPG key k names user k * 5 / 2 (see make-bulk-gpg.sh), so
+ * those users, whose index is 0 or 2 modulo 5, are always humans. Bots
+ * take 4 of every 25 users and service accounts 1 of every 50, all with
+ * other residues.
+ */
+static enum bulk_user_kind bulk_user_kind(long j)
+{
+	switch (j % 25) {
+	case 1: case 8: case 14:
+		return BULK_PROJECT_BOT;
+	case 19:
+		return BULK_GROUP_BOT;
+	}
+	return j % 50 == 46 ? BULK_SERVICE_ACCOUNT : BULK_HUMAN;
+}
+
+static const char *bulk_user_state(long j)
+{
+	switch (j % 100) {
+	case 3: return "blocked";
+	case 33: return "deactivated";
+	case 53: return "banned";
+	case 73: return "ldap_blocked";
+	}
+	return "active";
+}
+
+static const char *const bulk_first_names[] = {
+	"Ada", "Ben", "Chloe", "Dario", "Elif", "Femi", "Gita", "Hugo",
+	"Iris", "Jonas", "Kaito", "Lena", "Mateo", "Nora", "Omar", "Priya",
+	"Quinn", "Rosa", "Sven", "Tara", "Uma", "Viktor", "Wen", "Yara",
+};
+
+static const char *const bulk_last_names[] = {
+	"Achebe", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia",
+	"Haddad", "Ito", "Jensen", "Kowalski", "Lopez", "Moreau", "Nakamura",
+	"Okafor", "Petrov", "Rossi", "Schmidt", "Tanaka", "Novak",
+};
+
+static const char *const bulk_key_titles[] = {
+	"laptop", "desktop", "workstation", "ci-runner", "build-host",
+	"YubiKey", "tablet", "backup-server", "jump-host", "home",
+};
+
+/* One SSH fixture, loaded once and repeated over the generated keys. */
+struct ssh_pool {
+	struct ssh_key *keys;
+	size_t count;
+};
+
+/* One key of the bulk GPG fixture, with its own armor. */
+struct bulk_gpg_key {
+	char *armor;
+	unsigned char fingerprint[20];
+};
+
+struct bulk_gpg {
+	struct bulk_gpg_key *keys;
+	size_t count;
+};
+
+/* Sizes and material of one generated instance. */
+struct scale_plan {
+	long tokens;
+	long users;
+	long groups;
+	long projects;
+	long ssh_keys;             /* generated ones, after the demo keys */
+	long gpg_keys;
+	long *humans;              /* indexes of human and service users */
+	long human_count;
+	long *bots;                /* indexes of bot users */
+	long bot_count;
+	int *user_created_ago;     /* days, by user index */
+	struct ssh_pool ssh_pool;
+	struct bulk_gpg gpg;
+};
+
+static long scale_count(long tokens, long per_unit)
+{
+	long n = (long)((int64_t)per_unit * tokens / SCALE_UNIT);
+
+	return n > 0 ? n : 1;
+}
+
+/*
+ * Run the generated rows on their own random stream: save the demo
+ * stream in `saved` and switch, or switch back.
+ */
+static void bulk_stream_enter(struct generator *g, uint64_t *saved)
+{
+	*saved = g->rng;
+	g->rng = g->bulk_rng;
+}
+
+static void bulk_stream_leave(struct generator *g, uint64_t saved)
+{
+	g->bulk_rng = g->rng;
+	g->rng = saved;
+}
+
+static int64_t bulk_user_id(long j)
+{
+	return BULK_USER_BASE + j;
+}
+
+/* The project (bot of a project) or group (bot of a group) a bot serves. */
+static long bulk_bot_target(const struct scale_plan *s, long j)
+{
+	return bulk_user_kind(j) == BULK_PROJECT_BOT ? (j / 25) % s->projects
+						     : (j / 25) % s->groups;
+}
+
+static int64_t bulk_group_namespace(long group)
+{
+	return BULK_GROUP_BASE + group;
+}
+
+static int insert_bulk_namespaces(struct generator *g, struct scale_plan *s)
+{
+	long top = s->groups / 10 > 0 ? s->groups / 10 : 1;
+	char name[64], path[64];
+	long j, k;
+
+	for (j = 0; j < s->users; j++) {
+		enum bulk_user_kind kind = bulk_user_kind(j);
+
+		if (kind == BULK_PROJECT_BOT || kind == BULK_GROUP_BOT)
+			continue;
+		snprintf(path, sizeof(path), "user%05ld", j);
+		if (INSERT(g, T_NAMESPACES,
+			   INT(USER_NAMESPACE_BASE + bulk_user_id(j)),
+			   TEXT(path), TEXT(path), TEXT("User"), NULL_VALUE))
+			return -1;
+	}
+	/* A tenth of the groups are top-level; each other one has a parent. */
+	for (k = 0; k < s->groups; k++) {
+		snprintf(name, sizeof(name), "Team %04ld", k);
+		snprintf(path, sizeof(path), "team-%04ld", k);
+		if (INSERT(g, T_NAMESPACES, INT(bulk_group_namespace(k)),
+			   TEXT(name), TEXT(path), TEXT("Group"),
+			   k < top ? NULL_VALUE
+				   : INT(bulk_group_namespace(k % top))))
+			return -1;
+	}
+	for (k = 0; k < s->projects; k++) {
+		snprintf(name, sizeof(name), "Service %05ld", k);
+		snprintf(path, sizeof(path), "service-%05ld", k);
+		if (INSERT(g, T_NAMESPACES,
+			   INT(BULK_PROJECT_NAMESPACE_BASE + k), TEXT(name),
+			   TEXT(path), TEXT("Project"),
+			   INT(bulk_group_namespace(k % s->groups))))
+			return -1;
+	}
+	return 0;
+}
+
+static int insert_bulk_projects(struct generator *g, struct scale_plan *s)
+{
+	char name[64], path[64], marked[TS_MAX];
+	long k;
+
+	for (k = 0; k < s->projects; k++) {
+		snprintf(name, sizeof(name), "Service %05ld", k);
+		snprintf(path, sizeof(path), "service-%05ld", k);
+		if (INSERT(g, T_PROJECTS, INT(BULK_PROJECT_BASE + k), TEXT(name),
+			   TEXT(path), INT(bulk_group_namespace(k % s->groups)),
+			   INT(BULK_PROJECT_NAMESPACE_BASE + k),
+			   INT(k % 50 == 17), INT(0),
+			   TEXT(k % 100 == 61 ? date_text(g, DAYS_AGO(3), marked)
+					      : NULL)))
+			return -1;
+	}
+	return 0;
+}
+
+static int insert_bulk_users(struct generator *g, struct scale_plan *s)
+{
+	char username[64], name[96], email[128];
+	char created[TS_MAX], confirmed[TS_MAX], active[TS_MAX];
+	long j;
+
+	for (j = 0; j < s->users; j++) {
+		enum bulk_user_kind kind = bulk_user_kind(j);
+		int64_t id = bulk_user_id(j);
+		enum ts_style style = style_for_id(id);
+		int64_t created_at = time_of_day(g, DAYS_AGO(s->user_created_ago[j]));
+		int user_type = HUMAN, activity;
+		const char *first = bulk_first_names[j % ARRAY_SIZE(bulk_first_names)];
+		const char *last = bulk_last_names[(j / ARRAY_SIZE(bulk_first_names)) %
+						   ARRAY_SIZE(bulk_last_names)];
+
+		switch (kind) {
+		case BULK_HUMAN:
+			snprintf(username, sizeof(username), "user%05ld", j);
+			snprintf(name, sizeof(name), "%s %s", first, last);
+			snprintf(email, sizeof(email), "%s@acme.example", username);
+			break;
+		case BULK_SERVICE_ACCOUNT:
+			user_type = SERVICE_ACCOUNT;
+			snprintf(username, sizeof(username), "service_account_%05ld", j);
+			snprintf(name, sizeof(name), "Service account %05ld", j);
+			snprintf(email, sizeof(email), "%s@noreply.%s", username,
+				 GITLAB_HOST);
+			break;
+		case BULK_PROJECT_BOT:
+		case BULK_GROUP_BOT:
+			user_type = PROJECT_BOT;
+			snprintf(username, sizeof(username), "%s_%ld_bot_%08llx",
+				 kind == BULK_PROJECT_BOT ? "project" : "group",
+				 kind == BULK_PROJECT_BOT
+					 ? BULK_PROJECT_BASE + bulk_bot_target(s, j)
+					 : bulk_group_namespace(bulk_bot_target(s, j)),
+				 (unsigned long long)(rng_next(g) & 0xffffffffu));
+			snprintf(name, sizeof(name), "%s",
+				 filler_names[j % ARRAY_SIZE(filler_names)]);
+			snprintf(email, sizeof(email), "%s@noreply.%s", username,
+				 GITLAB_HOST);
+			break;
+		}
+		/* One user in twenty has been dormant for months. */
+		activity = j % 20 == 11 ? 100 + (int)rng_below(g, 400)
+					: (int)rng_below(g, 30);
+		if (activity >= s->user_created_ago[j])
+			activity = s->user_created_ago[j] - 1;
+		timestamp_text(g, created_at, style, 0, created);
+		timestamp_text(g, created_at + 600, style, 0, confirmed);
+		if (INSERT(g, T_USERS, INT(id), TEXT(username), TEXT(name),
+			   TEXT(email), TEXT(bulk_user_state(j)), INT(user_type),
+			   INT(kind == BULK_HUMAN && j % 1000 == 7),
+			   TEXT(j % 40 == 37 ? NULL : confirmed), TEXT(created),
+			   TEXT(date_text(g, DAYS_AGO(activity), active)),
+			   NULL_VALUE, INT(kind == BULK_HUMAN && j % 200 == 99)))
+			return -1;
+	}
+	return 0;
+}
+
+static int insert_bulk_user_details(struct generator *g, struct scale_plan *s)
+{
+	long j;
+
+	for (j = 0; j < s->users; j++) {
+		enum bulk_user_kind kind = bulk_user_kind(j);
+		struct value bot_namespace = NULL_VALUE;
+
+		if (kind == BULK_PROJECT_BOT)
+			bot_namespace = INT(BULK_PROJECT_NAMESPACE_BASE +
+					    bulk_bot_target(s, j));
+		else if (kind == BULK_GROUP_BOT)
+			bot_namespace = INT(bulk_group_namespace(bulk_bot_target(s, j)));
+		if (INSERT(g, T_USER_DETAILS, INT(bulk_user_id(j)), bot_namespace))
+			return -1;
+	}
+	return 0;
+}
+
+/* Every fifth human has a secondary address, every tenth a confirmed one. */
+static int insert_bulk_emails(struct generator *g, struct scale_plan *s)
+{
+	char email[64], confirmed[TS_MAX];
+	int64_t id = (int64_t)ARRAY_SIZE(secondary_emails) + 1;
+	long i;
+
+	for (i = 0; i < s->human_count; i++) {
+		long j = s->humans[i];
+
+		if (j % 5 != 2 || bulk_user_kind(j) != BULK_HUMAN)
+			continue;
+		snprintf(email, sizeof(email), "user%05ld@home.example", j);
+		timestamp_text(g, time_of_day(g, DAYS_AGO(90)), TS_POSTGRES, 0,
+			       confirmed);
+		if (INSERT(g, T_EMAILS, INT(id++), INT(bulk_user_id(j)),
+			   TEXT(email), TEXT(j % 10 == 2 ? confirmed : NULL)))
+			return -1;
+	}
+	return 0;
+}
+
+/* Bots belong to their one project or group; humans to one of each. */
+static int insert_bulk_members(struct generator *g, struct scale_plan *s)
+{
+	int64_t id = (int64_t)(ARRAY_SIZE(human_members) + ARRAY_SIZE(bots)) + 1;
+	long j;
+
+	for (j = 0; j < s->users; j++) {
+		enum bulk_user_kind kind = bulk_user_kind(j);
+		int64_t uid = bulk_user_id(j);
+
+		if (kind == BULK_PROJECT_BOT) {
+			if (INSERT(g, T_MEMBERS, INT(id++), INT(uid),
+				   INT(BULK_PROJECT_BASE + bulk_bot_target(s, j)),
+				   TEXT("Project"), INT(MAINTAINER), NULL_VALUE))
+				return -1;
+			continue;
+		}
+		if (kind == BULK_GROUP_BOT) {
+			if (INSERT(g, T_MEMBERS, INT(id++), INT(uid),
+				   INT(bulk_group_namespace(bulk_bot_target(s, j))),
+				   TEXT("Namespace"), INT(DEVELOPER), NULL_VALUE))
+				return -1;
+			continue;
+		}
+		if (INSERT(g, T_MEMBERS, INT(id++), INT(uid),
+			   INT(BULK_PROJECT_BASE + (j * 7) % s->projects),
+			   TEXT("Project"), INT(DEVELOPER), NULL_VALUE) ||
+		    INSERT(g, T_MEMBERS, INT(id++), INT(uid),
+			   INT(bulk_group_namespace((j * 3) % s->groups)),
+			   TEXT("Namespace"), INT(REPORTER), NULL_VALUE))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A generated token of user `j`: created after the account, mostly with
+ * an expiry of up to a year (some over a year), sometimes never used,
+ * sometimes revoked. `created_ago` is a creation day forced by a
+ * rotation, or 0 to draw one.
+ */
+static void make_bulk_token(struct generator *g, const struct scale_plan *s,
+			    int64_t id, long j, int created_ago,
+			    struct token_spec *t)
+{
+	int age = s->user_created_ago[j];
+	int expires_in = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->id = id;
+	t->user_id = bulk_user_id(j);
+	t->name = filler_names[rng_below(g, ARRAY_SIZE(filler_names))];
+	t->scopes = filler_scopes[rng_below(g, ARRAY_SIZE(filler_scopes))];
+	if (!created_ago)
+		created_ago = 1 + (int)rng_below(g, age > 900 ? 900 : age - 1);
+	t->created = DAYS_AGO(created_ago);
+
+	if (rng_below(g, 100) >= 13) {
+		int lifetime = rng_below(g, 50) ? 7 + (int)rng_below(g, 359)
+						 : 366 + (int)rng_below(g, 365);
+
+		expires_in = lifetime - created_ago;
+		t->expires = IN_DAYS(expires_in);
+	}
+	if (rng_below(g, 100) >= 18) {
+		int newest = t->expires && expires_in <= 0 ? 1 - expires_in : 0;
+
+		if (newest <= created_ago)
+			t->last_used = DAYS_AGO(newest + (int)rng_below(g,
+						created_ago - newest + 1));
+	}
+	if (rng_below(g, 100) < 10) {
+		int since = t->last_used ? -day_offset(t->last_used) : created_ago;
+
+		t->revoked = DAYS_AGO((int)rng_below(g, since + 1));
+	}
+	t->impersonation = bulk_user_kind(j) == BULK_HUMAN &&
+			   rng_below(g, 200) == 0;
+	/* Few rows of personal_access_token_last_used_ips: the report
+	 * does not read them. */
+	t->ip_count = t->last_used && rng_below(g, 8) == 0 ? 1 : -1;
+}
+
+/*
+ * Insert the tokens after the demo ones, up to id s->tokens. A revoked
+ * token is rotated
+ * half of the time: the next token has the same owner, starts on the day
+ * of the revocation and points back at it.
+ */
+static int insert_bulk_tokens(struct generator *g, struct scale_plan *s)
+{
+	struct token_spec t, previous = { 0 };
+	int64_t id;
+
+	for (id = DEMO_TOKEN_COUNT + 1; id <= s->tokens; id++) {
+		long j;
+		int created_ago = 0;
+
+		if (previous.revoked && -day_offset(previous.revoked) > 0 &&
+		    rng_below(g, 2)) {
+			j = (long)(previous.user_id - BULK_USER_BASE);
+			created_ago = -day_offset(previous.revoked);
+		} else if (s->bot_count &&
+			   rng_below(g, 1000) < BULK_BOT_TOKEN_PERMILLE) {
+			j = s->bots[rng_below(g, s->bot_count)];
+		} else {
+			j = s->humans[rng_below(g, s->human_count)];
+		}
+		make_bulk_token(g, s, id, j, created_ago, &t);
+		if (created_ago)
+			t.previous_id = previous.id;
+		if (insert_token(g, &t))
+			return -1;
+		previous = t;
+	}
+	return 0;
+}
+
+static int ssh_pool_load(struct generator *g, struct ssh_pool *pool)
+{
+	size_t i;
+
+	pool->keys = xmalloc(g->ssh_manifest.count * sizeof(*pool->keys));
+	pool->count = 0;
+	for (i = 0; i < g->ssh_manifest.count; i++) {
+		if (load_ssh_fixture(g, g->ssh_manifest.rows[i].field[SSH_FILE],
+				     &pool->keys[pool->count]))
+			return -1;
+		pool->count++;
+	}
+	if (!pool->count) {
+		report_error("%s/ssh/manifest.tsv lists no keys", g->fixtures);
+		return -1;
+	}
+	return 0;
+}
+
+static void ssh_pool_release(struct ssh_pool *pool)
+{
+	size_t i;
+
+	for (i = 0; i < pool->count; i++)
+		ssh_key_release(&pool->keys[i]);
+	free(pool->keys);
+	memset(pool, 0, sizeof(*pool));
+}
+
+/*
+ * Insert the generated SSH keys after the demo ones. Key material
+ * repeats from the fixtures; the stored fingerprints are those of the
+ * key, except that one key in fifty has no MD5, as under FIPS.
+ */
+static int insert_bulk_keys(struct generator *g, struct scale_plan *s)
+{
+	const struct ssh_pool *pool = &s->ssh_pool;
+	char md5_text[48], created[TS_MAX], used[TS_MAX], expires[TS_MAX];
+	int64_t first_id = 1;
+	size_t i;
+	long n;
+
+	for (i = 0; i < ARRAY_SIZE(demo_keys); i++)
+		if (demo_keys[i].id >= first_id)
+			first_id = demo_keys[i].id + 1;
+
+	for (n = 0; n < s->ssh_keys; n++) {
+		int64_t id = first_id + n;
+		enum ts_style style = style_for_id(id);
+		const struct ssh_key *key = &pool->keys[rng_below(g, (long)pool->count)];
+		long j = s->humans[rng_below(g, s->human_count)];
+		int age = s->user_created_ago[j];
+		int created_ago = 1 + (int)rng_below(g, age > 1500 ? 1500 : age - 1);
+		int64_t created_at = time_of_day(g, DAYS_AGO(created_ago));
+		long kind = rng_below(g, 1000);
+		const char *type = kind < 50 ? "DeployKey" : kind < 55 ? "LDAPKey" :
+				   kind < 155 ? "Key" : NULL;
+		long usage = rng_below(g, 10);
+		int has_used = rng_below(g, 100) < 85;
+		int has_expiry = rng_below(g, 100) < 25;
+
+		format_md5(key->md5, md5_text);
+		timestamp_text(g, created_at, style, 0, created);
+		if (has_used)
+			timestamp_text(g, time_after(g,
+					DAYS_AGO((int)rng_below(g, created_ago)),
+					created_at), style, 1, used);
+		if (has_expiry)
+			format_timestamp(g->today + (int64_t)(rng_below(g, 700) - 200) * DAY,
+					 0, style, 1, expires);
+		if (INSERT(g, T_KEYS, INT(id), INT(bulk_user_id(j)),
+			   TEXT(key->line),
+			   TEXT(bulk_key_titles[n % ARRAY_SIZE(bulk_key_titles)]),
+			   TEXT(type), TEXT(n % 50 == 7 ? NULL : md5_text),
+			   BLOB(key->sha256, sizeof(key->sha256)), TEXT(created),
+			   TEXT(created), TEXT(has_used ? used : NULL),
+			   TEXT(has_expiry ? expires : NULL),
+			   INT(usage < 7 ? 0 : usage < 9 ? 1 : 2)))
+			return -1;
+	}
+	return 0;
+}
+
+/* --- Bulk GPG fixture --- */
+
+/*
+ * Run `xz -dc PATH` and return its output, NUL-terminated, or NULL after
+ * reporting. `*len` receives the length.
+ */
+static char *read_xz_file(const char *path, size_t *len)
+{
+	posix_spawn_file_actions_t actions;
+	char *argv[] = { (char *)"xz", (char *)"-dc", (char *)"--", (char *)path, NULL };
+	char *data = NULL;
+	size_t size = 0, cap = 0;
+	int fds[2], status, ok = 0;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(fds)) {
+		report_error("cannot create a pipe: %s", strerror(errno));
+		return NULL;
+	}
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&actions, fds[0]);
+	posix_spawn_file_actions_addclose(&actions, fds[1]);
+	if (posix_spawnp(&pid, "xz", &actions, NULL, argv, environ)) {
+		report_error("cannot run xz to read '%s': %s; install xz-utils",
+			     path, strerror(errno));
+		posix_spawn_file_actions_destroy(&actions);
+		close(fds[0]);
+		close(fds[1]);
+		return NULL;
+	}
+	posix_spawn_file_actions_destroy(&actions);
+	close(fds[1]);
+	for (;;) {
+		if (cap - size < 65536) {
+			cap = cap ? 2 * cap : 1 << 20;
+			data = realloc(data, cap + 1);
+			if (!data) {
+				report_error("out of memory reading '%s'", path);
+				exit(EXIT_FAILED);
+			}
+		}
+		n = read(fds[0], data + size, cap - size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		size += (size_t)n;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			break;
+	if (n == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		ok = 1;
+	if (!ok) {
+		report_error("'xz -dc %s' failed; rerun samples/make-bulk-gpg.sh to remake the file",
+			     path);
+		free(data);
+		return NULL;
+	}
+	data[size] = '\0';
+	*len = size;
+	return data;
+}
+
+/* The CRC-24 of OpenPGP ASCII armor (RFC 4880, section 6.1). */
+static uint32_t crc24(const unsigned char *data, size_t len)
+{
+	uint32_t crc = 0xB704CEu;
+	size_t i;
+	int bit;
+
+	for (i = 0; i < len; i++) {
+		crc ^= (uint32_t)data[i] << 16;
+		for (bit = 0; bit < 8; bit++) {
+			crc <<= 1;
+			if (crc & 0x1000000u)
+				crc ^= 0x1864CFBu;
+		}
+	}
+	return crc & 0xFFFFFFu;
+}
+
+/* Encode as padded base64 into `out`, which has room for 4 * ((len + 2) / 3) + 1. */
+static void base64_encode_padded(const unsigned char *data, size_t len,
+				 char *out)
+{
+	size_t n;
+
+	base64_encode_unpadded(data, len, out);
+	n = strlen(out);
+	while (n % 4)
+		out[n++] = '=';
+	out[n] = '\0';
+}
+
+/*
+ * Armor one transferable public key as gpg --armor --export writes it:
+ * no header lines, base64 in lines of 64 characters, then the CRC-24.
+ */
+static char *armor_key(const unsigned char *packets, size_t len)
+{
+	char *b64 = xmalloc(4 * ((len + 2) / 3) + 1);
+	unsigned char crc_bytes[3];
+	char crc_text[8];
+	uint32_t crc = crc24(packets, len);
+	size_t b64_len, i, out_len = 0;
+	char *out;
+
+	base64_encode_padded(packets, len, b64);
+	b64_len = strlen(b64);
+	crc_bytes[0] = (unsigned char)(crc >> 16);
+	crc_bytes[1] = (unsigned char)(crc >> 8);
+	crc_bytes[2] = (unsigned char)crc;
+	base64_encode_padded(crc_bytes, 3, crc_text);
+
+	out = xmalloc(b64_len + b64_len / 64 + 128);
+	out_len += (size_t)sprintf(out, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n");
+	for (i = 0; i < b64_len; i += 64) {
+		size_t line = b64_len - i < 64 ? b64_len - i : 64;
+
+		memcpy(out + out_len, b64 + i, line);
+		out_len += line;
+		out[out_len++] = '\n';
+	}
+	sprintf(out + out_len, "=%s\n-----END PGP PUBLIC KEY BLOCK-----", crc_text);
+	free(b64);
+	return out;
+}
+
+/*
+ * Read the header of the OpenPGP packet at `p` (RFC 4880, section 4.2).
+ * Returns 0 and sets the tag, header size and body size, or -1 for a
+ * header that keys exported by gpg do not use or that overruns `len`.
+ */
+static int packet_header(const unsigned char *p, size_t len, int *tag,
+			 size_t *header, size_t *body)
+{
+	if (len < 2 || !(p[0] & 0x80))
+		return -1;
+	if (p[0] & 0x40) {
+		*tag = p[0] & 0x3f;
+		if (p[1] < 192) {
+			*header = 2;
+			*body = p[1];
+		} else if (p[1] < 224 && len >= 3) {
+			*header = 3;
+			*body = ((size_t)(p[1] - 192) << 8) + p[2] + 192;
+		} else if (p[1] == 255 && len >= 6) {
+			*header = 6;
+			*body = (size_t)p[2] << 24 | (size_t)p[3] << 16 |
+				(size_t)p[4] << 8 | p[5];
+		} else {
+			return -1;
+		}
+	} else {
+		int length_type = p[0] & 3;
+
+		*tag = (p[0] >> 2) & 0x0f;
+		if (length_type == 0) {
+			*header = 2;
+			*body = p[1];
+		} else if (length_type == 1 && len >= 3) {
+			*header = 3;
+			*body = (size_t)p[1] << 8 | p[2];
+		} else if (length_type == 2 && len >= 5) {
+			*header = 5;
+			*body = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
+				(size_t)p[3] << 8 | p[4];
+		} else {
+			return -1;
+		}
+	}
+	return *header + *body <= len ? 0 : -1;
+}
+
+/* The version 4 fingerprint: SHA-1 of 0x99, a 2-byte length and the body. */
+static void key_fingerprint(const unsigned char *body, size_t len,
+			    unsigned char *out)
+{
+	unsigned char prefix[3] = { 0x99, (unsigned char)(len >> 8),
+				    (unsigned char)len };
+	gcry_md_hd_t md;
+
+	gcry_md_open(&md, GCRY_MD_SHA1, 0);
+	gcry_md_write(md, prefix, sizeof(prefix));
+	gcry_md_write(md, body, len);
+	memcpy(out, gcry_md_read(md, GCRY_MD_SHA1), 20);
+	gcry_md_close(md);
+}
+
+/* Decode the base64 body of the first armor block in `text`. */
+static unsigned char *dearmor(const char *text, const char *path, size_t *len)
+{
+	const char *p = strstr(text, "-----BEGIN PGP PUBLIC KEY BLOCK-----");
+	const char *end;
+	char *b64;
+	unsigned char *bin;
+	size_t n = 0;
+	long decoded;
+
+	if (p)
+		p = strstr(p, "\n\n");
+	end = p ? strstr(p, "\n=") : NULL;
+	if (!end) {
+		report_error("%s: not an ASCII-armored public key block", path);
+		return NULL;
+	}
+	b64 = xmalloc((size_t)(end - p) + 1);
+	for (p += 2; p < end; p++)
+		if (*p != '\n' && *p != '\r')
+			b64[n++] = *p;
+	bin = xmalloc(n);
+	decoded = base64_decode(b64, n, bin);
+	free(b64);
+	if (decoded < 0) {
+		report_error("%s: the armor is not valid base64", path);
+		free(bin);
+		return NULL;
+	}
+	*len = (size_t)decoded;
+	return bin;
+}
+
+static void bulk_gpg_release(struct bulk_gpg *bulk)
+{
+	size_t i;
+
+	for (i = 0; i < bulk->count; i++)
+		free(bulk->keys[i].armor);
+	free(bulk->keys);
+	memset(bulk, 0, sizeof(*bulk));
+}
+
+/*
+ * Load the bulk fixture: one armor block with every key, split here
+ * into one armored key each at every public-key packet (tag 6).
+ */
+static int bulk_gpg_load(struct generator *g, struct bulk_gpg *bulk)
+{
+	char *path = xasprintf("%s/%s", g->fixtures, BULK_GPG_FILE);
+	unsigned char *bin = NULL;
+	char *text;
+	size_t text_len, len, pos = 0, start = 0, cap = 0;
+	int rc = -1;
+
+	memset(bulk, 0, sizeof(*bulk));
+	text = read_xz_file(path, &text_len);
+	if (!text)
+		goto out;
+	bin = dearmor(text, path, &len);
+	if (!bin)
+		goto out;
+
+	while (pos < len) {
+		size_t header, body;
+		int tag;
+
+		if (packet_header(bin + pos, len - pos, &tag, &header, &body)) {
+			report_error("%s: damaged OpenPGP packet at byte %zu", path, pos);
+			goto out;
+		}
+		if (tag == 6) {
+			if (pos > start) {
+				bulk->keys[bulk->count - 1].armor =
+					armor_key(bin + start, pos - start);
+			}
+			if (bulk->count == cap) {
+				cap = cap ? 2 * cap : 1024;
+				bulk->keys = realloc(bulk->keys, cap * sizeof(*bulk->keys));
+				if (!bulk->keys) {
+					report_error("out of memory reading '%s'", path);
+					exit(EXIT_FAILED);
+				}
+			}
+			memset(&bulk->keys[bulk->count], 0, sizeof(*bulk->keys));
+			key_fingerprint(bin + pos + header, body,
+					bulk->keys[bulk->count].fingerprint);
+			bulk->count++;
+			start = pos;
+		} else if (!bulk->count) {
+			report_error("%s: data before the first public key", path);
+			goto out;
+		}
+		pos += header + body;
+	}
+	if (!bulk->count) {
+		report_error("%s: no public key", path);
+		goto out;
+	}
+	bulk->keys[bulk->count - 1].armor = armor_key(bin + start, len - start);
+	rc = 0;
+out:
+	free(bin);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* Bulk key k belongs to user k * 5 / 2, whose address its user ID carries. */
+static int insert_bulk_gpg_keys(struct generator *g, struct scale_plan *s)
+{
+	const struct bulk_gpg *bulk = &s->gpg;
+	char created[TS_MAX];
+	int64_t first_id = 1;
+	size_t i;
+	long k;
+
+	for (i = 0; i < ARRAY_SIZE(demo_gpg_keys); i++)
+		if (demo_gpg_keys[i].id >= first_id)
+			first_id = demo_gpg_keys[i].id + 1;
+
+	if ((size_t)s->gpg_keys > bulk->count) {
+		report_error("--scale %ld needs %ld distinct GPG keys, but %s/%s holds %zu; make more with samples/make-bulk-gpg.sh %ld",
+			     s->tokens, s->gpg_keys, g->fixtures, BULK_GPG_FILE,
+			     bulk->count, s->gpg_keys);
+		return -1;
+	}
+	for (k = 0; k < s->gpg_keys; k++) {
+		const struct bulk_gpg_key *key = &bulk->keys[k];
+		int64_t id = first_id + k;
+		long j = k * 5 / 2;
+
+		/* Uploaded up to 600 days before --now: after the keys were
+		 * made, on 2025-03-01, for the default --now. */
+		timestamp_text(g, time_of_day(g, DAYS_AGO(1 + (int)rng_below(g, 600))),
+			       style_for_id(id), 0, created);
+		if (INSERT(g, T_GPG_KEYS, INT(id), INT(bulk_user_id(j)),
+			   TEXT(key->armor), BLOB(key->fingerprint + 12, 8),
+			   BLOB(key->fingerprint, 20), TEXT(created), INT(0)))
+			return -1;
+	}
+	return 0;
+}
+
+static void scale_plan_release(struct scale_plan *s)
+{
+	free(s->humans);
+	free(s->bots);
+	free(s->user_created_ago);
+	ssh_pool_release(&s->ssh_pool);
+	bulk_gpg_release(&s->gpg);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Size the instance for `tokens` tokens and load the key fixtures that
+ * it repeats. Draws from the current random stream. Returns 0, or -1
+ * after reporting.
+ */
+static int scale_plan_init(struct generator *g, struct scale_plan *s,
+			   long tokens)
+{
+	long j;
+
+	memset(s, 0, sizeof(*s));
+	s->tokens = tokens;
+	s->users = scale_count(tokens, SCALE_USERS);
+	s->groups = scale_count(tokens, SCALE_GROUPS);
+	s->projects = scale_count(tokens, SCALE_PROJECTS);
+	s->ssh_keys = scale_count(tokens, SCALE_SSH_KEYS) -
+		      (long)ARRAY_SIZE(demo_keys);
+	if (s->ssh_keys < 0)
+		s->ssh_keys = 0;
+	s->gpg_keys = scale_count(tokens, SCALE_GPG_KEYS);
+
+	s->humans = xmalloc((size_t)s->users * sizeof(*s->humans));
+	s->bots = xmalloc((size_t)s->users * sizeof(*s->bots));
+	s->user_created_ago = xmalloc((size_t)s->users *
+				      sizeof(*s->user_created_ago));
+	for (j = 0; j < s->users; j++) {
+		enum bulk_user_kind kind = bulk_user_kind(j);
+
+		if (kind == BULK_PROJECT_BOT || kind == BULK_GROUP_BOT)
+			s->bots[s->bot_count++] = j;
+		else
+			s->humans[s->human_count++] = j;
+		s->user_created_ago[j] = 300 + (int)rng_below(g, 1700);
+	}
+	/* Key k belongs to user k * 5 / 2, which must exist. */
+	if ((s->gpg_keys - 1) * 5 / 2 >= s->users) {
+		report_error("internal error: %ld GPG keys for %ld users",
+			     s->gpg_keys, s->users);
+		return -1;
+	}
+	return ssh_pool_load(g, &s->ssh_pool) || bulk_gpg_load(g, &s->gpg)
+		? -1 : 0;
+}
+
+/*
+ * Run one step of the generated rows on their own random stream, or do
+ * nothing without --scale (`s` NULL).
+ */
+static int run_bulk(struct generator *g, struct scale_plan *s,
+		    int (*step)(struct generator *, struct scale_plan *))
+{
+	uint64_t saved;
+	int rc;
+
+	if (!s)
+		return 0;
+	bulk_stream_enter(g, &saved);
+	rc = step(g, s);
+	bulk_stream_leave(g, saved);
+	return rc;
+}
+
 /* --- Settings and the snapshot record ----------------------------------- */
 
 /* GitLab's defaults: DSA keys forbidden, other key types allowed at any
@@ -2158,13 +3098,14 @@ struct options {
 	const char *now;
 	const char *out;
 	unsigned long long seed;
+	long scale;               /* --scale TOKENS, or 0 */
 };
 
 static void print_usage(FILE *to)
 {
 	fprintf(to,
 		"usage: gensample --schema FILE --fixtures DIR --out FILE\n"
-		"                 [--now YYYY-MM-DDTHH:MM:SSZ] [--seed N]\n"
+		"                 [--now YYYY-MM-DDTHH:MM:SSZ] [--seed N] [--scale TOKENS]\n"
 		"\n"
 		"Build the sample credaudit snapshot, a SQLite database.\n"
 		"\n"
@@ -2174,9 +3115,13 @@ static void print_usage(FILE *to)
 		"  --now TIME       UTC time that every date is relative to\n"
 		"                   (default %s)\n"
 		"  --seed N         seed for the generated rows (default %d)\n"
+		"  --scale TOKENS   add a large generated instance: TOKENS tokens in\n"
+		"                   all, and per million tokens 50,000 users, 200,000\n"
+		"                   SSH keys and 20,000 GPG keys (from\n"
+		"                   fixtures/gpg-bulk); at least %d\n"
 		"\n"
 		"Exit status: 0 written, 1 failed, 2 invalid usage.\n",
-		DEFAULT_NOW, DEFAULT_SEED);
+		DEFAULT_NOW, DEFAULT_SEED, DEMO_TOKEN_COUNT);
 }
 
 /* Returns 0, 1 after --help, or -1 on invalid usage. */
@@ -2188,6 +3133,7 @@ static int parse_options(int argc, char **argv, struct options *opts)
 		{ "now", required_argument, NULL, 'n' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 'r' },
+		{ "scale", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -2218,6 +3164,17 @@ static int parse_options(int argc, char **argv, struct options *opts)
 			if (errno || end == optarg || *end || optarg[0] == '-') {
 				report_error("invalid --seed '%s': expected a non-negative integer",
 					     optarg);
+				return -1;
+			}
+			break;
+		case 'S':
+			errno = 0;
+			opts->scale = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end ||
+			    opts->scale < DEMO_TOKEN_COUNT ||
+			    opts->scale > SCALE_MAX) {
+				report_error("invalid --scale '%s': expected a number of tokens from %d to %ld",
+					     optarg, DEMO_TOKEN_COUNT, SCALE_MAX);
 				return -1;
 			}
 			break;
@@ -2294,10 +3251,21 @@ static int check_tables(void)
 static int build_sample(struct generator *g, const struct options *opts)
 {
 	char *schema = read_file(opts->schema, NULL);
+	struct scale_plan plan, *s = NULL;
+	uint64_t saved;
 	int rc = -1;
 
 	if (!schema)
 		return -1;
+	if (opts->scale) {
+		bulk_stream_enter(g, &saved);
+		rc = scale_plan_init(g, &plan, opts->scale);
+		bulk_stream_leave(g, saved);
+		s = &plan;
+		if (rc)
+			goto out;
+		rc = -1;
+	}
 	if (exec_sql(g, "PRAGMA journal_mode=DELETE", "setting the journal mode") ||
 	    exec_sql(g, schema, "creating the tables from --schema") ||
 	    prepare_inserts(g) ||
@@ -2305,15 +3273,16 @@ static int build_sample(struct generator *g, const struct options *opts)
 		goto out;
 
 	if (insert_snapshot_info(g, opts->seed) ||
-	    insert_namespaces(g) ||
-	    insert_projects(g) ||
-	    insert_users(g) ||
-	    insert_user_details(g) ||
-	    insert_emails(g) ||
-	    insert_members(g) ||
+	    insert_namespaces(g) || run_bulk(g, s, insert_bulk_namespaces) ||
+	    insert_projects(g) || run_bulk(g, s, insert_bulk_projects) ||
+	    insert_users(g) || run_bulk(g, s, insert_bulk_users) ||
+	    insert_user_details(g) || run_bulk(g, s, insert_bulk_user_details) ||
+	    insert_emails(g) || run_bulk(g, s, insert_bulk_emails) ||
+	    insert_members(g) || run_bulk(g, s, insert_bulk_members) ||
 	    insert_tokens(g, DEMO_TOKEN_COUNT) ||
-	    insert_keys(g) ||
-	    insert_gpg_keys(g) ||
+	    run_bulk(g, s, insert_bulk_tokens) ||
+	    insert_keys(g) || run_bulk(g, s, insert_bulk_keys) ||
+	    insert_gpg_keys(g) || run_bulk(g, s, insert_bulk_gpg_keys) ||
 	    insert_application_settings(g))
 		goto out;
 
@@ -2321,6 +3290,8 @@ static int build_sample(struct generator *g, const struct options *opts)
 		goto out;
 	rc = 0;
 out:
+	if (s)
+		scale_plan_release(s);
 	free(schema);
 	return rc;
 }
@@ -2358,6 +3329,9 @@ int main(int argc, char **argv)
 		return EXIT_FAILED;
 	g.today = g.now - g.now % DAY;
 	g.rng = opts.seed;
+	/* Any fixed change of the seed gives the --scale rows a stream of
+	 * their own. */
+	g.bulk_rng = opts.seed ^ 0x5ca1ab1e5ca1ab1eull;
 	g.fixtures = opts.fixtures;
 	g.next_ip_id = 1;
 	g.next_subkey_id = 1;
