@@ -19,48 +19,38 @@
 #include <libxml/tree.h>
 #include <libxml/xmlIO.h>
 
-#include "embedded.h"
+#include "html_template.h"
 #include "text.h"
-
-/* The policy the renderer writes, whatever the template contains. */
-#define CSP "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " \
-	    "base-uri 'none'; form-action 'none'"
-
-/* Templates above this size are rejected. The built-in one is under 10 KiB. */
-#define TEMPLATE_MAX (4 << 20)
 
 /* Items shown in one cell before "and N more". */
 #define CELL_ITEMS_MAX 20
+
+/*
+ * Rows are not kept in the page. Each table body or list gets a comment
+ * that marks a hole, and write_document() builds, writes and frees its
+ * rows one at a time, so memory does not grow with the number of
+ * credentials.
+ */
+enum hole_type {
+	HOLE_FINDINGS,      /* rows of one rule group */
+	HOLE_PLAN,          /* items of the plan */
+	HOLE_SKIPPED,       /* items of the flagged but not possible list */
+	HOLE_INVENTORY,     /* rows of one kind */
+};
+
+struct hole {
+	enum hole_type type;
+	size_t index;       /* rule group or kind */
+};
 
 struct html {
 	const struct render_context *ctx;
 	const struct model *model;
 	htmlDocPtr doc;
 	struct buf scratch;
-};
-
-enum placeholder {
-	PH_HEADER,
-	PH_SUMMARY,
-	PH_FINDINGS,
-	PH_INVENTORY,
-	PH_PLAN,
-	PH_CONTENTS,
-	PH_FOOTER,
-	PH_COUNT
-};
-
-static const struct {
-	const char *id;
-	int required;
-} placeholders[PH_COUNT] = {
-	{ "ca-header", 1 },
-	{ "ca-summary", 1 },
-	{ "ca-findings", 1 },
-	{ "ca-inventory", 1 },
-	{ "ca-plan", 0 },
-	{ "ca-contents", 0 },
-	{ "ca-footer", 0 },
+	struct rule_groups groups;
+	struct hole *holes;
+	size_t hole_count;
 };
 
 /* Tree building. */
@@ -292,174 +282,6 @@ static void td_timestamp(struct html *h, xmlNodePtr row,
 	}
 }
 
-/* The page around the sections. */
-
-static int read_template(const struct render_context *ctx, struct buf *out,
-			 struct buf *err)
-{
-	const struct embedded_file *builtin;
-	struct buf path = BUF_INIT;
-	FILE *file;
-	char chunk[8192];
-	size_t n;
-	int ret = -1;
-
-	if (!ctx->template_dir) {
-		builtin = embedded_file("report.html");
-		if (!builtin) {
-			buf_adds(err, "the built-in report.html template is missing; rebuild credaudit");
-			return -1;
-		}
-		buf_add(out, builtin->data, builtin->size);
-		return 0;
-	}
-
-	buf_addf(&path, "%s/report.html", ctx->template_dir);
-	file = fopen(path.data, "rb");
-	if (!file) {
-		buf_addf(err, "cannot open template '%s': %s", path.data,
-			 strerror(errno));
-		goto out;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0) {
-		buf_add(out, chunk, n);
-		if (out->len > TEMPLATE_MAX) {
-			buf_addf(err, "template '%s' is larger than %d bytes",
-				 path.data, TEMPLATE_MAX);
-			goto out;
-		}
-	}
-	if (ferror(file)) {
-		buf_addf(err, "cannot read template '%s': %s", path.data,
-			 strerror(errno));
-		goto out;
-	}
-	ret = 0;
-out:
-	if (file)
-		fclose(file);
-	buf_release(&path);
-	return ret;
-}
-
-static int is_meta(xmlNodePtr node, const char *attr, const char *value);
-
-/*
- * Record the placeholder elements and reject what the page must never
- * carry: script elements, event handler attributes, and a refresh that
- * would take the reader to another page, which the policy cannot stop.
- */
-static int scan_template(xmlNodePtr node, xmlNodePtr *found, struct buf *err)
-{
-	for (; node; node = node->next) {
-		xmlAttrPtr attr;
-		size_t i;
-
-		if (node->type != XML_ELEMENT_NODE)
-			continue;
-		if (!xmlStrcasecmp(node->name, BAD_CAST "script")) {
-			buf_adds(err, "the template has a <script> element, and the report allows no script; remove it");
-			return -1;
-		}
-		if (is_meta(node, "http-equiv", "refresh")) {
-			buf_adds(err, "the template has a <meta http-equiv=\"refresh\">, which could send the reader to another page; remove it");
-			return -1;
-		}
-		for (attr = node->properties; attr; attr = attr->next) {
-			if (!xmlStrncasecmp(attr->name, BAD_CAST "on", 2)) {
-				buf_addf(err, "the template has an event handler attribute '%s', and the report allows no script; remove it",
-					 (const char *)attr->name);
-				return -1;
-			}
-		}
-		for (i = 0; i < PH_COUNT; i++) {
-			xmlChar *id = xmlGetProp(node, BAD_CAST "id");
-
-			if (id && !xmlStrcmp(id, BAD_CAST placeholders[i].id) &&
-			    !found[i])
-				found[i] = node;
-			xmlFree(id);
-		}
-		if (scan_template(node->children, found, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static xmlNodePtr find_child(xmlNodePtr parent, const char *tag)
-{
-	xmlNodePtr node;
-
-	for (node = parent ? parent->children : NULL; node; node = node->next)
-		if (node->type == XML_ELEMENT_NODE &&
-		    !xmlStrcasecmp(node->name, BAD_CAST tag))
-			return node;
-	return NULL;
-}
-
-static int is_meta(xmlNodePtr node, const char *attr, const char *value)
-{
-	xmlChar *got;
-	int match;
-
-	if (node->type != XML_ELEMENT_NODE ||
-	    xmlStrcasecmp(node->name, BAD_CAST "meta"))
-		return 0;
-	got = xmlGetProp(node, BAD_CAST attr);
-	match = got && (!value || !xmlStrcasecmp(got, BAD_CAST value));
-	xmlFree(got);
-	return match;
-}
-
-/*
- * Replace any Content-Security-Policy of the template with ours, placed
- * right after the charset so that it governs the whole page.
- */
-static void set_policy(htmlDocPtr doc)
-{
-	xmlNodePtr head = find_child(xmlDocGetRootElement(doc), "head");
-	xmlNodePtr node, next, charset = NULL, meta;
-
-	if (!head)
-		head = xmlNewChild(xmlDocGetRootElement(doc), NULL,
-				   BAD_CAST "head", NULL);
-	for (node = head->children; node; node = next) {
-		next = node->next;
-		if (is_meta(node, "http-equiv", "content-security-policy")) {
-			xmlUnlinkNode(node);
-			xmlFreeNode(node);
-		} else if (!charset && is_meta(node, "charset", NULL)) {
-			charset = node;
-		}
-	}
-
-	if (!charset) {
-		charset = xmlNewDocNode(doc, NULL, BAD_CAST "meta", NULL);
-		set_attr(charset, "charset", "utf-8");
-		if (head->children)
-			xmlAddPrevSibling(head->children, charset);
-		else
-			xmlAddChild(head, charset);
-	}
-	meta = xmlNewDocNode(doc, NULL, BAD_CAST "meta", NULL);
-	set_attr(meta, "http-equiv", "Content-Security-Policy");
-	set_attr(meta, "content", CSP);
-	xmlAddNextSibling(charset, meta);
-}
-
-static void clear_children(xmlNodePtr node)
-{
-	xmlNodePtr child = node->children;
-
-	while (child) {
-		xmlNodePtr next = child->next;
-
-		xmlUnlinkNode(child);
-		xmlFreeNode(child);
-		child = next;
-	}
-}
-
 /* Header: what was audited, when, with what, under which rules. */
 
 static void fact(xmlNodePtr list, const char *term, const char *text)
@@ -676,6 +498,20 @@ static void add_action_text(struct html *h, xmlNodePtr parent,
 	add_text(parent, ".");
 }
 
+/* Mark the place of rows that write_document() builds and writes. */
+static void add_hole(struct html *h, xmlNodePtr parent, enum hole_type type,
+		     size_t index)
+{
+	struct buf text = BUF_INIT;
+
+	h->holes = xrealloc(h->holes, (h->hole_count + 1) * sizeof(*h->holes));
+	h->holes[h->hole_count].type = type;
+	h->holes[h->hole_count].index = index;
+	buf_addf(&text, HTML_ROWS_MARK "%zu", h->hole_count++);
+	xmlAddChild(parent, xmlNewDocComment(h->doc, BAD_CAST text.data));
+	buf_release(&text);
+}
+
 /* Findings: one table per rule, highest severity first. */
 
 static void fill_findings(struct html *h, xmlNodePtr section)
@@ -683,17 +519,15 @@ static void fill_findings(struct html *h, xmlNodePtr section)
 	static const char *const headers[] = {
 		"Credential", "Owner", "Finding", "Plan",
 	};
-	struct rule_groups groups;
-	size_t g, i;
+	size_t g;
 
 	el_text(section, "h2", "Findings");
 	if (!h->model->summary.findings) {
 		span(el(section, "p"), "ca-none", "No findings.");
 		return;
 	}
-	rule_groups_build(&groups, h->model);
-	for (g = 0; g < groups.count; g++) {
-		const struct rule_group *group = &groups.groups[g];
+	for (g = 0; g < h->groups.count; g++) {
+		const struct rule_group *group = &h->groups.groups[g];
 		struct buf id = BUF_INIT;
 		xmlNodePtr heading, body;
 
@@ -711,28 +545,30 @@ static void fill_findings(struct html *h, xmlNodePtr section)
 		add_textf(heading, " (%zu)", group->count);
 
 		body = add_table(section, "ca-findings-table", headers, 4);
-		for (i = 0; i < group->count; i++) {
-			const struct finding_ref *ref = &group->refs[i];
-			const struct plan_action *action = NULL;
-			xmlNodePtr row = el(body, "tr"), cell;
-
-			cell = td(row, NULL);
-			add_cred_link(cell, ref->cred);
-			el(cell, "br");
-			add_user_text(h, cell, ref->cred->name, TEXT_NAME_MAX);
-			add_owner(h, td(row, NULL), ref->cred);
-			add_user_text(h, td(row, NULL), ref->finding->message,
-				      TEXT_MESSAGE_MAX);
-			if (h->ctx->plan)
-				action = plan_find(h->ctx->plan, ref->cred);
-			cell = td(row, NULL);
-			if (action)
-				add_link(cell, action->id, action->id);
-			else
-				span(cell, "ca-none", "none");
-		}
+		add_hole(h, body, HOLE_FINDINGS, g);
 	}
-	rule_groups_release(&groups);
+}
+
+static void findings_row(struct html *h, xmlNodePtr body,
+			 const struct finding_ref *ref)
+{
+	const struct plan_action *action = NULL;
+	xmlNodePtr row = el(body, "tr"), cell;
+
+	cell = td(row, NULL);
+	add_cred_link(cell, ref->cred);
+	el(cell, "br");
+	add_user_text(h, cell, ref->cred->name, TEXT_NAME_MAX);
+	add_owner(h, td(row, NULL), ref->cred);
+	add_user_text(h, td(row, NULL), ref->finding->message,
+		      TEXT_MESSAGE_MAX);
+	if (h->ctx->plan)
+		action = plan_find(h->ctx->plan, ref->cred);
+	cell = td(row, NULL);
+	if (action)
+		add_link(cell, action->id, action->id);
+	else
+		span(cell, "ca-none", "none");
 }
 
 /* Revocation plan: the proposed actions and what cannot be done. */
@@ -741,8 +577,7 @@ static void fill_plan(struct html *h, xmlNodePtr section)
 {
 	const struct plan *plan = h->ctx->plan;
 	char until[TS_TEXT_MAX];
-	xmlNodePtr p, list = NULL;
-	size_t i;
+	xmlNodePtr p, list;
 
 	el_text(section, "h2", "Revocation plan");
 	if (!plan) {
@@ -757,19 +592,7 @@ static void fill_plan(struct html *h, xmlNodePtr section)
 	if (plan->count) {
 		list = el(section, "ol");
 		set_attr(list, "class", "ca-actions");
-	}
-	for (i = 0; i < plan->count; i++) {
-		const struct plan_action *action = &plan->actions[i];
-		struct buf target = BUF_INIT;
-		xmlNodePtr item = el(list, "li");
-
-		set_attr(item, "id", action->id);
-		el_text(item, "code", action->id);
-		add_action_text(h, item, action);
-		add_text(item, " ");
-		row_id(&target, action->cred);
-		add_link(item, target.data, "inventory row");
-		buf_release(&target);
+		add_hole(h, list, HOLE_PLAN, 0);
 	}
 
 	if (!plan->skipped_count)
@@ -777,14 +600,32 @@ static void fill_plan(struct html *h, xmlNodePtr section)
 	el_text(section, "h3", "Flagged but not possible in GitLab");
 	list = el(section, "ul");
 	set_attr(list, "class", "ca-skipped");
-	for (i = 0; i < plan->skipped_count; i++) {
-		const struct plan_skip *skip = &plan->skipped[i];
-		xmlNodePtr item = el(list, "li");
+	add_hole(h, list, HOLE_SKIPPED, 0);
+}
 
-		add_cred_link(item, skip->cred);
-		add_quoted_name(h, item, skip->cred);
-		add_textf(item, ": %s.", skip->reason);
-	}
+static void plan_item(struct html *h, xmlNodePtr list,
+		      const struct plan_action *action)
+{
+	struct buf target = BUF_INIT;
+	xmlNodePtr item = el(list, "li");
+
+	set_attr(item, "id", action->id);
+	el_text(item, "code", action->id);
+	add_action_text(h, item, action);
+	add_text(item, " ");
+	row_id(&target, action->cred);
+	add_link(item, target.data, "inventory row");
+	buf_release(&target);
+}
+
+static void skipped_item(struct html *h, xmlNodePtr list,
+			 const struct plan_skip *skip)
+{
+	xmlNodePtr item = el(list, "li");
+
+	add_cred_link(item, skip->cred);
+	add_quoted_name(h, item, skip->cred);
+	add_textf(item, ": %s.", skip->reason);
 }
 
 /* Inventory: one table per kind. */
@@ -1192,18 +1033,7 @@ static void fill_inventory(struct html *h, xmlNodePtr section)
 		}
 		body = add_table(part, "ca-inventory-table", headers,
 				 header_count);
-		for (i = 0; i < model->cred_count; i++) {
-			const struct credential *cred = &model->creds[i];
-
-			if (cred->kind != kind)
-				continue;
-			if (kind == KIND_SSH_KEY || kind == KIND_DEPLOY_KEY)
-				ssh_row(h, body, cred);
-			else if (kind == KIND_GPG_KEY)
-				gpg_row(h, body, cred);
-			else
-				token_row(h, body, cred);
-		}
+		add_hole(h, body, HOLE_INVENTORY, kind);
 	}
 }
 
@@ -1217,54 +1047,137 @@ static void fill_footer(struct html *h, xmlNodePtr footer)
 		  h->ctx->tool_version ? h->ctx->tool_version : "unknown", now);
 }
 
-static int write_document(htmlDocPtr doc, FILE *out, struct buf *err)
+/* Write the rows under `parent` and free them. */
+static void flush_rows(struct html *h, xmlNodePtr parent,
+		       xmlOutputBufferPtr output)
 {
-	xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
-	xmlOutputBufferPtr output = xmlOutputBufferCreateFile(out, utf8);
+	xmlNodePtr row = parent->children;
 
-	if (!output) {
-		buf_adds(err, "cannot set up the output of the HTML report");
-		return -1;
+	while (row) {
+		xmlNodePtr next = row->next;
+
+		htmlNodeDumpFormatOutput(output, h->doc, row, "UTF-8", 1);
+		xmlOutputBufferWrite(output, 1, "\n");
+		xmlUnlinkNode(row);
+		xmlFreeNode(row);
+		row = next;
 	}
-	htmlDocContentDumpFormatOutput(output, doc, "UTF-8", 1);
-	if (xmlOutputBufferClose(output) < 0 || fflush(out) || ferror(out)) {
+}
+
+static void write_hole(struct html *h, const struct hole *hole,
+		       xmlOutputBufferPtr output)
+{
+	const struct model *model = h->model;
+	const struct plan *plan = h->ctx->plan;
+	xmlNodePtr parent = xmlNewDocNode(h->doc, NULL, BAD_CAST "tbody", NULL);
+	const struct rule_group *group;
+	size_t i;
+
+	xmlOutputBufferWrite(output, 1, "\n");
+	switch (hole->type) {
+	case HOLE_FINDINGS:
+		group = &h->groups.groups[hole->index];
+		for (i = 0; i < group->count; i++) {
+			findings_row(h, parent, &group->refs[i]);
+			flush_rows(h, parent, output);
+		}
+		break;
+	case HOLE_PLAN:
+		for (i = 0; i < plan->count; i++) {
+			plan_item(h, parent, &plan->actions[i]);
+			flush_rows(h, parent, output);
+		}
+		break;
+	case HOLE_SKIPPED:
+		for (i = 0; i < plan->skipped_count; i++) {
+			skipped_item(h, parent, &plan->skipped[i]);
+			flush_rows(h, parent, output);
+		}
+		break;
+	case HOLE_INVENTORY:
+		for (i = 0; i < model->cred_count; i++) {
+			const struct credential *cred = &model->creds[i];
+
+			if (cred->kind != (enum cred_kind)hole->index)
+				continue;
+			if (cred->kind == KIND_SSH_KEY ||
+			    cred->kind == KIND_DEPLOY_KEY)
+				ssh_row(h, parent, cred);
+			else if (cred->kind == KIND_GPG_KEY)
+				gpg_row(h, parent, cred);
+			else
+				token_row(h, parent, cred);
+			flush_rows(h, parent, output);
+		}
+		break;
+	}
+	xmlFreeNode(parent);
+}
+
+/*
+ * Write the page: the serialized tree, with the rows of each hole written
+ * in place of its comment. Neither the template nor a value can make such
+ * a comment, because html_template.c rejects it and text is escaped.
+ */
+static int write_document(struct html *h, FILE *out, struct buf *err)
+{
+	static const char mark[] = "<!--" HTML_ROWS_MARK;
+	xmlOutputBufferPtr page = xmlAllocOutputBuffer(NULL);
+	xmlOutputBufferPtr output = xmlOutputBufferCreateFile(out, NULL);
+	const char *text, *at, *end;
+	int ret = -1;
+
+	if (!page || !output) {
+		buf_adds(err, "cannot set up the output of the HTML report: out of memory");
+		goto out;
+	}
+	htmlDocContentDumpFormatOutput(page, h->doc, "UTF-8", 1);
+	text = (const char *)xmlOutputBufferGetContent(page);
+	end = text + xmlOutputBufferGetSize(page);
+	while ((at = memmem(text, (size_t)(end - text), mark,
+			    sizeof(mark) - 1))) {
+		char *after;
+		unsigned long index = strtoul(at + sizeof(mark) - 1, &after, 10);
+
+		xmlOutputBufferWrite(output, (int)(at - text), text);
+		if (index >= h->hole_count || strncmp(after, "-->", 3)) {
+			buf_adds(err, "cannot write the HTML report: a row mark is damaged");
+			goto out;
+		}
+		write_hole(h, &h->holes[index], output);
+		text = after + 3;
+	}
+	xmlOutputBufferWrite(output, (int)(end - text), text);
+	ret = 0;
+out:
+	if (page)
+		xmlOutputBufferClose(page);
+	if (output && xmlOutputBufferClose(output) < 0 && !ret) {
 		buf_addf(err, "cannot write the HTML report: %s", strerror(errno));
-		return -1;
+		ret = -1;
 	}
-	return 0;
+	if (!ret && (fflush(out) || ferror(out))) {
+		buf_addf(err, "cannot write the HTML report: %s", strerror(errno));
+		ret = -1;
+	}
+	return ret;
 }
 
 int render_html(const struct render_context *ctx, FILE *out, struct buf *err)
 {
-	struct html h = { ctx, ctx->model, NULL, BUF_INIT };
-	struct buf template_text = BUF_INIT;
-	xmlNodePtr found[PH_COUNT] = { NULL };
-	size_t i;
+	struct html h;
+	xmlNodePtr found[PH_COUNT];
 	int ret = -1;
 
-	if (read_template(ctx, &template_text, err) < 0)
+	memset(&h, 0, sizeof(h));
+	h.ctx = ctx;
+	h.model = ctx->model;
+	buf_init(&h.scratch);
+	h.doc = html_template_load(ctx, found, err);
+	if (!h.doc)
 		goto out;
-	h.doc = htmlReadMemory(template_text.data, (int)template_text.len,
-			       "report.html", "UTF-8",
-			       HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-			       HTML_PARSE_NOWARNING);
-	if (!h.doc || !xmlDocGetRootElement(h.doc)) {
-		buf_adds(err, "the report.html template cannot be parsed as HTML");
-		goto out;
-	}
-	if (scan_template(xmlDocGetRootElement(h.doc), found, err) < 0)
-		goto out;
-	for (i = 0; i < PH_COUNT; i++) {
-		if (found[i]) {
-			clear_children(found[i]);
-		} else if (placeholders[i].required) {
-			buf_addf(err, "the report.html template has no element with id=\"%s\"; add one where that part of the report belongs",
-				 placeholders[i].id);
-			goto out;
-		}
-	}
+	rule_groups_build(&h.groups, h.model);
 
-	set_policy(h.doc);
 	fill_header(&h, found[PH_HEADER]);
 	if (found[PH_CONTENTS])
 		fill_contents(found[PH_CONTENTS], found[PH_PLAN] != NULL);
@@ -1276,11 +1189,12 @@ int render_html(const struct render_context *ctx, FILE *out, struct buf *err)
 	if (found[PH_FOOTER])
 		fill_footer(&h, found[PH_FOOTER]);
 
-	ret = write_document(h.doc, out, err);
+	ret = write_document(&h, out, err);
 out:
 	if (h.doc)
 		xmlFreeDoc(h.doc);
+	rule_groups_release(&h.groups);
+	free(h.holes);
 	buf_release(&h.scratch);
-	buf_release(&template_text);
 	return ret;
 }

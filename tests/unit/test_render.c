@@ -886,6 +886,13 @@ static void html_template_rejects_script(void **state)
 		PLACEHOLDERS "</body></html>", &err, &html, &len), -1);
 	assert_non_null(strstr(err.data, "refresh"));
 	free(html);
+	buf_reset(&err);
+
+	/* The renderer streams rows where such comments stand. */
+	assert_int_equal(render_with_template(f, "<html><body>" PLACEHOLDERS
+		"<!--credaudit-rows-0--></body></html>", &err, &html, &len), -1);
+	assert_non_null(strstr(err.data, "credaudit-rows-"));
+	free(html);
 	buf_release(&err);
 }
 
