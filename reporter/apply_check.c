@@ -1,0 +1,225 @@
+#include "apply_check.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "text.h"
+
+/* Characters of a GitLab error message shown and journaled. */
+#define GITLAB_MESSAGE_MAX 200
+
+void cred_check_init(struct cred_check *check)
+{
+	memset(check, 0, sizeof(*check));
+	buf_init(&check->detail);
+}
+
+void cred_check_release(struct cred_check *check)
+{
+	buf_release(&check->detail);
+	cred_check_init(check);
+}
+
+void gitlab_error_message(const struct gitlab_response *resp,
+			  struct buf *out)
+{
+	json_t *root = json_loadb(resp->body.data, resp->body.len, 0, NULL);
+	json_t *message = json_object_get(root, "message");
+	char *text;
+
+	if (!message)
+		message = json_object_get(root, "error");
+	if (json_is_string(message)) {
+		buf_adds(out, ": ");
+		text_escape_str(out, json_string_value(message),
+				GITLAB_MESSAGE_MAX);
+	} else if (message) {
+		text = json_dumps(message, JSON_COMPACT);
+		if (text) {
+			buf_adds(out, ": ");
+			text_escape_str(out, text, GITLAB_MESSAGE_MAX);
+			free(text);
+		}
+	}
+	json_decref(root);
+}
+
+/* Record a failed request in `check`; returns 1 when `resp` failed. */
+static int request_failed(struct cred_check *check, enum gitlab_outcome outcome,
+			  const struct gitlab_response *resp, const char *path)
+{
+	check->outcome = outcome;
+	check->http_status = resp->status;
+	check->attempts += resp->attempts;
+	switch (outcome) {
+	case GITLAB_ANSWERED:
+		break;
+	case GITLAB_INTERRUPTED:
+		buf_addf(&check->detail, "GET %s was interrupted", path);
+		check->status = CRED_CHECK_FAILED;
+		return 1;
+	case GITLAB_WAIT_TOO_LONG:
+		buf_addf(&check->detail, "GET %s: GitLab asks to wait %ld s before the next request, longer than --max-wait",
+			 path, resp->retry_after_ms / 1000);
+		check->status = CRED_CHECK_FAILED;
+		return 1;
+	case GITLAB_UNREACHABLE:
+		if (resp->status)
+			buf_addf(&check->detail, "GET %s returned %ld on every attempt (%u)",
+				 path, resp->status, resp->attempts);
+		else
+			buf_addf(&check->detail, "GET %s failed on every attempt (%u): %s",
+				 path, resp->attempts, resp->error);
+		check->status = CRED_CHECK_FAILED;
+		return 1;
+	}
+	if (resp->status == 200 || resp->status == 404)
+		return 0;
+	buf_addf(&check->detail, "GET %s returned %ld", path, resp->status);
+	gitlab_error_message(resp, &check->detail);
+	check->status = CRED_CHECK_FAILED;
+	return 1;
+}
+
+/* The JSON object of a 200 response, or NULL with `check` failed. */
+static json_t *response_object(struct cred_check *check,
+			     const struct gitlab_response *resp,
+			     const char *path)
+{
+	json_t *root = json_loadb(resp->body.data, resp->body.len, 0, NULL);
+
+	if (json_is_object(root))
+		return root;
+	json_decref(root);
+	buf_addf(&check->detail, "GET %s returned 200 without a JSON object: is --gitlab-url the GitLab instance?",
+		 path);
+	check->status = CRED_CHECK_FAILED;
+	return NULL;
+}
+
+static void check_token(struct gitlab_client *client,
+			const struct plan_item *item, struct cred_check *check,
+			struct gitlab_response *resp)
+{
+	enum gitlab_outcome outcome;
+	json_t *root, *user_id, *active;
+
+	outcome = gitlab_request(client, "GET", item->path, resp);
+	if (request_failed(check, outcome, resp, item->path))
+		return;
+	if (resp->status == 404) {
+		buf_adds(&check->detail, "the token no longer exists (its owner or resource was deleted)");
+		check->status = CRED_GONE;
+		return;
+	}
+	root = response_object(check, resp, item->path);
+	if (!root)
+		return;
+	user_id = json_object_get(root, "user_id");
+	active = json_object_get(root, "active");
+	if (json_is_true(json_object_get(root, "revoked"))) {
+		buf_adds(&check->detail, "the token is already revoked (revoked or rotated since the plan)");
+		check->status = CRED_GONE;
+	} else if (json_is_integer(user_id) &&
+		   json_integer_value(user_id) != item->owner_id) {
+		buf_addf(&check->detail, "the token now belongs to user %" JSON_INTEGER_FORMAT ", not %" PRId64,
+			 json_integer_value(user_id), item->owner_id);
+		check->status = CRED_CHANGED;
+	} else if (json_is_false(active)) {
+		buf_adds(&check->detail, "the token is no longer active (it expired since the plan)");
+		check->status = CRED_CHANGED;
+	} else if (!json_is_true(active) || !json_is_integer(user_id)) {
+		buf_addf(&check->detail, "GET %s returned without \"active\" and \"user_id\": is --gitlab-url the GitLab instance?",
+			 item->path);
+		check->status = CRED_CHECK_FAILED;
+	} else {
+		buf_adds(&check->detail, "the token is active");
+		check->status = CRED_AS_PLANNED;
+	}
+	json_decref(root);
+}
+
+/*
+ * A user's key that GET /users/:id/keys/:key_id does not find was either
+ * deleted or moved to another user. GET /keys/:id (admin only) returns
+ * its current owner.
+ */
+static void check_missing_user_key(struct gitlab_client *client,
+				   const struct plan_item *item,
+				   struct cred_check *check,
+				   struct gitlab_response *resp)
+{
+	struct buf path = BUF_INIT;
+	enum gitlab_outcome outcome;
+	json_t *root, *user;
+
+	buf_addf(&path, "/api/v4/keys/%" PRId64, item->cred_id);
+	outcome = gitlab_request(client, "GET", path.data, resp);
+	if (request_failed(check, outcome, resp, path.data))
+		goto out;
+	if (resp->status == 404) {
+		buf_adds(&check->detail, "the key no longer exists (deleted since the plan)");
+		check->status = CRED_GONE;
+		goto out;
+	}
+	root = response_object(check, resp, path.data);
+	if (!root)
+		goto out;
+	user = json_object_get(json_object_get(root, "user"), "id");
+	if (json_is_integer(user))
+		buf_addf(&check->detail, "the key now belongs to user %" JSON_INTEGER_FORMAT ", not %" PRId64,
+			 json_integer_value(user), item->owner_id);
+	else
+		buf_addf(&check->detail, "the key is no longer a key of user %" PRId64,
+			 item->owner_id);
+	check->status = CRED_CHANGED;
+	json_decref(root);
+out:
+	buf_release(&path);
+}
+
+static void check_key(struct gitlab_client *client,
+		      const struct plan_item *item, struct cred_check *check,
+		      struct gitlab_response *resp)
+{
+	enum gitlab_outcome outcome;
+	json_t *root;
+
+	outcome = gitlab_request(client, "GET", item->path, resp);
+	if (request_failed(check, outcome, resp, item->path))
+		return;
+	if (resp->status == 404) {
+		if (item->kind && !strcmp(item->kind, "ssh_key")) {
+			check_missing_user_key(client, item, check, resp);
+			return;
+		}
+		buf_adds(&check->detail, "the key no longer exists (deleted since the plan)");
+		check->status = CRED_GONE;
+		return;
+	}
+	root = response_object(check, resp, item->path);
+	if (!root)
+		return;
+	buf_adds(&check->detail, "the key exists");
+	check->status = CRED_AS_PLANNED;
+	json_decref(root);
+}
+
+void check_credential(struct gitlab_client *client,
+		      const struct plan_item *item, struct cred_check *check)
+{
+	struct gitlab_response resp;
+
+	buf_reset(&check->detail);
+	check->attempts = 0;
+	check->http_status = 0;
+	gitlab_response_init(&resp);
+	if (item->type && !strcmp(item->type, "revoke_token"))
+		check_token(client, item, check, &resp);
+	else
+		check_key(client, item, check, &resp);
+	gitlab_response_release(&resp);
+}
