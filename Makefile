@@ -17,7 +17,7 @@ ifeq ($(DEVELOPER),1)
 WARNINGS += -Werror
 endif
 
-PKGS = sqlite3 libxml-2.0 gpgme libgcrypt jansson libcmark-gfm
+PKGS = sqlite3 libxml-2.0 gpgme libgcrypt jansson libcmark-gfm libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(PKG_CFLAGS) -Ireporter -Ibuild $(CFLAGS)
