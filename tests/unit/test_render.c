@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <gcrypt.h>
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 #include <jansson.h>
@@ -25,6 +26,7 @@
 #include "buf.h"
 #include "model.h"
 #include "plan.h"
+#include "plan_read.h"
 #include "policy.h"
 #include "render.h"
 #include "text.h"
@@ -1413,6 +1415,96 @@ static void plan_json_lists_actions(void **state)
 	json_decref(root);
 }
 
+/* Write `data` to `dir`/`name`. */
+static void write_file(const char *dir, const char *name, const char *data,
+		       size_t len)
+{
+	struct buf path = BUF_INIT;
+	FILE *file;
+
+	buf_addf(&path, "%s/%s", dir, name);
+	file = fopen(path.data, "w");
+	assert_non_null(file);
+	assert_int_equal(fwrite(data, 1, len, file), len);
+	assert_int_equal(fclose(file), 0);
+	buf_release(&path);
+}
+
+static void remove_plan_files(const char *dir)
+{
+	struct buf path = BUF_INIT;
+
+	buf_addf(&path, "%s/plan.md", dir);
+	unlink(path.data);
+	buf_reset(&path);
+	buf_addf(&path, "%s/plan.json", dir);
+	unlink(path.data);
+	rmdir(dir);
+	buf_release(&path);
+}
+
+static enum plan_read_status read_plan(const char *dir, const char *md,
+				       size_t md_len, const char *json,
+				       size_t json_len, size_t *ticked,
+				       struct buf *problems)
+{
+	struct plan_file plan;
+	struct buf path = BUF_INIT;
+	enum plan_read_status status;
+	size_t i;
+
+	write_file(dir, "plan.md", md, md_len);
+	write_file(dir, "plan.json", json, json_len);
+	buf_addf(&path, "%s/plan.md", dir);
+	status = plan_file_read(&plan, path.data, problems);
+	*ticked = 0;
+	for (i = 0; i < plan.count; i++)
+		*ticked += plan.items[i].ticked;
+	if (status == PLAN_READ_OK)
+		assert_int_equal(plan.count, ACTION_COUNT);
+	plan_file_release(&plan);
+	buf_release(&path);
+	return status;
+}
+
+static void plan_files_read_back(void **state)
+{
+	const struct fixture *f = *state;
+	char dir[] = "/tmp/credaudit-plan-XXXXXX";
+	struct buf problems = BUF_INIT, md = BUF_INIT;
+	const char *box;
+	size_t ticked;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(read_plan(dir, f->plan_md, f->plan_md_len, f->plan_json,
+				   f->plan_json_len, &ticked, &problems),
+			 PLAN_READ_OK);
+	assert_int_equal(ticked, 0);
+
+	/* Ticking a box is the one change that keeps the plan valid. */
+	buf_add(&md, f->plan_md, f->plan_md_len);
+	box = strstr(md.data, "- [ ] `revoke-pat-101`");
+	assert_non_null(box);
+	md.data[box - md.data + 3] = 'x';
+	assert_int_equal(read_plan(dir, md.data, md.len, f->plan_json,
+				   f->plan_json_len, &ticked, &problems),
+			 PLAN_READ_OK);
+	assert_int_equal(ticked, 1);
+
+	/* Editing a name in an item is not. */
+	box = strstr(md.data, "deploy user");
+	assert_non_null(box);
+	md.data[box - md.data] = 'D';
+	assert_int_equal(read_plan(dir, md.data, md.len, f->plan_json,
+				   f->plan_json_len, &ticked, &problems),
+			 PLAN_READ_INVALID);
+	assert_non_null(strstr(problems.data, "delete-deploy-key-501"));
+
+	remove_plan_files(dir);
+	buf_release(&md);
+	buf_release(&problems);
+}
+
 int main(void)
 {
 	const struct CMUnitTest full[] = {
@@ -1437,6 +1529,7 @@ int main(void)
 		cmocka_unit_test(json_marks_unavailable_and_invalid),
 		cmocka_unit_test(plan_markdown_one_task_per_action),
 		cmocka_unit_test(plan_json_lists_actions),
+		cmocka_unit_test(plan_files_read_back),
 	};
 	const struct CMUnitTest without_gpg[] = {
 		cmocka_unit_test(html_kind_not_available),
@@ -1445,6 +1538,8 @@ int main(void)
 	};
 	int failed;
 
+	/* The plan digest uses libgcrypt, which must be initialised first. */
+	gcry_check_version(NULL);
 	failed = cmocka_run_group_tests_name("reports", full, setup, teardown);
 	failed += cmocka_run_group_tests_name("reports without gpg_keys",
 					      without_gpg, setup_without_gpg,
