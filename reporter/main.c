@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "cleanup.h"
+#include "commands.h"
+#include "exit_code.h"
 #include "gpgkey.h"
 #include "model.h"
 #include "msg.h"
@@ -27,20 +29,12 @@
 #define CREDAUDIT_VERSION "0.0.0"
 #endif
 
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_INTERNAL = 1,      /* a library failed in a way no input explains */
-	EXIT_USAGE = 2,         /* bad command line */
-	EXIT_CANNOT_OPEN = 3,   /* snapshot missing, unreadable or locked */
-	EXIT_NOT_SNAPSHOT = 4,  /* not SQLite, or no credential tables */
-	EXIT_OUTPUT = 5,        /* the output folder cannot be written */
-	EXIT_GNUPG = 6,         /* GnuPG cannot be started */
-};
-
 #define DEFAULT_PLAN_VALID_DAYS 7
 
 static const char usage_text[] =
 "usage: credaudit report --db SNAPSHOT.db [--out DIR] [--now TIME] [options]\n"
+"       credaudit approve PLAN.md [--sign KEY] [--gnupg-home DIR]\n"
+"       credaudit apply PLAN.md --gitlab-url URL [--execute] [options]\n"
 "       credaudit --help | --version\n"
 "\n"
 "Write audit reports and a revocation plan for every credential in a\n"
@@ -57,9 +51,14 @@ static const char usage_text[] =
 "  -q, --quiet        print errors only\n"
 "  -v, --verbose      print progress detail\n"
 "\n"
+"approve and apply: see 'credaudit approve --help', 'credaudit apply --help'\n"
+"and docs/plan.md.\n"
+"\n"
 "Exit codes: 0 written, 1 internal error, 2 usage, 3 snapshot cannot be\n"
 "opened, 4 not a credential snapshot, 5 output cannot be written,\n"
-"6 GnuPG cannot be started.\n";
+"6 GnuPG cannot be started, 7 plan cannot be used, 8 plan expired or for\n"
+"another snapshot, 9 signature missing or not good, 10 GitLab rejected\n"
+"the token, 11 some plan actions failed (docs/exit-codes.md).\n";
 
 struct report_options {
 	const char *db;
@@ -313,5 +312,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "report"))
 		return cmd_report(argc - 1, argv + 1);
-	return usage_error("unknown command '%s': the command is 'report'", argv[1]);
+	if (!strcmp(argv[1], "approve"))
+		return cmd_approve(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "apply"))
+		return cmd_apply(argc - 1, argv + 1);
+	return usage_error("unknown command '%s': the commands are report, approve and apply",
+			   argv[1]);
 }

@@ -121,8 +121,10 @@ int signature_sign(const void *data, size_t len, const char *key_pattern,
 	}
 	gpgme_set_armor(ctx, 1);
 	key = find_signing_key(ctx, key_pattern, home_name, err);
-	if (!key)
+	if (!key) {
+		ret = -2;
 		goto out;
+	}
 	if ((gerr = gpgme_signers_add(ctx, key)) != 0 ||
 	    (gerr = gpgme_data_new_from_mem(&in, data, len, 0)) != 0 ||
 	    (gerr = gpgme_data_new(&out)) != 0) {

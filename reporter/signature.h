@@ -27,8 +27,9 @@ struct plan_signer {
  * names (a fingerprint, key ID, or user ID pattern as gpg takes it) in
  * the GnuPG home `home`, or in $GNUPGHOME or ~/.gnupg when `home` is
  * NULL. Writes an ASCII-armored detached signature to `sig_path`
- * (through a temporary file) and fills `signer`. Returns 0, or -1 with
- * a one-line reason appended to `err`.
+ * (through a temporary file) and fills `signer`. Returns 0; -2 when no
+ * single usable secret key matches `key`; -1 when GnuPG fails. A one-line
+ * reason is appended to `err` on failure.
  */
 int signature_sign(const void *data, size_t len, const char *key,
 		   const char *home, const char *sig_path,

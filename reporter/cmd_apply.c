@@ -1,0 +1,938 @@
+/*
+ * credaudit apply PLAN.md --gitlab-url URL [--execute]: carry out the
+ * approved actions of a plan through GitLab's REST API, after checking
+ * each credential's current state, and record every step in the journal
+ * next to the plan. A dry run (the default) sends only GET requests.
+ */
+#include "commands.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <gcrypt.h>
+
+#include "apply_check.h"
+#include "exit_code.h"
+#include "fileio.h"
+#include "gitlab_api.h"
+#include "journal.h"
+#include "model.h"
+#include "msg.h"
+#include "plan_cli.h"
+#include "plan_read.h"
+#include "signature.h"
+#include "snapshot.h"
+#include "timestamp.h"
+
+static const char apply_usage[] =
+"usage: credaudit apply PLAN.md --gitlab-url URL [--execute] [options]\n"
+"\n"
+"Carry out the approved actions of a revocation plan through GitLab's\n"
+"REST API. Without --execute this is a dry run: it checks each\n"
+"credential with GET requests and prints what would be sent. The admin\n"
+"token is read from the GITLAB_TOKEN environment variable or from\n"
+"--token-file, never from the command line.\n"
+"\n"
+"  --gitlab-url URL     the GitLab instance, e.g. https://gitlab.example.com\n"
+"  --token-file FILE    read the token from FILE (not readable by others)\n"
+"  --execute            send the DELETE requests\n"
+"  --force              accept a plan past its validity or for another\n"
+"                       snapshot\n"
+"  --db FILE            check that the plan was made from this snapshot\n"
+"  --require-signature  accept only a plan signed by a key of --keyring\n"
+"  --keyring FILE       public keys of the approvers (armored or binary)\n"
+"  --signature FILE     detached signature (default: PLAN.md.asc)\n"
+"  --journal FILE       journal to append to (default: journal.jsonl next\n"
+"                       to the plan)\n"
+"  --cacert FILE        CA certificates for an https GitLab URL\n"
+"  --timeout SECONDS    limit for one request (default 30)\n"
+"  --retries N          further attempts after a network error, timeout,\n"
+"                       429 or 5xx response (default 4)\n"
+"  --retry-wait SECONDS first wait before a retry, doubled each time\n"
+"                       (default 1)\n"
+"  --max-wait SECONDS   longest wait, Retry-After included (default 60)\n"
+"  -q, --quiet          print errors only\n"
+"  -v, --verbose        print progress detail\n"
+"\n"
+"Exit codes: 0 every approved action done or skipped as changed, 2 usage,\n"
+"3/4 the --db snapshot cannot be read, 5 the journal cannot be written,\n"
+"6 GnuPG cannot be started, 7 the plan cannot be used, 8 the plan expired\n"
+"or is for another snapshot, 9 signature missing or not good, 10 GitLab\n"
+"rejected the token (401/403), 11 some actions failed or were not reached.\n";
+
+/* A token longer than this is not a GitLab token. */
+#define TOKEN_MAX 1024
+
+struct apply_options {
+	const char *plan;
+	const char *gitlab_url;
+	const char *token_file;
+	const char *keyring;
+	const char *signature;
+	const char *db;
+	const char *journal;
+	const char *ca_file;
+	int execute;
+	int force;
+	int require_signature;
+	long timeout_ms;
+	long retry_wait_ms;
+	long max_wait_ms;
+	unsigned retries;
+};
+
+struct apply_run {
+	const struct apply_options *opts;
+	struct plan_file plan;
+	char *base_url;
+	char *token;
+	struct gitlab_client *client;
+	struct journal journal;        /* entries of earlier runs */
+	struct journal_writer writer;
+	json_t *approver;              /* "unsigned", or an array of signers */
+	char run_id[17];
+	size_t done, would_send, skipped, failed, manual, earlier, not_reached;
+	int stop_code;                 /* set when the run must stop */
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+}
+
+static int parse_count(const char *text, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long value;
+
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno || end == text || *end || value > max || text[0] == '-')
+		return -1;
+	*out = (unsigned)value;
+	return 0;
+}
+
+static int parse_apply_options(int argc, char **argv,
+			       struct apply_options *opts)
+{
+	static const struct option long_options[] = {
+		{ "gitlab-url", required_argument, NULL, 'u' },
+		{ "token-file", required_argument, NULL, 't' },
+		{ "execute", no_argument, NULL, 'x' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "require-signature", no_argument, NULL, 'r' },
+		{ "keyring", required_argument, NULL, 'k' },
+		{ "signature", required_argument, NULL, 's' },
+		{ "journal", required_argument, NULL, 'j' },
+		{ "cacert", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "retry-wait", required_argument, NULL, 'W' },
+		{ "max-wait", required_argument, NULL, 'M' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opts->timeout_ms = 30000;
+	opts->retries = 4;
+	opts->retry_wait_ms = 1000;
+	opts->max_wait_ms = 60000;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":qvh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'u': opts->gitlab_url = optarg; break;
+		case 't': opts->token_file = optarg; break;
+		case 'x': opts->execute = 1; break;
+		case 'f': opts->force = 1; break;
+		case 'd': opts->db = optarg; break;
+		case 'r': opts->require_signature = 1; break;
+		case 'k': opts->keyring = optarg; break;
+		case 's': opts->signature = optarg; break;
+		case 'j': opts->journal = optarg; break;
+		case 'c': opts->ca_file = optarg; break;
+		case 'T':
+			if (plan_cli_parse_seconds(optarg, 10, 3600000,
+						   &opts->timeout_ms) < 0)
+				return plan_cli_usage_error("apply", "invalid --timeout '%s': use seconds from 0.01 to 3600",
+							    optarg);
+			break;
+		case 'R':
+			if (parse_count(optarg, 100, &opts->retries) < 0)
+				return plan_cli_usage_error("apply", "invalid --retries '%s': use a number from 0 to 100",
+							    optarg);
+			break;
+		case 'W':
+			if (plan_cli_parse_seconds(optarg, 0, 3600000,
+						   &opts->retry_wait_ms) < 0)
+				return plan_cli_usage_error("apply", "invalid --retry-wait '%s': use seconds from 0 to 3600",
+							    optarg);
+			break;
+		case 'M':
+			if (plan_cli_parse_seconds(optarg, 0, 86400000,
+						   &opts->max_wait_ms) < 0)
+				return plan_cli_usage_error("apply", "invalid --max-wait '%s': use seconds from 0 to 86400",
+							    optarg);
+			break;
+		case 'q': msg_level = MSG_QUIET; break;
+		case 'v': msg_level = MSG_VERBOSE; break;
+		case 'h':
+			fputs(apply_usage, stdout);
+			exit(EXIT_OK);
+		case ':':
+			return plan_cli_usage_error("apply", "option '%s' needs a value",
+						    argv[optind - 1]);
+		default:
+			return plan_cli_usage_error("apply", "unknown option '%s'",
+						    argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return plan_cli_usage_error("apply", "missing plan: pass the approved plan.md");
+	opts->plan = argv[optind++];
+	if (optind < argc)
+		return plan_cli_usage_error("apply", "unexpected argument '%s'",
+					    argv[optind]);
+	if (!opts->gitlab_url)
+		return plan_cli_usage_error("apply", "missing --gitlab-url: pass the address of the GitLab instance");
+	if (opts->require_signature && !opts->keyring)
+		return plan_cli_usage_error("apply", "--require-signature needs --keyring FILE with the approvers' public keys");
+	if (opts->keyring && !opts->require_signature)
+		return plan_cli_usage_error("apply", "--keyring is used only with --require-signature");
+	return EXIT_OK;
+}
+
+/* Check that `token` can go into an HTTP header as it is. */
+static int valid_token(const char *token)
+{
+	size_t len = strlen(token), i;
+
+	if (len == 0 || len > TOKEN_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (token[i] <= ' ' || token[i] > '~')
+			return 0;
+	return 1;
+}
+
+static char *read_token_file(const char *path)
+{
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	struct stat st;
+	char *token = NULL;
+	size_t len;
+
+	if (stat(path, &st) < 0) {
+		error("cannot read --token-file '%s': %s", path,
+		      strerror(errno));
+		goto out;
+	}
+	if (st.st_mode & S_IRWXO) {
+		error("--token-file '%s' is open to other users (mode %03o): run 'chmod 600 %s'",
+		      path, (unsigned)(st.st_mode & 0777), path);
+		goto out;
+	}
+	if (file_read_all(path, TOKEN_MAX + 2, &text, &err, NULL) < 0) {
+		error("cannot read --token-file: %s", err.data);
+		goto out;
+	}
+	len = text.len;
+	while (len > 0 && (text.data[len - 1] == '\n' ||
+			   text.data[len - 1] == '\r' ||
+			   text.data[len - 1] == ' ' ||
+			   text.data[len - 1] == '\t'))
+		len--;
+	text.data[len] = '\0';
+	if (!valid_token(text.data)) {
+		error("--token-file '%s' does not hold one token on one line (printable ASCII, no spaces)",
+		      path);
+		goto out;
+	}
+	token = xstrdup(text.data);
+out:
+	memset(text.data, 0, text.len);
+	buf_release(&text);
+	buf_release(&err);
+	return token;
+}
+
+/*
+ * The admin token: from --token-file when given, else from GITLAB_TOKEN,
+ * which is then removed from the environment so that the GnuPG processes
+ * that GPGME starts do not inherit it.
+ */
+static char *read_token(const struct apply_options *opts)
+{
+	const char *env = getenv("GITLAB_TOKEN");
+	char *token;
+
+	if (opts->token_file) {
+		unsetenv("GITLAB_TOKEN");
+		return read_token_file(opts->token_file);
+	}
+	if (!env || !*env) {
+		error("no GitLab token: set GITLAB_TOKEN or pass --token-file FILE with an administrator's personal access token (scope api)");
+		return NULL;
+	}
+	if (!valid_token(env)) {
+		error("GITLAB_TOKEN is not a token: printable ASCII without spaces, at most %d characters",
+		      TOKEN_MAX);
+		return NULL;
+	}
+	token = xstrdup(env);
+	unsetenv("GITLAB_TOKEN");
+	return token;
+}
+
+static void free_token(char *token)
+{
+	if (!token)
+		return;
+	memset(token, 0, strlen(token));
+	free(token);
+}
+
+/* Abort on allocation failure, as the rest of credaudit does. */
+static void jset(json_t *object, const char *key, json_t *value)
+{
+	if (!value || json_object_set_new(object, key, value) < 0) {
+		fputs("credaudit: out of memory building a journal line\n",
+		      stderr);
+		abort();
+	}
+}
+
+static json_t *jstring_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *credential_json(const struct plan_item *item)
+{
+	json_t *cred = json_object(), *owner = json_object();
+
+	if (!cred || !owner)
+		abort();
+	jset(cred, "kind", jstring_or_null(item->kind));
+	jset(cred, "id", json_integer(item->cred_id));
+	jset(cred, "name", jstring_or_null(item->cred_name));
+	jset(owner, "id", json_integer(item->owner_id));
+	jset(owner, "username", jstring_or_null(item->owner_username));
+	jset(cred, "owner", owner);
+	return cred;
+}
+
+/*
+ * Print one result line and append it to the journal. A journal that
+ * cannot be written stops the run, since a later run could not know
+ * what this one did.
+ */
+static void record(struct apply_run *run, const struct plan_item *item,
+		   const char *result, long http_status, unsigned attempts,
+		   const char *detail)
+{
+	json_t *entry = json_object(), *request, *plan;
+	char now[TS_TEXT_MAX];
+	struct buf err = BUF_INIT;
+
+	if (!entry)
+		abort();
+	ts_format((int64_t)time(NULL), now);
+	jset(entry, "time", json_string(now));
+	jset(entry, "run", json_string(run->run_id));
+	jset(entry, "action", json_string(item->id));
+	jset(entry, "type", jstring_or_null(item->type));
+	jset(entry, "credential", credential_json(item));
+	if (item->method) {
+		request = json_object();
+		if (!request)
+			abort();
+		jset(request, "method", json_string(item->method));
+		jset(request, "path", json_string(item->path));
+		jset(entry, "request", request);
+	} else {
+		jset(entry, "request", json_null());
+	}
+	jset(entry, "gitlab_url", json_string(run->base_url));
+	jset(entry, "http_status", http_status ? json_integer(http_status) :
+	     json_null());
+	jset(entry, "attempts", json_integer(attempts));
+	jset(entry, "result", json_string(result));
+	jset(entry, "detail", json_string(detail));
+	jset(entry, "approver", json_incref(run->approver));
+	jset(entry, "dry_run", json_boolean(!run->opts->execute));
+	jset(entry, "forced", json_boolean(run->opts->force));
+	plan = json_object();
+	if (!plan)
+		abort();
+	jset(plan, "path", json_string(run->plan.md_path));
+	jset(plan, "digest", json_string(run->plan.digest));
+	jset(entry, "plan", plan);
+
+	if (strcmp(result, JOURNAL_SENDING) != 0) {
+		printf("%s: %s: %s\n", item->id,
+		       strcmp(result, JOURNAL_WOULD_SEND) ? result : "would send",
+		       detail);
+		fflush(stdout);
+	}
+	if (journal_append(&run->writer, entry, &err) < 0) {
+		error("%s; the run stopped", err.data);
+		run->stop_code = EXIT_OUTPUT;
+	}
+	json_decref(entry);
+	buf_release(&err);
+}
+
+/* Record a check that got no usable response, and stop the run if GitLab
+   cannot be used at all. */
+static void check_failed(struct apply_run *run, const struct plan_item *item,
+			 const struct cred_check *check)
+{
+	if (check->http_status == 401 || check->http_status == 403) {
+		record(run, item, JOURNAL_STOPPED, check->http_status,
+		       check->attempts, check->detail.data);
+		error("GitLab returned %ld: the token is invalid, expired, or not an administrator's with scope api (and admin_mode where Admin Mode is on); the run stopped, run again with a valid token",
+		      check->http_status);
+		run->stop_code = EXIT_GITLAB_AUTH;
+		return;
+	}
+	if (check->outcome == GITLAB_INTERRUPTED) {
+		record(run, item, JOURNAL_STOPPED, 0, check->attempts,
+		       check->detail.data);
+		run->stop_code = EXIT_ACTIONS_FAILED;
+		return;
+	}
+	record(run, item, JOURNAL_FAILED, check->http_status, check->attempts,
+	       check->detail.data);
+	run->failed++;
+	if (check->outcome != GITLAB_ANSWERED) {
+		error("GitLab cannot be reached or keeps failing; the run stopped, run it again to continue");
+		run->stop_code = EXIT_ACTIONS_FAILED;
+	}
+}
+
+static void record_done(struct apply_run *run, const struct plan_item *item,
+			long status, unsigned attempts, const char *detail)
+{
+	record(run, item, JOURNAL_DONE, status, attempts, detail);
+	run->done++;
+}
+
+static void record_skipped(struct apply_run *run,
+			   const struct plan_item *item, long status,
+			   unsigned attempts, const char *detail)
+{
+	record(run, item, JOURNAL_SKIPPED, status, attempts, detail);
+	run->skipped++;
+}
+
+/*
+ * The DELETE got a response that is not success and is not retried:
+ * look again, because it may have been carried out by an earlier attempt
+ * or by someone else meanwhile.
+ */
+static void delete_refused(struct apply_run *run, const struct plan_item *item,
+			   const struct gitlab_response *resp,
+			   unsigned attempt, unsigned *attempts)
+{
+	struct cred_check check;
+	struct buf detail = BUF_INIT;
+
+	cred_check_init(&check);
+	check_credential(run->client, item, &check);
+	*attempts += check.attempts;
+	if (check.status == CRED_CHECK_FAILED) {
+		check_failed(run, item, &check);
+	} else if (check.status == CRED_GONE && attempt > 1) {
+		buf_addf(&detail, "an earlier attempt took effect: %s",
+			 check.detail.data);
+		record_done(run, item, resp->status, *attempts, detail.data);
+	} else if (check.status == CRED_GONE) {
+		buf_addf(&detail, "changed just before the request: %s",
+			 check.detail.data);
+		record_skipped(run, item, resp->status, *attempts, detail.data);
+	} else {
+		buf_addf(&detail, "%s %s returned %ld", item->method,
+			 item->path, resp->status);
+		gitlab_error_message(resp, &detail);
+		record(run, item, JOURNAL_FAILED, resp->status, *attempts,
+		       detail.data);
+		run->failed++;
+	}
+	buf_release(&detail);
+	cred_check_release(&check);
+}
+
+/* Append why the DELETE failed, for the journal and the message. */
+static void describe_last_error(struct buf *detail,
+				const struct plan_item *item,
+				const struct gitlab_response *resp)
+{
+	if (resp->status)
+		buf_addf(detail, "%s %s returned %ld", item->method,
+			 item->path, resp->status);
+	else
+		buf_addf(detail, "%s %s failed: %s", item->method, item->path,
+			 resp->error);
+}
+
+/*
+ * Send the DELETE of an approved action whose credential is as planned.
+ * A retry first checks the credential again, because a DELETE that timed
+ * out may have been carried out.
+ */
+static void send_delete(struct apply_run *run, const struct plan_item *item,
+			unsigned attempts)
+{
+	struct gitlab_response resp;
+	struct cred_check check;
+	struct buf detail = BUF_INIT;
+	enum gitlab_outcome outcome;
+	unsigned attempt;
+
+	gitlab_response_init(&resp);
+	cred_check_init(&check);
+	record(run, item, JOURNAL_SENDING, 0, attempts, "request about to be sent");
+	if (run->stop_code)
+		goto out;
+
+	for (attempt = 1; ; attempt++) {
+		outcome = gitlab_send(run->client, item->method, item->path,
+				      &resp);
+		attempts++;
+		if (outcome == GITLAB_INTERRUPTED) {
+			record(run, item, JOURNAL_STOPPED, 0, attempts,
+			       "interrupted while the request was in flight; the next run checks whether it took effect");
+			run->stop_code = EXIT_ACTIONS_FAILED;
+			goto out;
+		}
+		if (outcome == GITLAB_ANSWERED && resp.status >= 200 &&
+		    resp.status < 300) {
+			buf_addf(&detail, "%s %s returned %ld", item->method,
+				 item->path, resp.status);
+			if (attempt > 1)
+				buf_addf(&detail, " on attempt %u", attempt);
+			record_done(run, item, resp.status, attempts,
+				    detail.data);
+			goto out;
+		}
+		if (resp.status == 401 || resp.status == 403) {
+			check.http_status = resp.status;
+			check.attempts = attempts;
+			describe_last_error(&check.detail, item, &resp);
+			gitlab_error_message(&resp, &check.detail);
+			check_failed(run, item, &check);
+			goto out;
+		}
+		if (!resp.retryable) {
+			if (outcome == GITLAB_ANSWERED) {
+				delete_refused(run, item, &resp, attempt,
+					       &attempts);
+			} else {
+				check.outcome = outcome;
+				check.attempts = attempts;
+				describe_last_error(&check.detail, item, &resp);
+				check_failed(run, item, &check);
+			}
+			goto out;
+		}
+		if (attempt > gitlab_retries(run->client)) {
+			check.outcome = GITLAB_UNREACHABLE;
+			check.http_status = resp.status;
+			check.attempts = attempts;
+			describe_last_error(&check.detail, item, &resp);
+			buf_addf(&check.detail, " on every attempt (%u)", attempt);
+			check_failed(run, item, &check);
+			goto out;
+		}
+		outcome = gitlab_backoff(run->client, attempt + 1, &resp);
+		if (outcome != GITLAB_ANSWERED) {
+			check.outcome = outcome;
+			check.attempts = attempts;
+			describe_last_error(&check.detail, item, &resp);
+			buf_adds(&check.detail, outcome == GITLAB_INTERRUPTED ?
+				 "; interrupted while waiting to retry" :
+				 "; GitLab asks to wait longer than --max-wait");
+			check_failed(run, item, &check);
+			goto out;
+		}
+		verbose("%s: %s %s: retrying after %s", item->id, item->method,
+			item->path, resp.status ? "an error response" : resp.error);
+		check_credential(run->client, item, &check);
+		attempts += check.attempts;
+		if (check.status == CRED_CHECK_FAILED) {
+			check.attempts = attempts;
+			check_failed(run, item, &check);
+			goto out;
+		}
+		if (check.status == CRED_GONE) {
+			buf_addf(&detail, "the request took effect although its response was lost: %s",
+				 check.detail.data);
+			record_done(run, item, resp.status, attempts, detail.data);
+			goto out;
+		}
+		if (check.status == CRED_CHANGED) {
+			record_skipped(run, item, resp.status, attempts,
+				       check.detail.data);
+			goto out;
+		}
+	}
+out:
+	buf_release(&detail);
+	cred_check_release(&check);
+	gitlab_response_release(&resp);
+}
+
+static void apply_item(struct apply_run *run, const struct plan_item *item)
+{
+	const struct journal_entry *earlier;
+	struct cred_check check;
+	struct buf detail = BUF_INIT;
+	int sent_before;
+
+	if (!item->method) {
+		record(run, item, JOURNAL_MANUAL, 0, 0, item->manual ?
+		       item->manual : "no API request: carry it out by hand");
+		run->manual++;
+		return;
+	}
+	earlier = journal_find(&run->journal, JOURNAL_DONE, item->id,
+			       item->method, item->path, run->base_url);
+	if (earlier) {
+		printf("%s: done in an earlier run at %s (journal line %ld): not sent again\n",
+		       item->id, earlier->time_text, earlier->line);
+		run->earlier++;
+		return;
+	}
+	sent_before = journal_find(&run->journal, JOURNAL_SENDING, item->id,
+				   item->method, item->path,
+				   run->base_url) != NULL;
+
+	cred_check_init(&check);
+	check_credential(run->client, item, &check);
+	if (check.status == CRED_CHECK_FAILED) {
+		check_failed(run, item, &check);
+	} else if (check.status == CRED_GONE && sent_before) {
+		buf_addf(&detail, "the request of an earlier, interrupted run took effect: %s",
+			 check.detail.data);
+		record_done(run, item, check.http_status, check.attempts,
+			    detail.data);
+	} else if (check.status != CRED_AS_PLANNED) {
+		buf_addf(&detail, "changed since the plan: %s",
+			 check.detail.data);
+		record_skipped(run, item, check.http_status, check.attempts,
+			       detail.data);
+	} else if (!run->opts->execute) {
+		buf_addf(&detail, "%s %s (%s)", item->method, item->path,
+			 check.detail.data);
+		record(run, item, JOURNAL_WOULD_SEND, check.http_status,
+		       check.attempts, detail.data);
+		run->would_send++;
+	} else {
+		send_delete(run, item, check.attempts);
+	}
+	buf_release(&detail);
+	cred_check_release(&check);
+}
+
+/* Check the signature, and set run->approver. Returns an exit code. */
+static int check_approval(struct apply_run *run)
+{
+	const struct apply_options *opts = run->opts;
+	struct plan_signer *signers = NULL;
+	struct buf err = BUF_INIT, sig_path = BUF_INIT;
+	enum signature_status status;
+	size_t count = 0, json_only, i;
+	struct stat st;
+	int code = EXIT_OK;
+
+	if (opts->signature)
+		buf_adds(&sig_path, opts->signature);
+	else
+		buf_addf(&sig_path, "%s.asc", run->plan.md_path);
+
+	if (!opts->require_signature) {
+		if (stat(sig_path.data, &st) == 0)
+			note("%s is not checked: pass --require-signature --keyring FILE to require it",
+			     sig_path.data);
+		run->approver = json_string("unsigned");
+		goto out;
+	}
+
+	plan_cli_count_approved(&run->plan, &json_only);
+	if (json_only) {
+		error("%zu actions are approved in %s but not ticked in the signed %s: tick them in plan.md and sign it again",
+		      json_only, run->plan.json_path, run->plan.md_path);
+		code = EXIT_SIGNATURE;
+		goto out;
+	}
+	status = signature_verify(run->plan.md_text, run->plan.md_len,
+				  sig_path.data, opts->keyring, &signers,
+				  &count, &err);
+	if (status != SIGNATURE_OK) {
+		error("%s", err.data);
+		if (status == SIGNATURE_MISSING)
+			error("the plan has no signature: the approver signs it with 'credaudit approve %s --sign KEY'",
+			      run->plan.md_path);
+		else
+			error("the approval of %s cannot be trusted: nothing was sent",
+			      run->plan.md_path);
+		code = status == SIGNATURE_ENGINE ? EXIT_GNUPG : EXIT_SIGNATURE;
+		goto out;
+	}
+	run->approver = json_array();
+	for (i = 0; i < count; i++) {
+		json_t *signer = json_object();
+		char when[TS_TEXT_MAX];
+
+		ts_format(signers[i].signed_at, when);
+		jset(signer, "fingerprint", json_string(signers[i].fingerprint));
+		jset(signer, "user_id", jstring_or_null(signers[i].user_id));
+		jset(signer, "signed_at", json_string(when));
+		if (json_array_append_new(run->approver, signer) < 0)
+			abort();
+		printf("good signature by ");
+		plan_cli_print_signer(stdout, &signers[i]);
+		printf("\n");
+	}
+out:
+	signature_signers_free(signers, count);
+	buf_release(&err);
+	buf_release(&sig_path);
+	return code;
+}
+
+/* Compare the plan's snapshot digest with that of `db`. */
+static int check_snapshot(const struct apply_options *opts,
+			  const struct plan_file *plan)
+{
+	struct gpg_session *gpg = NULL;
+	struct model model;
+	struct buf err = BUF_INIT;
+	enum snapshot_status status;
+	int code = EXIT_OK;
+
+	model_init(&model);
+	if (gpg_session_begin(&gpg, &err) < 0) {
+		error("cannot start GnuPG to read the snapshot's GPG keys: %s",
+		      err.data);
+		code = EXIT_GNUPG;
+		goto out;
+	}
+	model.now = (int64_t)time(NULL);
+	status = snapshot_load(opts->db, &model, gpg, &err);
+	if (status != SNAPSHOT_OK) {
+		error("%s", err.data);
+		code = status == SNAPSHOT_CANNOT_OPEN ? EXIT_CANNOT_OPEN :
+		       status == SNAPSHOT_NOT_SNAPSHOT ? EXIT_NOT_SNAPSHOT :
+		       EXIT_INTERNAL;
+		goto out;
+	}
+	if (model.snapshot_digest && plan->snapshot_digest &&
+	    !strcmp(model.snapshot_digest, plan->snapshot_digest))
+		goto out;
+	if (opts->force) {
+		warning("the plan was made from another snapshot than '%s'; going on because of --force",
+			opts->db);
+		goto out;
+	}
+	error("the plan was made from snapshot %s, not from '%s' (%s): make a new plan from this snapshot, or pass --force",
+	      plan->snapshot_digest ? plan->snapshot_digest : "without digest",
+	      opts->db, model.snapshot_digest ? model.snapshot_digest : "no digest");
+	code = EXIT_PLAN_STALE;
+out:
+	model_release(&model);
+	gpg_session_end(gpg);
+	buf_release(&err);
+	return code;
+}
+
+static int check_validity(const struct apply_options *opts,
+			  const struct plan_file *plan)
+{
+	if ((int64_t)time(NULL) <= plan->valid_until)
+		return EXIT_OK;
+	if (opts->force) {
+		warning("the plan was valid until %s; going on because of --force",
+			plan->valid_until_text);
+		return EXIT_OK;
+	}
+	error("the plan was valid until %s: make a new plan from a fresh snapshot with credaudit report, or pass --force",
+	      plan->valid_until_text);
+	return EXIT_PLAN_STALE;
+}
+
+static int open_journal(struct apply_run *run)
+{
+	struct buf path = BUF_INIT, err = BUF_INIT;
+	char *dir;
+	int code = EXIT_OK;
+
+	if (run->opts->journal) {
+		buf_adds(&path, run->opts->journal);
+	} else {
+		dir = file_dirname(run->plan.md_path);
+		buf_addf(&path, "%s/%s", dir, JOURNAL_NAME);
+		free(dir);
+	}
+	/* Lock before reading, so that no other run appends while this one runs. */
+	if (journal_open(&run->writer, path.data, &err) < 0 ||
+	    journal_read(path.data, &run->journal, &err) < 0) {
+		error("%s", err.data);
+		code = EXIT_OUTPUT;
+		goto out;
+	}
+	if (run->journal.bad_lines)
+		warning("journal '%s': %zu lines are not journal entries (first: line %ld) and are ignored",
+			path.data, run->journal.bad_lines,
+			run->journal.first_bad_line);
+out:
+	buf_release(&path);
+	buf_release(&err);
+	return code;
+}
+
+static void print_summary(const struct apply_run *run, size_t not_approved)
+{
+	if (run->opts->execute)
+		printf("%zu done, %zu skipped, %zu failed, %zu manual, %zu done in earlier runs, %zu not reached; %zu actions not approved\n",
+		       run->done, run->skipped, run->failed, run->manual,
+		       run->earlier, run->not_reached, not_approved);
+	else
+		printf("dry run: %zu would be sent, %zu skipped, %zu failed, %zu manual, %zu done in earlier runs, %zu not reached; %zu actions not approved; pass --execute to send the requests\n",
+		       run->would_send, run->skipped, run->failed, run->manual,
+		       run->earlier, run->not_reached, not_approved);
+}
+
+static int run_actions(struct apply_run *run)
+{
+	struct gitlab_options gopts = { 0 };
+	struct sigaction action, old_int, old_term;
+	struct buf err = BUF_INIT;
+	size_t i, approved;
+	int code = EXIT_OK;
+
+	gopts.url = run->base_url;
+	gopts.token = run->token;
+	gopts.ca_file = run->opts->ca_file;
+	gopts.timeout_ms = run->opts->timeout_ms;
+	gopts.retries = run->opts->retries;
+	gopts.retry_wait_ms = run->opts->retry_wait_ms;
+	gopts.max_wait_ms = run->opts->max_wait_ms;
+	gopts.interrupted = &interrupted;
+	run->client = gitlab_client_new(&gopts, &err);
+	if (!run->client) {
+		error("%s", err.data);
+		buf_release(&err);
+		return EXIT_INTERNAL;
+	}
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = on_signal;
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGINT, &action, &old_int);
+	sigaction(SIGTERM, &action, &old_term);
+
+	approved = plan_cli_count_approved(&run->plan, NULL);
+	note("%s %zu approved actions of %s against %s",
+	     run->opts->execute ? "carrying out" : "dry run of",
+	     approved, run->plan.md_path, run->base_url);
+	for (i = 0; i < run->plan.count; i++) {
+		const struct plan_item *item = &run->plan.items[i];
+
+		if (!plan_item_approved(item))
+			continue;
+		if (!run->stop_code && interrupted) {
+			error("interrupted: the run stopped; run it again to continue");
+			run->stop_code = EXIT_ACTIONS_FAILED;
+		}
+		if (run->stop_code) {
+			run->not_reached++;
+			continue;
+		}
+		apply_item(run, item);
+	}
+	print_summary(run, run->plan.count - approved);
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (run->stop_code)
+		code = run->stop_code;
+	else if (run->failed)
+		code = EXIT_ACTIONS_FAILED;
+	buf_release(&err);
+	return code;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	struct apply_options opts = { 0 };
+	struct apply_run run = { 0 };
+	struct buf err = BUF_INIT;
+	unsigned char nonce[8];
+	size_t i;
+	int code;
+
+	run.opts = &opts;
+	run.writer.fd = -1;
+	if ((code = parse_apply_options(argc, argv, &opts)))
+		return code;
+	run.base_url = gitlab_url_check(opts.gitlab_url, &err);
+	if (!run.base_url) {
+		code = plan_cli_usage_error("apply", "%s", err.data);
+		goto out;
+	}
+	run.token = read_token(&opts);
+	if (!run.token) {
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if ((code = plan_cli_load(&run.plan, opts.plan)))
+		goto out;
+	if ((code = check_approval(&run)))
+		goto out;
+	if ((code = check_validity(&opts, &run.plan)))
+		goto out;
+	if (opts.db) {
+		if ((code = check_snapshot(&opts, &run.plan)))
+			goto out;
+	} else {
+		verbose("no --db: the plan's snapshot is not compared; each credential is checked in GitLab before its action");
+	}
+	if (plan_cli_count_approved(&run.plan, NULL) == 0) {
+		note("no action of %s is approved: tick the boxes of the actions to carry out",
+		     run.plan.md_path);
+		goto out;
+	}
+	if ((code = open_journal(&run)))
+		goto out;
+
+	gcry_create_nonce(nonce, sizeof(nonce));
+	for (i = 0; i < sizeof(nonce); i++)
+		snprintf(run.run_id + 2 * i, 3, "%02x", nonce[i]);
+	code = run_actions(&run);
+out:
+	gitlab_client_free(run.client);
+	journal_close(&run.writer);
+	journal_release(&run.journal);
+	json_decref(run.approver);
+	plan_file_release(&run.plan);
+	free_token(run.token);
+	free(run.base_url);
+	buf_release(&err);
+	return code;
+}
