@@ -4,10 +4,11 @@
 # few dpkg queries. Pass --browser to add Chromium for the page tests.
 set -eu
 
+# python3 runs tests/mock-gitlab, the stand-in GitLab API of the apply tests.
 packages="build-essential pkg-config gnupg openssh-client sqlite3 xz-utils
 libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev
 libxml2-utils libgpgme-dev libgcrypt20-dev libjansson-dev libcmocka-dev
-libcurl4-openssl-dev"
+libcurl4-openssl-dev python3"
 if [ "${1-}" = "--browser" ]; then
 	packages="$packages chromium"
 fi
