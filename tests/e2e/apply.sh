@@ -1,0 +1,457 @@
+#!/bin/sh
+# End-to-end tests of `credaudit approve` and `credaudit apply` against
+# tests/mock-gitlab/mock_gitlab.py, a stand-in for GitLab's REST API that
+# each scenario starts on 127.0.0.1 with a port of the system's choice.
+# Plans come from samples/demo.db at 2026-12-04T12:00:00Z. Run from the
+# repository root.
+. tests/e2e/lib.sh
+
+PYTHON=/usr/bin/python3
+MOCK=tests/mock-gitlab/mock_gitlab.py
+NOW=2026-12-04T12:00:00Z
+T=$E2E_TMP
+# The admin token the mock accepts; no output may ever contain it.
+TOKEN="glpat-e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+OUT=$T/outputs
+mkdir -p "$OUT"
+MOCK_PID=
+GNUPG_HOMES=
+
+cleanup() {
+	[ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null
+	for home in $GNUPG_HOMES; do
+		gpgconf --homedir "$home" --kill all 2>/dev/null
+	done
+	rm -rf "$E2E_TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+if [ ! -x "$PYTHON" ] || [ ! -f samples/demo.db ]; then
+	fail "apply test setup" "needs $PYTHON and samples/demo.db (make samples/demo.db)"
+	finish
+fi
+
+# start_mock STATE_FILE [PORT]: start the mock on the state file (seeded
+# from the sample snapshot when the file does not exist) and set URL. The
+# journal identifies a GitLab instance by its URL, so a restarted mock
+# takes its old PORT.
+start_mock() {
+	rm -f "$T/port"
+	"$PYTHON" "$MOCK" --port-file "$T/port" --port "${2:-0}" --token "$TOKEN" \
+		--snapshot samples/demo.db --state "$1" --today 2026-12-04 \
+		--idle 120 2>>"$T/mock.log" &
+	MOCK_PID=$!
+	tries=0
+	while [ ! -s "$T/port" ] && [ $tries -lt 100 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	URL="http://127.0.0.1:$(cat "$T/port" 2>/dev/null)"
+}
+
+stop_mock() {
+	[ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null
+	[ -n "$MOCK_PID" ] && wait "$MOCK_PID" 2>/dev/null
+	MOCK_PID=
+}
+
+# ctl VERB [JSON]: call the mock's control endpoint /_mock/VERB.
+ctl() {
+	"$PYTHON" -c '
+import sys, urllib.request
+data = sys.argv[2].encode() if len(sys.argv) > 2 else None
+urllib.request.urlopen(sys.argv[1], data=data).read()
+' "$URL/_mock/$1" ${2+"$2"}
+}
+
+# query EXPRESSION: evaluate a Python expression over the mock's state
+# `s`; helpers: deletes(path=None), token(id), key(id).
+query() {
+	"$PYTHON" -c '
+import json, sys, urllib.request
+s = json.load(urllib.request.urlopen(sys.argv[1]))
+def deletes(path=None):
+    return sum(1 for r in s["requests"] if r["method"] == "DELETE"
+               and (path is None or r["path"] == path))
+def token(i):
+    return next((t for t in s["tokens"] if t["id"] == i), None)
+def key(i):
+    return next((k for k in s["keys"] if k["id"] == i), None)
+print(eval(sys.argv[2]))
+' "$URL/_mock/state" "$1"
+}
+
+# journal_count FILE EXPRESSION: number of journal lines `e` for which
+# the Python expression holds.
+journal_count() {
+	"$PYTHON" -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    n += bool(eval(sys.argv[2]))
+print(n)
+' "$1" "$2"
+}
+
+# make_plan DIR: write the reports and plan of the sample into DIR.
+make_plan() {
+	"$CREDAUDIT" report --db samples/demo.db --out "$1" --now "$NOW" \
+		--plan-valid-days 3650 -q
+}
+
+# tick PLAN ID...: tick the boxes of these actions in plan.md.
+tick() {
+	plan=$1
+	shift
+	for id in "$@"; do
+		sed -i "s/^- \[ \] \`$id\` /- [x] \`$id\` /" "$plan"
+	done
+}
+
+# approve_json PLAN_JSON ID: set "approved": true in plan.json.
+approve_json() {
+	"$PYTHON" -c '
+import json, sys
+path, wanted = sys.argv[1], sys.argv[2]
+plan = json.load(open(path))
+for action in plan["actions"]:
+    if action["id"] == wanted:
+        action["approved"] = True
+json.dump(plan, open(path, "w"), indent=2)
+' "$1" "$2"
+}
+
+# run NAME ARGS...: run credaudit with the token in the environment,
+# keeping stdout and stderr in $OUT/NAME.out and $OUT/NAME.err; sets RC
+# and LAST=NAME.
+run() {
+	LAST=$1
+	shift
+	GITLAB_TOKEN=$TOKEN "$CREDAUDIT" "$@" >"$OUT/$LAST.out" 2>"$OUT/$LAST.err"
+	RC=$?
+}
+
+# expect NAME WANTED_RC [PATTERN]: the last run exited with WANTED_RC and
+# its output matches PATTERN.
+expect() {
+	if [ "$RC" -ne "$2" ]; then
+		fail "$1" "exit $RC, expected $2" "$(cat "$OUT/$LAST.out" "$OUT/$LAST.err" | tail -n 8)"
+	elif [ -n "${3-}" ] && ! cat "$OUT/$LAST.out" "$OUT/$LAST.err" | grep -q -- "$3"; then
+		fail "$1" "output lacks '$3'" "$(cat "$OUT/$LAST.out" "$OUT/$LAST.err" | tail -n 8)"
+	else
+		pass "$1"
+	fi
+}
+
+# equal NAME ACTUAL EXPECTED
+equal() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "got '$2', expected '$3'"
+	fi
+}
+
+apply_args="--timeout 2 --retries 3 --retry-wait 0.05 --max-wait 5"
+
+# --- Approve a subset, dry run, execute, rerun -----------------------------
+
+P=$T/plan
+make_plan "$P"
+start_mock "$T/mock1.json"
+tick "$P/plan.md" revoke-pat-12 revoke-pat-13 delete-ssh-key-5 delete-ssh-key-8
+approve_json "$P/plan.json" revoke-pat-15
+
+run approve approve "$P/plan.md"
+expect "approve lists the approved subset" 0 "5 of 62 actions approved"
+
+run dry apply "$P/plan.md" --gitlab-url "$URL" $apply_args
+expect "dry run succeeds" 0 "dry run: 5 would be sent"
+equal "dry run sends no DELETE" "$(query 'deletes()')" 0
+equal "dry run leaves token 12 active" "$(query 'token(12)["revoked"]')" False
+equal "dry run is journaled as dry run" \
+	"$(journal_count "$P/journal.jsonl" 'e["dry_run"] and e["result"] == "would_send"')" 5
+
+run exec apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "execute carries out the approved actions" 0 "5 done, 0 skipped, 0 failed"
+equal "execute revokes the ticked tokens" \
+	"$(query '[token(i)["revoked"] for i in (12, 13)]')" "[True, True]"
+equal "execute revokes the token approved in plan.json" \
+	"$(query 'token(15)["revoked"]')" True
+equal "execute deletes the ticked SSH keys" "$(query '[key(5), key(8)]')" "[None, None]"
+equal "execute leaves unapproved token 10 alone" \
+	"$(query 'token(10)["revoked"]')" False
+equal "execute sends one DELETE per action" "$(query 'deletes()')" 5
+equal "journal records each action as done" \
+	"$(journal_count "$P/journal.jsonl" 'not e["dry_run"] and e["result"] == "done" and e["http_status"] == 204 and e["approver"] == "unsigned"')" 5
+equal "journal lines carry credential, request and UTC time" \
+	"$(journal_count "$P/journal.jsonl" 'e["credential"]["kind"] and e["request"]["method"] == "DELETE" and e["time"].endswith("Z") and "T" in e["time"]')" \
+	"$(wc -l <"$P/journal.jsonl" | tr -d ' ')"
+
+run rerun apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "rerun succeeds" 0 "0 done, 0 skipped, 0 failed, 0 manual, 5 done in earlier runs"
+equal "rerun repeats no DELETE" "$(query 'deletes()')" 5
+
+# --- Credentials that changed since the plan -------------------------------
+
+tick "$P/plan.md" revoke-pat-16 revoke-pat-18 delete-ssh-key-11
+ctl change '{"path": "/api/v4/personal_access_tokens/16", "revoke": true}'
+ctl change '{"path": "/api/v4/users/7/keys/11", "user_id": 3}'
+run changed apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "changed credentials are skipped, the rest done" 0 "1 done, 2 skipped"
+expect "a revoked token is reported as revoked" 0 "revoke-pat-16: skipped: changed since the plan: the token is already revoked"
+expect "a moved key is reported with its new owner" 0 "delete-ssh-key-11: skipped: changed since the plan: the key now belongs to user 3"
+equal "skipped credentials get no DELETE" \
+	"$(query 'deletes("/api/v4/personal_access_tokens/16") + deletes("/api/v4/users/7/keys/11")')" 0
+stop_mock
+
+# --- Retries: 500, 429 with Retry-After, timeouts; then 401 and 403 --------
+
+P=$T/retry
+make_plan "$P"
+start_mock "$T/mock2.json"
+tick "$P/plan.md" revoke-pat-12 revoke-pat-13 revoke-pat-15 delete-ssh-key-5
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/12", "status": 500, "times": 2}'
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/13", "status": 429, "retry_after": 1}'
+ctl fail '{"method": "GET", "path": "/api/v4/personal_access_tokens/15", "status": 503, "times": 1}'
+ctl fail '{"method": "GET", "path": "/api/v4/users/3/keys/5", "delay": 3, "times": 1}'
+run retry apply "$P/plan.md" --gitlab-url "$URL" --execute \
+	--timeout 1 --retries 3 --retry-wait 0.05 --max-wait 5
+expect "500, 429, 503 and a timeout are retried" 0 "4 done, 0 skipped, 0 failed"
+equal "500 is retried until the DELETE succeeds" \
+	"$(query 'deletes("/api/v4/personal_access_tokens/12")')" 3
+equal "429 is retried once" "$(query 'deletes("/api/v4/personal_access_tokens/13")')" 2
+
+# Retry-After: 2 s, against a first wait of 0.05 s.
+tick "$P/plan.md" revoke-pat-16
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/16", "status": 429, "retry_after": 2}'
+started=$(date +%s%N)
+run retry_after apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+expect "429 with Retry-After is retried" 0 "1 done, 0 skipped"
+if [ "$elapsed_ms" -ge 1900 ]; then
+	pass "Retry-After is honoured"
+else
+	fail "Retry-After is honoured" "the run took $elapsed_ms ms, less than the 2 s asked for"
+fi
+
+ctl fail '{"method": "DELETE", "path": "/api/v4/users/5/keys/8", "status": 500, "times": -1}'
+tick "$P/plan.md" delete-ssh-key-8 delete-ssh-key-11
+run exhausted apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "retries end after --retries and the run stops" 11 "delete-ssh-key-8: failed"
+expect "actions after a persistent 5xx are not reached" 11 "1 not reached"
+equal "a failing DELETE is sent 1 + --retries times" \
+	"$(query 'deletes("/api/v4/users/5/keys/8")')" 4
+
+ctl fail '{"method": "GET", "path": ".*", "status": 403, "times": 1}'
+run forbidden apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "403 stops the run" 10 "GitLab returned 403"
+
+before=$(query 'deletes()')
+GITLAB_TOKEN=wrong-token "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
+	--execute $apply_args >"$OUT/unauth.out" 2>"$OUT/unauth.err"
+RC=$?
+LAST=unauth
+expect "401 stops the run with a clear message" 10 "GitLab returned 401: the token is invalid"
+equal "401 sends no DELETE" "$(query 'deletes()')" "$before"
+equal "401 is journaled as stopped" \
+	"$(journal_count "$P/journal.jsonl" 'e["result"] == "stopped" and e["http_status"] == 401')" 1
+stop_mock
+
+# --- Interrupted runs resume without repeating ------------------------------
+
+P=$T/resume
+make_plan "$P"
+start_mock "$T/mock3.json"
+tick "$P/plan.md" revoke-pat-12 revoke-pat-13 revoke-pat-15 revoke-pat-16 delete-ssh-key-5
+# The mock revokes token 15, saves its state and exits before responding.
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/15", "die_after_apply": true}'
+run died apply "$P/plan.md" --gitlab-url "$URL" --execute \
+	--timeout 1 --retries 2 --retry-wait 0.05
+expect "a mock that dies mid-run stops the run" 11 "2 not reached"
+wait "$MOCK_PID" 2>/dev/null
+MOCK_PID=
+start_mock "$T/mock3.json" "$(cat "$T/port")"
+run resumed apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "the rerun finishes the plan" 0 "2 done in earlier runs"
+expect "a lost response is confirmed, not sent again" 0 "revoke-pat-15: done: the request of an earlier, interrupted run took effect"
+equal "no action is sent twice across the interruption" \
+	"$(query '[deletes(p) for p in ("/api/v4/personal_access_tokens/12", "/api/v4/personal_access_tokens/13", "/api/v4/personal_access_tokens/15", "/api/v4/personal_access_tokens/16", "/api/v4/users/3/keys/5")]')" \
+	"[1, 1, 1, 1, 1]"
+
+# A run killed while a DELETE is in flight: the mock responds late.
+tick "$P/plan.md" revoke-pat-18 revoke-pat-30 delete-ssh-key-8
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/30", "delay": 2}'
+GITLAB_TOKEN=$TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
+	--execute --timeout 10 >"$OUT/killed.out" 2>"$OUT/killed.err" &
+apply_pid=$!
+tries=0
+while [ "$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-30" and e["result"] == "sending"')" != 1 ] &&
+	[ $tries -lt 100 ]; do
+	sleep 0.05
+	tries=$((tries + 1))
+done
+kill -9 "$apply_pid" 2>/dev/null
+wait "$apply_pid" 2>/dev/null
+# Let the mock finish the request that the killed run sent.
+sleep 2.5
+run after_kill apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "a run killed mid-request is resumed" 0 "revoke-pat-30: done: the request of an earlier, interrupted run took effect"
+equal "the killed run's request is not repeated" \
+	"$(query '[deletes("/api/v4/personal_access_tokens/30"), deletes("/api/v4/personal_access_tokens/18"), deletes("/api/v4/users/5/keys/8")]')" \
+	"[1, 1, 1]"
+stop_mock
+
+# --- Stale plans, other snapshots, hand edits -------------------------------
+
+start_mock "$T/mock4.json"
+S=$T/stale
+"$CREDAUDIT" report --db samples/demo.db --out "$S" --now 2020-01-01T00:00:00Z -q
+tick "$S/plan.md" revoke-pat-12
+run stale apply "$S/plan.md" --gitlab-url "$URL" $apply_args
+expect "a plan past valid_until is rejected" 8 "was valid until 2020-01-08T00:00:00Z"
+equal "a rejected plan sends nothing" "$(query 'len(s["requests"])')" 0
+run forced apply "$S/plan.md" --gitlab-url "$URL" --force $apply_args
+expect "--force accepts a stale plan" 0 "dry run: 1 would be sent"
+equal "a forced run is journaled as forced" \
+	"$(journal_count "$S/journal.jsonl" 'e["forced"]')" 1
+
+P=$T/edit
+make_plan "$P"
+tick "$P/plan.md" revoke-pat-12
+cp samples/demo.db "$T/other.db"
+"$PYTHON" -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE personal_access_tokens SET name = name || ? WHERE id = 12", ("x",))
+db.commit()
+' "$T/other.db"
+run other_db apply "$P/plan.md" --gitlab-url "$URL" --db "$T/other.db" $apply_args
+expect "a plan for another snapshot is rejected" 8 "the plan was made from snapshot"
+run same_db apply "$P/plan.md" --gitlab-url "$URL" --db samples/demo.db $apply_args
+expect "a plan for the given snapshot is accepted" 0 "dry run: 1 would be sent"
+
+cp "$P/plan.md" "$T/plan.md.orig"
+sed -i 's/^- \[x\] `revoke-pat-12` /- [x] `revoke-pat-21` /' "$P/plan.md"
+line=$(grep -n '`revoke-pat-21`' "$P/plan.md" | cut -d: -f1)
+run broken_id apply "$P/plan.md" --gitlab-url "$URL" $apply_args
+expect "an edited action id is an error naming the line" 7 "plan.md:$line: 'revoke-pat-21' is not the id of an action"
+run broken_id_approve approve "$P/plan.md"
+expect "approve rejects the edited id too" 7 "plan.md:$line:"
+
+cp "$T/plan.md.orig" "$P/plan.md"
+sed -i 's/^\(- \[x\] `revoke-pat-12` .*\)personal_access_tokens\/12`/\1personal_access_tokens\/13`/' "$P/plan.md"
+run edited_request apply "$P/plan.md" --gitlab-url "$URL" $apply_args
+expect "an edited request is an error" 7 "the request of action 'revoke-pat-12' was changed"
+
+cp "$T/plan.md.orig" "$P/plan.md"
+sed -i 's/^- \[ \] `revoke-pat-13` /- [] `revoke-pat-13` /' "$P/plan.md"
+run damaged_box apply "$P/plan.md" --gitlab-url "$URL" $apply_args
+expect "a damaged box is an error, not a rejection" 7 "the box of action 'revoke-pat-13' is damaged"
+
+cp "$T/plan.md.orig" "$P/plan.md"
+sed -i 's/"path": "\/api\/v4\/personal_access_tokens\/10"/"path": "\/api\/v4\/personal_access_tokens\/11"/' "$P/plan.json"
+run edited_json apply "$P/plan.md" --gitlab-url "$URL" $apply_args
+expect "an edited plan.json breaks the plan digest" 7 "the plan digest does not match"
+equal "rejected plans send nothing" "$(query 'deletes()')" 0
+stop_mock
+
+# --- Signed approvals ------------------------------------------------------
+
+# make_key NAME: a GnuPG home $T/g-NAME with an Ed25519 signing key.
+make_key() {
+	home=$T/g-$1
+	mkdir -m 700 "$home"
+	GNUPG_HOMES="$GNUPG_HOMES $home"
+	gpg --homedir "$home" --batch --quiet --passphrase '' \
+		--quick-gen-key "$1 <$1@example.com>" ed25519 sign never \
+		>/dev/null 2>&1
+}
+
+P=$T/signed
+make_plan "$P"
+start_mock "$T/mock5.json"
+tick "$P/plan.md" revoke-pat-12 delete-ssh-key-5
+if make_key alice && make_key mallory; then
+	gpg --homedir "$T/g-alice" --export --armor alice@example.com >"$T/approvers.asc" 2>/dev/null
+	alice_fpr=$(gpg --homedir "$T/g-alice" --with-colons --list-keys alice@example.com 2>/dev/null |
+		awk -F: '$1 == "fpr" { print $10; exit }')
+
+	run unsigned_required apply "$P/plan.md" --gitlab-url "$URL" \
+		--require-signature --keyring "$T/approvers.asc" $apply_args
+	expect "a required signature that is missing is rejected" 9 "the plan has no signature"
+
+	run sign approve "$P/plan.md" --sign alice@example.com --gnupg-home "$T/g-alice"
+	expect "approve --sign writes a detached signature" 0 "signed $P/plan.md: $alice_fpr"
+	if head -n 1 "$P/plan.md.asc" | grep -q 'BEGIN PGP SIGNATURE' &&
+		gpg --homedir "$T/g-alice" --verify "$P/plan.md.asc" "$P/plan.md" 2>/dev/null; then
+		pass "the signature is armored and gpg verifies it"
+	else
+		fail "the signature is armored and gpg verifies it"
+	fi
+
+	run trusted apply "$P/plan.md" --gitlab-url "$URL" --execute \
+		--require-signature --keyring "$T/approvers.asc" $apply_args
+	expect "a plan signed by a trusted key is applied" 0 "good signature by $alice_fpr \"alice <alice@example.com>\" signed at"
+	equal "the journal names the signer as approver" \
+		"$(journal_count "$P/journal.jsonl" 'e["result"] == "done" and e["approver"][0]["fingerprint"] == "'"$alice_fpr"'"')" 2
+
+	tick "$P/plan.md" revoke-pat-13
+	run changed_after apply "$P/plan.md" --gitlab-url "$URL" --execute \
+		--require-signature --keyring "$T/approvers.asc" $apply_args
+	expect "an approval changed after signing is rejected" 9 "BAD signature"
+	equal "a rejected signature sends nothing" "$(query 'token(13)["revoked"]')" False
+
+	run mallory_sign approve "$P/plan.md" --sign mallory@example.com \
+		--gnupg-home "$T/g-mallory"
+	run untrusted apply "$P/plan.md" --gitlab-url "$URL" --execute \
+		--require-signature --keyring "$T/approvers.asc" $apply_args
+	expect "a plan signed by an untrusted key is rejected" 9 "which is not in keyring"
+
+	approve_json "$P/plan.json" revoke-pat-15
+	GNUPGHOME=$T/g-alice "$CREDAUDIT" approve "$P/plan.md" --sign alice@example.com \
+		>"$OUT/json_sign.out" 2>"$OUT/json_sign.err"
+	RC=$?
+	LAST=json_sign
+	expect "approve --sign rejects approvals made only in plan.json" 7 "not ticked in"
+else
+	fail "gpg makes test keys" "$(cat "$T/mock.log" | tail -n 3)"
+fi
+stop_mock
+
+# --- The token stays secret -------------------------------------------------
+
+P=$T/tokenfile
+make_plan "$P"
+start_mock "$T/mock6.json"
+tick "$P/plan.md" revoke-pat-12
+printf '%s\n' "$TOKEN" >"$T/token"
+chmod 644 "$T/token"
+"$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token" \
+	>"$OUT/token_open.out" 2>"$OUT/token_open.err"
+RC=$?
+LAST=token_open
+expect "a token file open to other users is rejected" 2 "chmod 600"
+chmod 600 "$T/token"
+"$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token" \
+	--execute $apply_args >"$OUT/token_file.out" 2>"$OUT/token_file.err"
+RC=$?
+LAST=token_file
+expect "a private token file works" 0 "1 done"
+stop_mock
+
+run http_remote apply "$P/plan.md" --gitlab-url http://gitlab.example.com
+expect "plain http to a remote host is rejected" 2 "unencrypted"
+run url_secret apply "$P/plan.md" --gitlab-url "https://root:$TOKEN@gitlab.example.com"
+expect "credentials in the URL are rejected" 2 "user name or password"
+
+if grep -r -l -F -- "$TOKEN" "$OUT" "$T"/plan "$T"/retry "$T"/resume "$T"/stale \
+	"$T"/edit "$T"/signed "$T"/tokenfile >"$T/leaks" 2>/dev/null; then
+	fail "the token appears in no output, journal or report" "$(cat "$T/leaks")"
+else
+	pass "the token appears in no output, journal or report"
+fi
+
+finish
