@@ -16,6 +16,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/tree.h>
 #include <libxml/xmlIO.h>
 
@@ -1163,12 +1164,23 @@ out:
 	return ret;
 }
 
+/*
+ * Drop libxml2's own messages: it would print them to stderr without the
+ * program name, and every failure already reaches `err` with its reason.
+ */
+static void ignore_xml_error(void *data, xmlErrorPtr error)
+{
+}
+
 int render_html(const struct render_context *ctx, FILE *out, struct buf *err)
 {
+	xmlStructuredErrorFunc old_handler = xmlStructuredError;
+	void *old_data = xmlStructuredErrorContext;
 	struct html h;
 	xmlNodePtr found[PH_COUNT];
 	int ret = -1;
 
+	xmlSetStructuredErrorFunc(NULL, ignore_xml_error);
 	memset(&h, 0, sizeof(h));
 	h.ctx = ctx;
 	h.model = ctx->model;
@@ -1196,5 +1208,6 @@ out:
 	rule_groups_release(&h.groups);
 	free(h.holes);
 	buf_release(&h.scratch);
+	xmlSetStructuredErrorFunc(old_data, old_handler);
 	return ret;
 }
