@@ -438,8 +438,9 @@ static void read_task_item(struct reader *rd, cmark_node *node)
 
 	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
 		code_spans(para, &first, &last);
-	if (!first) {
-		problem(rd, "%s:%d: this task item has no action id (a code span such as `revoke-pat-12`): restore the line from the plan as made",
+	/* The id comes first, so a code span in the text cannot stand in. */
+	if (!first || first != cmark_node_first_child(para)) {
+		problem(rd, "%s:%d: this task item does not start with an action id (a code span such as `revoke-pat-12`): restore the line from the plan as made",
 			rd->plan->md_path, line);
 		return;
 	}
