@@ -5,6 +5,7 @@
 
 enum msg_level msg_level = MSG_NORMAL;
 
+__attribute__((format(printf, 2, 0)))
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	fputs("credaudit: ", stderr);
