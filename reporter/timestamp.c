@@ -343,6 +343,43 @@ void ts_format_date(int64_t sec, char *out)
 		 mday);
 }
 
+static int is_continuation_byte(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/*
+ * Return where to cut `text` to keep at most `max` bytes (text[max] must
+ * exist) without splitting a UTF-8 character. A character has at most
+ * three continuation bytes, so the cut moves back at most three bytes.
+ * A longer run of continuation bytes is invalid UTF-8, and cutting into
+ * it splits no character.
+ */
+static size_t utf8_cut(const char *text, size_t max)
+{
+	size_t start = max;
+	unsigned char lead;
+	size_t char_len;
+
+	if (!is_continuation_byte(text[max]))
+		return max;
+	while (start > 0 && max - start < 3 && is_continuation_byte(text[start]))
+		start--;
+	if (is_continuation_byte(text[start]))
+		return max;
+
+	lead = (unsigned char)text[start];
+	if (lead >= 0xf0)
+		char_len = 4;
+	else if (lead >= 0xe0)
+		char_len = 3;
+	else if (lead >= 0xc0)
+		char_len = 2;
+	else
+		char_len = 1;
+	return start + char_len > max ? start : max;
+}
+
 /* Copy `raw`, cut at a UTF-8 character boundary with "..." if it is long. */
 static void format_raw(const char *raw, char *out)
 {
@@ -352,9 +389,7 @@ static void format_raw(const char *raw, char *out)
 		memcpy(out, raw, len + 1);
 		return;
 	}
-	len = TS_TEXT_MAX - 4;
-	while (len > 0 && ((unsigned char)raw[len] & 0xc0) == 0x80)
-		len--;
+	len = utf8_cut(raw, TS_TEXT_MAX - 4);
 	memcpy(out, raw, len);
 	memcpy(out + len, "...", 4);
 }

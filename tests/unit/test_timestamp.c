@@ -405,6 +405,27 @@ static void ts_value_cuts_raw(void **state)
 	}
 }
 
+/*
+ * A value made of stray UTF-8 continuation bytes, as a fuzz target found
+ * it, is cut where it fills the text and not shown as "..." alone.
+ */
+static void ts_value_stray_bytes(void **state)
+{
+	struct timestamp ts;
+	char out[TS_TEXT_MAX];
+	char text[64];
+	size_t shown = TS_TEXT_MAX - 4;
+
+	memset(text, '\x8e', 40);
+	strcpy(text + 40, "26-01");
+	assert_int_equal(ts_parse(text, &ts), -1);
+	ts_format_value(&ts, out);
+	assert_int_equal(strlen(out), shown + 3);
+	assert_memory_equal(out, text, shown);
+	assert_string_equal(out + shown, "...");
+	ts_release(&ts);
+}
+
 static double seconds_since(const struct timespec *start)
 {
 	struct timespec now;
@@ -469,6 +490,7 @@ int main(void)
 		cmocka_unit_test(ts_parse_format_round_trip),
 		cmocka_unit_test(ts_value_by_state),
 		cmocka_unit_test(ts_value_cuts_raw),
+		cmocka_unit_test(ts_value_stray_bytes),
 		cmocka_unit_test(ts_long_input),
 	};
 
