@@ -688,6 +688,10 @@ static void td_state(xmlNodePtr row, const struct credential *cred)
 	buf_release(&class_name);
 }
 
+/*
+ * NOTE: a damaged snapshot that repeats a kind and id gives two rows with
+ * the same id attribute, and links go to the first.
+ */
 static xmlNodePtr start_row(xmlNodePtr body, const struct credential *cred)
 {
 	struct buf id = BUF_INIT;

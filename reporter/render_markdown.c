@@ -5,6 +5,9 @@
  * passes through text_markdown(), and credaudit itself writes no links
  * and no HTML, so a link or raw HTML in the output could only come from
  * data and is a bug.
+ *
+ * NOTE: GitLab limits the size of an issue description, and the report of
+ * a large instance may not fit in one; its tables are then for a file.
  */
 #include "render_core.h"
 
