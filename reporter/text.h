@@ -29,8 +29,10 @@ enum text_flag {
 	TEXT_BIDI = 1u << 2,          /* U+061C, U+200E, U+200F, U+202A-U+202E,
 					 U+2066-U+2069 */
 	TEXT_ZERO_WIDTH = 1u << 3,    /* U+200B-U+200D, U+2060-U+2064, U+FEFF,
-					 tag characters and other invisible
-					 format characters */
+					 tag characters, other invisible
+					 format characters and noncharacters
+					 (U+FDD0-U+FDEF, U+FFFE, U+FFFF and
+					 the same in every plane) */
 	TEXT_TRUNCATED = 1u << 4,     /* more than max_chars characters */
 };
 
@@ -71,6 +73,9 @@ unsigned text_scan(const char *s, size_t len);
  * resolved. The span also stops GitLab @mentions. Line breaks and other
  * controls are escaped by the text_escape() step first. Returns the
  * text_escape() flags.
+ *
+ * NOTE: the tests check this with cmark-gfm and its GFM extensions only.
+ * GitLab's own renderer and reference filters were not run.
  */
 unsigned text_markdown(struct buf *out, const char *s, size_t len,
 		       size_t max_chars);
