@@ -77,9 +77,11 @@ static size_t utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)
 /*
  * The flag of a code point that must not be shown as it is, or 0. The
  * invisible set is Unicode's Default_Ignorable_Code_Point property plus
- * the interlinear annotation marks U+FFF9-U+FFFB. It leaves out the
- * variation selectors, which emoji use, and the bidi marks, which have
- * their own flag.
+ * the interlinear annotation marks U+FFF9-U+FFFB and the noncharacters.
+ * It leaves out the variation selectors, which emoji use, and the bidi
+ * marks, which have their own flag. Noncharacters have no glyph, and
+ * libxml2 2.9 writes U+FFFE and U+FFFF as character references that its
+ * own parser rejects.
  */
 static unsigned classify(uint32_t cp)
 {
@@ -98,6 +100,7 @@ static unsigned classify(uint32_t cp)
 	    (cp >= 0x2060 && cp <= 0x2065) ||
 	    (cp >= 0x206A && cp <= 0x206F) ||
 	    cp == 0x3164 || cp == 0xFEFF || cp == 0xFFA0 ||
+	    (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE ||
 	    (cp >= 0xFFF0 && cp <= 0xFFFB) ||
 	    (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
 	    (cp >= 0x1D173 && cp <= 0x1D17A) ||

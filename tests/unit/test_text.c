@@ -106,6 +106,47 @@ static void escape_table(void **state)
 	}
 }
 
+/*
+ * Noncharacters are escaped. A fuzz target found U+FFFF passed through,
+ * and libxml2 wrote it as "&#65535;", which its parser drops.
+ */
+static void escape_noncharacters(void **state)
+{
+	static const struct escape_case cases[] = {
+		CASE("u+fdd0", "\xEF\xB7\x90", "\\u{FDD0}", TEXT_ZERO_WIDTH),
+		CASE("u+fdef", "\xEF\xB7\xAF", "\\u{FDEF}", TEXT_ZERO_WIDTH),
+		CASE("u+fffe", "\xEF\xBF\xBE", "\\u{FFFE}", TEXT_ZERO_WIDTH),
+		CASE("u+ffff", "\xEF\xBF\xBF", "\\u{FFFF}", TEXT_ZERO_WIDTH),
+		CASE("u+1fffe", "\xF0\x9F\xBF\xBE", "\\u{1FFFE}",
+		     TEXT_ZERO_WIDTH),
+		CASE("u+10ffff", "\xF4\x8F\xBF\xBF", "\\u{10FFFF}",
+		     TEXT_ZERO_WIDTH),
+		CASE("u+fdcf stays", "\xEF\xB7\x8F", "\xEF\xB7\x8F", 0),
+		CASE("u+fdf0 stays", "\xEF\xB7\xB0", "\xEF\xB7\xB0", 0),
+		CASE("replacement character stays", "\xEF\xBF\xBD",
+		     "\xEF\xBF\xBD", 0),
+		CASE("fuzz input", "|rIo\xE2) \0\0\x8D\xE2 \xA0\xEF\xBF\xBF",
+		     "|rIo\\xE2) \\u{0000}\\u{0000}\\x8D\\xE2 \\xA0\\u{FFFF}",
+		     TEXT_INVALID_UTF8 | TEXT_CONTROL | TEXT_ZERO_WIDTH),
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf out = BUF_INIT;
+		unsigned flags;
+
+		flags = text_escape(&out, cases[i].input, cases[i].len,
+				    TEXT_NO_LIMIT);
+		if (strcmp(out.data, cases[i].expected))
+			print_error("case '%s': got \"%s\"\n", cases[i].name,
+				    out.data);
+		assert_string_equal(out.data, cases[i].expected);
+		assert_int_equal(flags, cases[i].flags);
+		buf_release(&out);
+	}
+}
+
 static void escape_appends(void **state)
 {
 	struct buf out = BUF_INIT;
@@ -444,6 +485,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escape_table),
+		cmocka_unit_test(escape_noncharacters),
 		cmocka_unit_test(escape_appends),
 		cmocka_unit_test(escape_null_appends_nothing),
 		cmocka_unit_test(escape_output_is_valid_utf8),
