@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "exit_code.h"
 #include "gpgkey.h"
+#include "journal.h"
 #include "model.h"
 #include "msg.h"
 #include "output.h"
@@ -213,8 +214,13 @@ static int write_outputs(const struct report_options *opts,
 			goto out;
 		}
 		if (outputs[i].render(ctx, file, &err) < 0) {
-			error("writing %s failed: %s", outputs[i].name, err.data);
-			code = EXIT_INTERNAL;
+			/* A stream error means the disk, not the renderer, failed. */
+			int write_failed = ferror(file);
+
+			error("writing %s in '%s' failed: %s%s", outputs[i].name,
+			      opts->out, err.data,
+			      write_failed ? "; check the free space and permissions of the output folder" : "");
+			code = write_failed ? EXIT_OUTPUT : EXIT_INTERNAL;
 			goto out;
 		}
 		verbose("rendered %s", outputs[i].name);
@@ -237,7 +243,8 @@ static int cmd_report(int argc, char **argv)
 	struct policy policy;
 	struct plan plan = { 0 };
 	struct render_context ctx;
-	struct buf err = BUF_INIT;
+	struct journal journal = { 0 };
+	struct buf err = BUF_INIT, journal_path = BUF_INIT;
 	enum snapshot_status status;
 	int code;
 
@@ -270,12 +277,25 @@ static int cmd_report(int argc, char **argv)
 	ctx.plan = &plan;
 	ctx.template_dir = opts.template_dir;
 	ctx.tool_version = CREDAUDIT_VERSION;
+	ctx.journal = NULL;
+
+	/* What credaudit apply carried out from an earlier plan in --out. */
+	buf_addf(&journal_path, "%s/%s", opts.out, JOURNAL_NAME);
+	buf_reset(&err);
+	if (journal_read(journal_path.data, &journal, &err) < 0)
+		warning("%s; the reports do not mark what apply carried out",
+			err.data);
+	else if (journal.count)
+		ctx.journal = &journal;
+
 	code = write_outputs(&opts, &ctx);
 	if (code == EXIT_OK)
 		note("wrote %zu credentials, %zu findings and %zu plan actions to %s/",
 		     model.cred_count, model.summary.findings, plan.count,
 		     opts.out);
 out:
+	journal_release(&journal);
+	buf_release(&journal_path);
 	plan_release(&plan);
 	model_release(&model);
 	gpg_session_end(gpg);

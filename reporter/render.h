@@ -8,6 +8,8 @@
 #include "plan.h"
 #include "policy.h"
 
+struct journal;
+
 /*
  * Renderers read the model and write one output each. They never change
  * the model. Each returns 0, or -1 with a one-line reason in `err`; the
@@ -19,6 +21,9 @@ struct render_context {
 	const struct plan *plan;
 	const char *template_dir;   /* NULL: the templates built into the binary */
 	const char *tool_version;
+	/* The apply journal found in the output folder, or NULL: credentials
+	   that it records as done are marked in the HTML and Markdown. */
+	const struct journal *journal;
 };
 
 int render_html(const struct render_context *ctx, FILE *out, struct buf *err);

@@ -21,6 +21,7 @@
 #include <libxml/xmlIO.h>
 
 #include "html_template.h"
+#include "journal.h"
 #include "text.h"
 
 /* Items shown in one cell before "and N more". */
@@ -665,18 +666,29 @@ static void td_plan(struct html *h, xmlNodePtr row,
 {
 	const struct plan *plan = h->ctx->plan;
 	const struct plan_action *action = plan ? plan_find(plan, cred) : NULL;
-	const struct plan_skip *skip;
-	xmlNodePtr cell = td(row, NULL);
+	const struct journal_entry *done = h->ctx->journal ?
+		journal_find_done_credential(h->ctx->journal,
+					     kind_id(cred->kind), cred->id) :
+		NULL;
+	xmlNodePtr cell = td(row, NULL), badge;
+	char date[TS_TEXT_MAX];
 
-	if (action) {
+	if (action)
 		add_link(cell, action->id, action->id);
-		return;
-	}
-	skip = plan ? render_find_skip(plan, cred) : NULL;
-	if (skip)
+	else if (plan && render_find_skip(plan, cred))
 		span(cell, "ca-badge", "not possible in GitLab");
-	else
+	else if (!done)
 		span(cell, "ca-none", "none");
+	if (!done)
+		return;
+
+	/* An action of an earlier plan that credaudit apply carried out. */
+	if (cell->children)
+		add_text(cell, " ");
+	badge = span(cell, "ca-badge", "done by apply: ");
+	add_user_text(h, badge, done->action, TEXT_NAME_MAX);
+	ts_format_date(done->time, date);
+	add_textf(badge, ", %s", date);
 }
 
 static void td_state(xmlNodePtr row, const struct credential *cred)

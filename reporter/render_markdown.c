@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "text.h"
 
 /* Write the buffer out when it grows past this. */
@@ -190,13 +191,28 @@ static void plan_cell(struct md *md, const struct credential *cred)
 {
 	const struct plan *plan = md->ctx->plan;
 	const struct plan_action *action = plan ? plan_find(plan, cred) : NULL;
+	const struct journal_entry *done = md->ctx->journal ?
+		journal_find_done_credential(md->ctx->journal,
+					     kind_id(cred->kind), cred->id) :
+		NULL;
+	char date[TS_TEXT_MAX];
 
 	if (action)
 		code(md, action->id);
 	else if (plan && render_find_skip(plan, cred))
 		buf_adds(&md->out, "not possible in GitLab");
-	else
+	else if (!done)
 		buf_adds(&md->out, "none");
+	if (!done)
+		return;
+
+	/* An action of an earlier plan that credaudit apply carried out. */
+	if (action || (plan && render_find_skip(plan, cred)))
+		buf_adds(&md->out, "; ");
+	buf_adds(&md->out, "done by apply: ");
+	user_text(md, done->action, TEXT_NAME_MAX);
+	ts_format_date(done->time, date);
+	buf_addf(&md->out, ", %s", date);
 }
 
 static void findings_cell(struct md *md, const struct credential *cred)

@@ -207,6 +207,20 @@ equal "skipped credentials get no DELETE" \
 	"$(query 'deletes("/api/v4/personal_access_tokens/16") + deletes("/api/v4/users/7/keys/11")')" 0
 stop_mock
 
+# A later report in the same folder marks what apply carried out.
+run later_report report --db samples/demo.db --out "$P" --now "$NOW" -q
+expect "a later report reads the journal" 0
+equal "the HTML report marks each action done" \
+	"$(grep -o 'done by apply: <bdi>[a-z0-9-]*</bdi>' "$P/report.html" | sort -u | tr '\n' ' ')" \
+	"done by apply: <bdi>delete-ssh-key-5</bdi> done by apply: <bdi>delete-ssh-key-8</bdi> done by apply: <bdi>revoke-pat-12</bdi> done by apply: <bdi>revoke-pat-13</bdi> done by apply: <bdi>revoke-pat-15</bdi> done by apply: <bdi>revoke-pat-18</bdi> "
+equal "the Markdown report marks each action done" \
+	"$(grep -o 'done by apply: [a-z0-9-]*' "$P/report.md" | sort -u | wc -l | tr -d ' ')" 6
+if grep -q 'done by apply: revoke-pat-16' "$P/report.md"; then
+	fail "the reports do not mark skipped actions"
+else
+	pass "the reports do not mark skipped actions"
+fi
+
 # --- Retries: 500, 429 with Retry-After, timeouts; then 401 and 403 --------
 
 P=$T/retry
