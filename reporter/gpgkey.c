@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <gcrypt.h>
 #include <gpgme.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -874,6 +875,193 @@ int gpg_key_inspect(struct gpg_session *session, const char *armor,
 	openpgp_packets_release(&packets);
 	buf_release(&reason);
 	return ret;
+}
+
+/* ------------------------------------------------------------ batches */
+
+/*
+ * The version 4 fingerprint of the key packet at the start of a keyblock:
+ * SHA-1 over 0x99, the two-byte body length and the body (RFC 4880,
+ * section 12.2), in uppercase hex. Returns -1 when the header is not one
+ * that openpgp.c accepted for a version 4 key.
+ */
+static int v4_fingerprint(const unsigned char *p, size_t len, char hex[41])
+{
+	static const char digits[] = "0123456789ABCDEF";
+	unsigned char prefix[3], sha1[20];
+	size_t header, body;
+	gcry_md_hd_t md;
+	int i;
+
+	if (len < 2 || !(p[0] & 0x80))
+		return -1;
+	if (p[0] & 0x40) {
+		if (p[1] < 192) {
+			header = 2;
+			body = p[1];
+		} else if (p[1] < 224 && len >= 3) {
+			header = 3;
+			body = ((size_t)(p[1] - 192) << 8) + p[2] + 192;
+		} else if (p[1] == 255 && len >= 6) {
+			header = 6;
+			body = (size_t)p[2] << 24 | (size_t)p[3] << 16 |
+			       (size_t)p[4] << 8 | p[5];
+		} else {
+			return -1;
+		}
+	} else if ((p[0] & 3) == 0) {
+		header = 2;
+		body = p[1];
+	} else if ((p[0] & 3) == 1 && len >= 3) {
+		header = 3;
+		body = (size_t)p[1] << 8 | p[2];
+	} else if ((p[0] & 3) == 2 && len >= 5) {
+		header = 5;
+		body = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
+		       (size_t)p[3] << 8 | p[4];
+	} else {
+		return -1;
+	}
+	if (body > 0xFFFF || header + body > len)
+		return -1;
+
+	prefix[0] = 0x99;
+	prefix[1] = (unsigned char)(body >> 8);
+	prefix[2] = (unsigned char)body;
+	if (gcry_md_open(&md, GCRY_MD_SHA1, 0))
+		return -1;
+	gcry_md_write(md, prefix, sizeof(prefix));
+	gcry_md_write(md, p + header, body);
+	memcpy(sha1, gcry_md_read(md, GCRY_MD_SHA1), sizeof(sha1));
+	gcry_md_close(md);
+	for (i = 0; i < 20; i++) {
+		hex[2 * i] = digits[sha1[i] >> 4];
+		hex[2 * i + 1] = digits[sha1[i] & 15];
+	}
+	hex[40] = '\0';
+	return 0;
+}
+
+/* One key of a batch that can go to GnuPG together with the others. */
+struct batch_entry {
+	size_t index;              /* into the caller's arrays */
+	size_t offset;             /* of its keyblock in the joined data */
+	size_t len;
+	int algorithm;
+	char fingerprint[41];
+};
+
+/*
+ * Fill out[index] from key `key` listed for a batch entry, as
+ * inspect_keyblocks() does for a key listed alone. Returns -1 only when
+ * GnuPG failed while listing the signatures of a revoked key.
+ */
+static int finish_batch_entry(struct gpg_session *session,
+			      const struct batch_entry *entry,
+			      const char *joined, gpgme_key_t key,
+			      int64_t now, struct gpg_key_info *out)
+{
+	struct buf err = BUF_INIT;
+	int ret = 0;
+
+	fill_key(out, key, entry->algorithm, now);
+	if (key->invalid)
+		explain_invalid(out, session->engine_version, entry->algorithm);
+	else if (key->revoked &&
+		 find_revoked_uids(session, joined + entry->offset, entry->len,
+				   0, out->uids, out->uid_count, &err)) {
+		set_result(out, GPG_ENGINE_ERROR, "%s", err.data);
+		ret = -1;
+	}
+	buf_release(&err);
+	return ret;
+}
+
+void gpg_key_inspect_batch(struct gpg_session *session,
+			   const char *const *armors, const size_t *lens,
+			   size_t count, int64_t now, struct gpg_key_info *out,
+			   struct gpg_batch_stats *stats)
+{
+	struct batch_entry *entries = xcalloc(count ? count : 1, sizeof(*entries));
+	struct key_list list = { NULL, 0 };
+	struct buf joined = BUF_INIT, err = BUF_INIT;
+	char *alone = xcalloc(count ? count : 1, 1);
+	size_t i, n = 0;
+	int listed_in_order = 0;
+
+	/*
+	 * A key goes into the joined data when its armor holds exactly one
+	 * version 4 keyblock and no compressed data, so that GnuPG lists
+	 * one key for it. Every other key is inspected alone below.
+	 */
+	for (i = 0; i < count; i++) {
+		struct openpgp_packets packets;
+		struct buf reason = BUF_INIT;
+		const struct openpgp_keyblock *kb;
+
+		memset(&out[i], 0, sizeof(out[i]));
+		alone[i] = 1;
+		memset(&packets, 0, sizeof(packets));
+		buf_init(&packets.data);
+		if (!is_blank(armors[i], lens[i]) &&
+		    !openpgp_packets_read(armors[i], lens[i], &packets, &reason) &&
+		    packets.keyblock_count == 1 &&
+		    !(packets.tags_seen & (uint64_t)1 << OPENPGP_TAG_COMPRESSED)) {
+			kb = &packets.keyblocks[0];
+			if (kb->version == 4 &&
+			    !v4_fingerprint((const unsigned char *)packets.data.data +
+					    kb->offset, kb->len,
+					    entries[n].fingerprint)) {
+				entries[n].index = i;
+				entries[n].offset = joined.len;
+				entries[n].len = kb->len;
+				entries[n].algorithm = kb->algorithm;
+				buf_add(&joined, packets.data.data + kb->offset, kb->len);
+				alone[i] = 0;
+				n++;
+			}
+		}
+		openpgp_packets_release(&packets);
+		buf_release(&reason);
+	}
+
+	/* GnuPG lists the keys in the order of the data, one per keyblock. */
+	if (n && !list_keys(session, joined.data, joined.len, &list, &err) &&
+	    list.count == n) {
+		listed_in_order = 1;
+		for (i = 0; i < n; i++)
+			if (!list.keys[i]->subkeys || !list.keys[i]->subkeys->fpr ||
+			    strcmp(list.keys[i]->subkeys->fpr, entries[i].fingerprint))
+				listed_in_order = 0;
+	}
+	if (listed_in_order) {
+		for (i = 0; i < n; i++) {
+			out[entries[i].index].result = GPG_OK;
+			finish_batch_entry(session, &entries[i], joined.data,
+					   list.keys[i], now, &out[entries[i].index]);
+		}
+		if (stats)
+			stats->listed_together += n;
+	} else {
+		/* A key that GnuPG rejected or a failed run: each key alone. */
+		for (i = 0; i < n; i++)
+			alone[entries[i].index] = 1;
+		if (stats && n)
+			stats->batches_redone++;
+	}
+	for (i = 0; i < count; i++) {
+		if (!alone[i])
+			continue;
+		gpg_key_inspect(session, armors[i], lens[i], now, &out[i]);
+		if (stats)
+			stats->listed_alone++;
+	}
+
+	key_list_release(&list);
+	buf_release(&joined);
+	buf_release(&err);
+	free(entries);
+	free(alone);
 }
 
 static void release_uids(struct gpg_uid *uids, size_t count)

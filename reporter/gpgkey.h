@@ -112,6 +112,29 @@ int gpg_key_inspect(struct gpg_session *session, const char *armor,
 		    size_t len, int64_t now, struct gpg_key_info *out);
 void gpg_key_info_release(struct gpg_key_info *info);
 
+/* How gpg_key_inspect_batch() went, added up over calls. */
+struct gpg_batch_stats {
+	size_t listed_together;   /* keys listed in one GnuPG run per batch */
+	size_t listed_alone;      /* keys inspected one at a time */
+	size_t batches_redone;    /* batches that went back to one at a time */
+};
+
+/*
+ * Inspect `count` keys with the same results as gpg_key_inspect() on
+ * each, in one GnuPG run where possible. Keys whose armor holds exactly
+ * one version 4 keyblock are joined and listed together. When GnuPG lists
+ * a different number of keys than it was given, or their fingerprints
+ * differ from the key packets in order, or the run fails, those keys are
+ * inspected again one at a time, so a bad key only affects its own
+ * result. The other keys are always inspected alone. Every out[i] is
+ * initialised; a key was read when out[i].result is GPG_OK. `stats` may
+ * be NULL.
+ */
+void gpg_key_inspect_batch(struct gpg_session *session,
+			   const char *const *armors, const size_t *lens,
+			   size_t count, int64_t now, struct gpg_key_info *out,
+			   struct gpg_batch_stats *stats);
+
 /*
  * GitLab's verification rule: a key is verified when the e-mail of any
  * user ID, revoked ones included, matches one of `emails` ignoring ASCII
