@@ -100,6 +100,13 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/credaudit $(DESTDIR)$(MANDIR)/man1/credaudit.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# Time `credaudit report` on generated snapshots of 100,000 and 1,000,000
+# tokens against a baseline measured in the same run (bench/run.sh). The
+# snapshots are made once and kept under bench/data/.
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/gensample
+	@BUILD=$(BUILD) sh bench/run.sh
+
 clean:
 	rm -rf build build-asan out samples/demo.db
 

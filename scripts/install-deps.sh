@@ -8,7 +8,7 @@ set -eu
 packages="build-essential pkg-config gnupg openssh-client sqlite3 xz-utils
 libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev
 libxml2-utils libgpgme-dev libgcrypt20-dev libjansson-dev libcmocka-dev
-libcurl4-openssl-dev python3"
+libcurl4-openssl-dev python3 time"
 if [ "${1-}" = "--browser" ]; then
 	packages="$packages chromium"
 fi
