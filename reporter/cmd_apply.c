@@ -856,10 +856,8 @@ static int run_actions(struct apply_run *run)
 
 		if (!plan_item_approved(item))
 			continue;
-		if (!run->stop_code && interrupted) {
-			error("interrupted: the run stopped; run it again to continue");
+		if (!run->stop_code && interrupted)
 			run->stop_code = EXIT_ACTIONS_FAILED;
-		}
 		if (run->stop_code) {
 			run->not_reached++;
 			continue;
@@ -867,6 +865,8 @@ static int run_actions(struct apply_run *run)
 		apply_item(run, item);
 	}
 	print_summary(run, run->plan.count - approved);
+	if (interrupted)
+		error("interrupted: the run stopped; run it again to continue");
 
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -316,6 +316,31 @@ expect "a run killed mid-request is resumed" 0 "revoke-pat-30: done: the request
 equal "the killed run's request is not repeated" \
 	"$(query '[deletes("/api/v4/personal_access_tokens/30"), deletes("/api/v4/personal_access_tokens/18"), deletes("/api/v4/users/5/keys/8")]')" \
 	"[1, 1, 1]"
+
+# SIGTERM while a DELETE is in flight ends the run cleanly.
+tick "$P/plan.md" revoke-pat-31 revoke-pat-32
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/31", "delay": 2}'
+GITLAB_TOKEN=$TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
+	--execute --timeout 10 >"$OUT/terminated.out" 2>"$OUT/terminated.err" &
+apply_pid=$!
+tries=0
+while [ "$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-31" and e["result"] == "sending"')" != 1 ] &&
+	[ $tries -lt 100 ]; do
+	sleep 0.05
+	tries=$((tries + 1))
+done
+kill -TERM "$apply_pid" 2>/dev/null
+wait "$apply_pid"
+RC=$?
+LAST=terminated
+expect "SIGTERM stops the run after the request in flight" 11 "interrupted: the run stopped"
+equal "SIGTERM is journaled as stopped" \
+	"$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-31" and e["result"] == "stopped"')" 1
+sleep 2.5
+run after_term apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "the run after SIGTERM finishes the plan" 0 "revoke-pat-32: done"
+equal "the request in flight at SIGTERM is not repeated" \
+	"$(query 'deletes("/api/v4/personal_access_tokens/31")')" 1
 stop_mock
 
 # --- Stale plans, other snapshots, hand edits -------------------------------
