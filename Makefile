@@ -33,6 +33,23 @@ UNIT_SOURCES := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SOURCES))
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
+# One fuzz target per parser: fuzz/fuzz_<name>.c, seeded from
+# fuzz/corpus/<name>/, with the inputs that once failed in
+# fuzz/regressions/<name>/.
+FUZZ_TARGETS = sshkey timestamp scopes text
+# The fuzz targets linked with fuzz/replay.c instead of libFuzzer, so that
+# `make check` replays the corpus and the regressions with $(CC).
+FUZZ_REPLAYS := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_TARGETS))
+# `make fuzz` needs clang with libFuzzer (`scripts/install-deps.sh --fuzz`).
+FUZZ_CC = clang
+# `make fuzz` builds everything again here, with the flags below.
+FUZZ_BUILD = build-fuzz
+# Seconds that `make fuzz` runs each target.
+FUZZ_SECONDS = 30
+# Coverage for libFuzzer, ASan and UBSan; any UBSan finding stops the run.
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+
 .PHONY: all deps demo check check-asan install uninstall clean samples fuzz bench
 
 all: $(BUILD)/credaudit
@@ -64,6 +81,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcredaudit.a | $(BUILD)
 	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags cmocka) -o $@ $< \
 		$(BUILD)/libcredaudit.a $(LIBS) $$(pkg-config --libs cmocka)
 
+# A fuzz target with libFuzzer's main(); only `make fuzz` builds these.
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(BUILD)/libcredaudit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< \
+		$(BUILD)/libcredaudit.a $(LIBS)
+
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h $(BUILD)/libcredaudit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -o $@ $< fuzz/replay.c \
+		$(BUILD)/libcredaudit.a $(LIBS)
+
 $(BUILD)/gensample: samples/gensample.c | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
@@ -82,13 +110,22 @@ demo: deps
 
 # The whole test suite; it ends with one "N passed, N failed" line.
 check: deps
-	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS)
-	@sh tests/run.sh $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS) $(FUZZ_REPLAYS)
+	@BUILD=$(BUILD) sh tests/run.sh $(UNIT_TESTS)
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		check
+
+# Build the fuzz targets with clang and run each for FUZZ_SECONDS; a crash
+# or a broken property fails, and the input is saved under $(FUZZ_BUILD).
+fuzz:
+	@sh scripts/install-deps.sh --fuzz
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+		CFLAGS="$(FUZZ_CFLAGS)" \
+		$(patsubst %,$(FUZZ_BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
@@ -108,6 +145,6 @@ bench: deps
 	@BUILD=$(BUILD) sh bench/run.sh
 
 clean:
-	rm -rf build build-asan out samples/demo.db
+	rm -rf build build-asan $(FUZZ_BUILD) out samples/demo.db
 
 -include $(wildcard $(BUILD)/*.d)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages that building, testing and the demo need.
 # Only packages that are missing are installed, so a second run costs a
-# few dpkg queries. Pass --browser to add Chromium for the page tests.
+# few dpkg queries. Pass --browser to add Chromium for the page tests,
+# and --fuzz to add clang with its libFuzzer runtime for `make fuzz`.
 set -eu
 
 # python3 runs tests/mock-gitlab, the stand-in GitLab API of the apply tests.
@@ -9,9 +10,21 @@ packages="build-essential pkg-config gnupg openssh-client sqlite3 xz-utils
 libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev
 libxml2-utils libgpgme-dev libgcrypt20-dev libjansson-dev libcmocka-dev
 libcurl4-openssl-dev python3 time"
-if [ "${1-}" = "--browser" ]; then
-	packages="$packages chromium"
-fi
+for option in "$@"; do
+	case $option in
+	--browser)
+		packages="$packages chromium"
+		;;
+	--fuzz)
+		# Debian's clang only recommends the package with libFuzzer.
+		packages="$packages clang libclang-rt-dev"
+		;;
+	*)
+		echo "install-deps: unknown option '$option'; use --browser or --fuzz" >&2
+		exit 2
+		;;
+	esac
+done
 
 missing=""
 for package in $packages; do
