@@ -1,9 +1,10 @@
 # Helpers for end-to-end test scripts. Source this file; each case calls
 # pass NAME or fail NAME DETAIL, and the script ends with `finish`.
-# CREDAUDIT is the binary under test (build/credaudit unless set).
+# BUILD is the build folder (build unless set), and CREDAUDIT the binary
+# under test ($BUILD/credaudit unless set).
 
-: "${CREDAUDIT:=build/credaudit}"
 : "${BUILD:=build}"
+: "${CREDAUDIT:=$BUILD/credaudit}"
 E2E_FAILED=0
 E2E_TMP=$(mktemp -d)
 trap 'rm -rf "$E2E_TMP"' EXIT
