@@ -130,20 +130,23 @@ static int valid_action_id(const char *id)
 	return 1;
 }
 
-/* A request path that apply may append to the GitLab URL as it is. */
+/*
+ * A request path that apply may append to the GitLab URL as it is. Plan
+ * paths are made of names and numeric ids, so a dot, which could form a
+ * ".." segment, is never needed.
+ */
 static int valid_request_path(const char *path)
 {
 	const char *p;
 
-	if (strncmp(path, "/api/v4/", 8) != 0 || strstr(path, "/../") ||
-	    strstr(path, "/./") || strstr(path, "//"))
+	if (strncmp(path, "/api/v4/", 8) != 0 || strstr(path, "//"))
 		return 0;
 	for (p = path; *p; p++) {
 		char c = *p;
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '/' || c == '_' ||
-		      c == '-' || c == '.'))
+		      c == '-'))
 			return 0;
 	}
 	return 1;

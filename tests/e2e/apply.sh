@@ -114,10 +114,10 @@ tick() {
 approve_json() {
 	"$PYTHON" -c '
 import json, sys
-path, wanted = sys.argv[1], sys.argv[2]
+path, action_id = sys.argv[1], sys.argv[2]
 plan = json.load(open(path))
 for action in plan["actions"]:
-    if action["id"] == wanted:
+    if action["id"] == action_id:
         action["approved"] = True
 json.dump(plan, open(path, "w"), indent=2)
 ' "$1" "$2"

@@ -260,6 +260,8 @@ static const struct bad_edit bad_edits[] = {
 	  "\"/api/v4/users/7/keys/3\"", "the plan digest does not match" },
 	{ "path outside the API", 1, "\"/api/v4/users/7/keys/2\"",
 	  "\"/api/v4/../../admin\"", "is not a plain path under /api/v4/" },
+	{ "dot segment at the end", 1, "\"/api/v4/users/7/keys/2\"",
+	  "\"/api/v4/users/7/keys/..\"", "is not a plain path under /api/v4/" },
 	{ "method not DELETE", 1, "\"method\": \"DELETE\",\n     \"path\": \"/api/v4/users",
 	  "\"method\": \"POST\",\n     \"path\": \"/api/v4/users",
 	  "request method 'POST' is not DELETE" },
