@@ -92,6 +92,14 @@ $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h $(BUILD)/libcred
 	$(CC) $(ALL_CFLAGS) -Ifuzz -o $@ $< fuzz/replay.c \
 		$(BUILD)/libcredaudit.a $(LIBS)
 
+# The end-to-end tests parse the reports back with this tool: HTML with
+# libxml2, Markdown with cmark-gfm and its extensions, JSON with Jansson.
+INSPECT_LIBS := $(shell pkg-config --libs libxml-2.0 libcmark-gfm jansson 2>/dev/null) \
+	-lcmark-gfm-extensions
+
+$(BUILD)/tests/inspect: tests/tools/inspect.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(INSPECT_LIBS)
+
 $(BUILD)/gensample: samples/gensample.c | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
@@ -110,7 +118,8 @@ demo: deps
 
 # The whole test suite; it ends with one "N passed, N failed" line.
 check: deps
-	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS) $(FUZZ_REPLAYS)
+	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS) $(FUZZ_REPLAYS) \
+		$(BUILD)/tests/inspect
 	@BUILD=$(BUILD) sh tests/run.sh $(UNIT_TESTS)
 
 check-asan:
