@@ -1,0 +1,344 @@
+#!/bin/sh
+# credaudit report on inputs and output folders it cannot use: each case
+# exits with the code that docs/exit-codes.md gives, names the value on
+# stderr, and writes nothing, so an earlier report stays as it was. Also a
+# snapshot from an older GitLab, whose missing columns and tables are
+# "not available in this snapshot" in every report.
+. tests/e2e/lib.sh
+
+: "${INSPECT:=$BUILD/tests/inspect}"
+DB=samples/demo.db
+NOW=2026-12-04T12:00:00Z
+T=$E2E_TMP
+TAB=$(printf '\t')
+
+# skip NAME REASON: a case that cannot run on this machine.
+skip() {
+	echo "ok - $1 # skip $2"
+}
+
+# folder_state DIR: a listing of DIR with modes, and of the files in it
+# with sizes, times, inodes and checksums, or "absent", to tell whether a
+# run changed it. A folder's own time is left out: creating and removing
+# a temporary file in it changes that time and nothing else.
+folder_state() {
+	if [ ! -e "$1" ]; then
+		echo absent
+		return
+	fi
+	find "$1" -type d -printf '%y %m %p\n' | LC_ALL=C sort
+	find "$1" ! -type d -printf '%y %m %s %T@ %i %p\n' | LC_ALL=C sort
+	find "$1" -type f -exec cksum {} + | LC_ALL=C sort
+}
+
+# fails NAME CODE TEXT OUT COMMAND...: run COMMAND and pass when it exits
+# with CODE, prints nothing on stdout, has TEXT (the value at fault) on
+# stderr, and leaves the output folder OUT as it was.
+fails() {
+	fails_name=$1
+	fails_code=$2
+	fails_text=$3
+	fails_out=$4
+	shift 4
+	folder_state "$fails_out" >"$T/before"
+	"$@" >"$T/stdout" 2>"$T/stderr"
+	status=$?
+	folder_state "$fails_out" >"$T/after"
+	wrong=
+	[ "$status" -eq "$fails_code" ] ||
+		wrong="${wrong}exit status $status, expected $fails_code; "
+	[ -s "$T/stdout" ] && wrong="${wrong}printed on stdout; "
+	grep -qF -- "$fails_text" "$T/stderr" ||
+		wrong="${wrong}stderr does not have \"$fails_text\"; "
+	cmp -s "$T/before" "$T/after" ||
+		wrong="${wrong}the output folder $fails_out changed; "
+	if [ -z "$wrong" ]; then
+		pass "$fails_name"
+	else
+		fail "$fails_name" "$wrong" "stderr: $(cat "$T/stderr")" \
+			"$(diff "$T/before" "$T/after" | head -n 20)"
+	fi
+}
+
+# Usage errors: exit 2.
+
+fails "missing --db exits 2" 2 "--db" "$T/out" \
+	"$CREDAUDIT" report --out "$T/out" --now "$NOW"
+fails "unknown option exits 2" 2 "'--bogus'" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" --bogus
+fails "option without its value exits 2" 2 "'--out'" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --now "$NOW" --out
+fails "unexpected argument exits 2" 2 "'extra'" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" extra
+fails "unknown command exits 2" 2 "'audit'" "$T/out" \
+	"$CREDAUDIT" audit --db "$DB" --out "$T/out"
+for now in yesterday 12/31/2026 2026-13-01T00:00:00Z 2026-02-30T00:00:00Z \
+	2026-12-04T25:00:00Z 2026-12-04T12:00:00Zjunk 1e9 ""
+do
+	fails "invalid --now '$now' exits 2" 2 "--now '$now'" "$T/out" \
+		"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$now"
+done
+
+# The snapshot cannot be opened: exit 3.
+
+fails "missing snapshot exits 3" 3 "'$T/missing.db'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/missing.db" --out "$T/out" --now "$NOW"
+
+mkdir "$T/folder.db"
+fails "directory as snapshot exits 3" 3 "'$T/folder.db'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/folder.db" --out "$T/out" --now "$NOW"
+
+# Root reads any file whatever its mode, so as root the unreadable case
+# runs as the user nobody, with a copy of the binary that nobody can run.
+mkdir "$T/nobody"
+cp "$CREDAUDIT" "$T/nobody/credaudit"
+cp "$DB" "$T/nobody/secret.db"
+chmod 000 "$T/nobody/secret.db"
+mkdir "$T/nobody/previous"
+echo "an earlier report" >"$T/nobody/previous/report.md"
+chmod 755 "$T/nobody" "$T/nobody/previous"
+chmod 711 "$T"
+if [ "$(id -u)" -ne 0 ]; then
+	as_user=
+elif command -v setpriv >/dev/null 2>&1; then
+	as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
+elif command -v runuser >/dev/null 2>&1; then
+	as_user="runuser -u nobody --"
+else
+	as_user=none
+fi
+if [ "$as_user" = none ]; then
+	skip "unreadable snapshot exits 3" "running as root without setpriv or runuser"
+	skip "read-only output folder exits 5" "running as root without setpriv or runuser"
+else
+	fails "unreadable snapshot exits 3" 3 "'$T/nobody/secret.db'" "$T/nobody/out" \
+		env HOME="$T/nobody" $as_user "$T/nobody/credaudit" report \
+		--db "$T/nobody/secret.db" --out "$T/nobody/out" --now "$NOW"
+
+	chmod 644 "$T/nobody/secret.db"
+	[ -z "$as_user" ] && chmod 555 "$T/nobody/previous"
+	fails "read-only output folder exits 5" 5 "'$T/nobody/previous'" \
+		"$T/nobody/previous" \
+		env HOME="$T/nobody" $as_user "$T/nobody/credaudit" report \
+		--db "$T/nobody/secret.db" --out "$T/nobody/previous" --now "$NOW"
+	chmod 755 "$T/nobody/previous"
+fi
+
+# Another program holds an exclusive lock on the snapshot: credaudit
+# waits for it a while and then gives up. sqlite3 holds the lock until
+# its input, a FIFO that this script writes, ends.
+if command -v sqlite3 >/dev/null 2>&1 && command -v mkfifo >/dev/null 2>&1; then
+	cp "$DB" "$T/locked.db"
+	mkfifo "$T/lock-input"
+	sqlite3 "$T/locked.db" <"$T/lock-input" >/dev/null 2>&1 &
+	holder=$!
+	exec 3>"$T/lock-input"
+	# The timeout lets the lock wait for the probes below, which read.
+	printf '.timeout 5000\nBEGIN EXCLUSIVE;\n' >&3
+	tries=0
+	while [ "$tries" -lt 50 ] &&
+	      sqlite3 "$T/locked.db" "SELECT 1 FROM users LIMIT 1;" >/dev/null 2>&1; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	if [ "$tries" -lt 50 ]; then
+		fails "locked snapshot exits 3" 3 "'$T/locked.db'" "$T/out" \
+			"$CREDAUDIT" report --db "$T/locked.db" --out "$T/out" --now "$NOW"
+	else
+		fail "locked snapshot exits 3" "sqlite3 did not lock the copy within 5 seconds"
+	fi
+	echo "COMMIT;" >&3
+	exec 3>&-
+	wait "$holder"
+else
+	skip "locked snapshot exits 3" "no sqlite3 or mkfifo"
+fi
+
+# Not a credential snapshot: exit 4.
+
+: >"$T/empty.db"
+fails "empty file exits 4" 4 "'$T/empty.db'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/empty.db" --out "$T/out" --now "$NOW"
+
+# The PNG signature and an IHDR chunk of a 1x1 image.
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001\000\000\000\001\010\006\000\000\000\037\025\304\211' \
+	>"$T/image.db"
+fails "PNG named .db exits 4" 4 "'$T/image.db'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/image.db" --out "$T/out" --now "$NOW"
+
+gzip -c "$DB" >"$T/compressed.db"
+fails "gzip file named .db exits 4" 4 "'$T/compressed.db'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/compressed.db" --out "$T/out" --now "$NOW"
+
+cp samples/schema.sql "$T/dump.db"
+fails "SQL text named .db exits 4" 4 "'$T/dump.db'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/dump.db" --out "$T/out" --now "$NOW"
+
+head -c 8192 "$DB" >"$T/truncated.db"
+fails "truncated SQLite file exits 4" 4 "'$T/truncated.db'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/truncated.db" --out "$T/out" --now "$NOW"
+
+if command -v sqlite3 >/dev/null 2>&1; then
+	sqlite3 "$T/other.db" "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
+	fails "SQLite without credential tables exits 4" 4 "'$T/other.db'" "$T/out" \
+		"$CREDAUDIT" report --db "$T/other.db" --out "$T/out" --now "$NOW"
+	sqlite3 "$T/users-only.db" "CREATE TABLE users (id INTEGER PRIMARY KEY);"
+	fails "SQLite with only users exits 4" 4 "'$T/users-only.db'" "$T/out" \
+		"$CREDAUDIT" report --db "$T/users-only.db" --out "$T/out" --now "$NOW"
+else
+	skip "SQLite without credential tables exits 4" "no sqlite3"
+	skip "SQLite with only users exits 4" "no sqlite3"
+fi
+
+# The output folder cannot be written: exit 5.
+
+echo "not a folder" >"$T/file"
+fails "--out naming a file exits 5" 5 "'$T/file'" "$T/file" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/file" --now "$NOW"
+fails "--out under a file exits 5" 5 "$T/file/out" "$T/file" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/file/out" --now "$NOW"
+fails "--out under /proc exits 5" 5 "/proc/credaudit-e2e" /proc/credaudit-e2e \
+	"$CREDAUDIT" report --db "$DB" --out /proc/credaudit-e2e/out --now "$NOW"
+
+# A failed run leaves the previous report as it was.
+
+"$CREDAUDIT" report --db "$DB" --out "$T/previous" --now "$NOW" -q
+fails "missing snapshot keeps the previous report" 3 "'$T/missing.db'" \
+	"$T/previous" \
+	"$CREDAUDIT" report --db "$T/missing.db" --out "$T/previous" --now "$NOW"
+fails "PNG snapshot keeps the previous report" 4 "'$T/image.db'" \
+	"$T/previous" \
+	"$CREDAUDIT" report --db "$T/image.db" --out "$T/previous" --now "$NOW"
+
+# A file size limit of 64 blocks of 512 bytes makes writing a report
+# fail part-way, as a full disk would; SIGXFSZ is ignored so that the
+# write returns EFBIG rather than killing the process.
+fails "write failure exits 5 and keeps the previous report" 5 "report.html" \
+	"$T/previous" \
+	sh -c 'trap "" XFSZ; ulimit -f 64; exec "$@"' sh \
+	"$CREDAUDIT" report --db "$DB" --out "$T/previous" --now 2027-01-01T00:00:00Z
+
+# A snapshot from an older GitLab: keys without last_used_at and
+# expires_at, and no GPG tables. What depends on them is "not available
+# in this snapshot", never "never", "no expiry" or 0.
+
+if ! command -v sqlite3 >/dev/null 2>&1; then
+	skip "older snapshot reports what it lacks" "no sqlite3"
+	finish
+fi
+sed -e '/^CREATE TABLE keys (/,/^);/{/^[[:space:]]*last_used_at /d;/^[[:space:]]*expires_at /d;}' \
+	-e '/^CREATE TABLE gpg_keys (/,/^);/d' \
+	-e '/^CREATE TABLE gpg_key_subkeys (/,/^);/d' \
+	samples/schema.sql >"$T/older.sql"
+sqlite3 "$T/older.db" <"$T/older.sql"
+for table in $(sqlite3 "$T/older.db" "SELECT name FROM sqlite_master WHERE type = 'table';"); do
+	columns=$(sqlite3 "$T/older.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('$table');")
+	sqlite3 "$T/older.db" "ATTACH '$DB' AS demo; INSERT INTO $table ($columns) SELECT $columns FROM demo.$table;"
+done
+lacks=
+sqlite3 "$T/older.db" "SELECT key FROM keys WHERE last_used_at IS NULL LIMIT 1;" >/dev/null 2>&1 ||
+	lacks="${lacks}keys.last_used_at "
+sqlite3 "$T/older.db" "SELECT key FROM keys WHERE expires_at IS NULL LIMIT 1;" >/dev/null 2>&1 ||
+	lacks="${lacks}keys.expires_at "
+sqlite3 "$T/older.db" "SELECT 1 FROM gpg_keys LIMIT 1;" >/dev/null 2>&1 ||
+	lacks="${lacks}gpg_keys "
+keys=$(sqlite3 "$T/older.db" "SELECT count(*) FROM keys;")
+if [ "$lacks" = "keys.last_used_at keys.expires_at gpg_keys " ] && [ "$keys" -gt 0 ]; then
+	pass "older snapshot lacks the columns and tables"
+else
+	fail "older snapshot lacks the columns and tables" \
+		"lacks: $lacks; keys: $keys"
+fi
+
+OLD=$T/older-out
+"$CREDAUDIT" report --db "$T/older.db" --out "$OLD" --now "$NOW" \
+	>"$T/stdout" 2>"$T/stderr"
+status=$?
+if [ "$status" -eq 0 ]; then
+	pass "older snapshot exits 0"
+else
+	fail "older snapshot exits 0" "exit status $status" "$(cat "$T/stderr")"
+	finish
+fi
+
+NA="not available in this snapshot"
+
+# JSON: every SSH and deploy key names both fields in "unavailable", no
+# rule that needs them fired, and the GPG counts are null, not 0.
+"$INSPECT" json "$OLD/report.json" >"$T/old-json"
+ssh_keys=$(sed -n 's/^kind ssh_key //p' "$T/old-json")
+deploy_keys=$(sed -n 's/^kind deploy_key //p' "$T/old-json")
+wrong=
+for line in "unavailable ssh_key last_used_at $ssh_keys" \
+	"unavailable ssh_key expires_at $ssh_keys" \
+	"unavailable deploy_key last_used_at $deploy_keys" \
+	"unavailable deploy_key expires_at $deploy_keys" \
+	"available gpg_key false" \
+	"summary gpg_key active null" \
+	"summary gpg_key expired null" \
+	"summary gpg_key revoked null" \
+	"kind gpg_key 0"
+do
+	grep -qxF "$line" "$T/old-json" || wrong="$wrong; no '$line'"
+done
+used=$(grep -E '^finding (ssh|deploy)_key credential-(unused|never-used|expiring) ' "$T/old-json")
+[ -n "$used" ] && wrong="$wrong; findings that need the missing columns: $used"
+if [ "$ssh_keys" -gt 0 ] && [ -z "$wrong" ]; then
+	pass "older snapshot: JSON marks what it lacks"
+else
+	fail "older snapshot: JSON marks what it lacks" "$ssh_keys SSH keys$wrong"
+fi
+
+# check_cells NAME CELLS FILTER: FILTER is an awk condition on the
+# tab-separated cells; pass when at least one cell matches and every
+# matching cell reads "not available in this snapshot".
+check_cells() {
+	matched=$(awk -F "$TAB" "$3" "$2" | wc -l)
+	other=$(awk -F "$TAB" "($3) && \$NF != \"$NA\"" "$2" | head -n 10)
+	if [ "$matched" -gt 0 ] && [ -z "$other" ]; then
+		pass "$1"
+	else
+		fail "$1" "$matched cells; these say something else:" "$other"
+	fi
+}
+
+# HTML: the inventory cells and the summary row of GPG keys.
+"$INSPECT" html-cells "$OLD/report.html" >"$T/old-html"
+check_cells "older snapshot: HTML key use and expiry not available" \
+	"$T/old-html" \
+	'$1 == "inventory" && ($2 == "ssh_key" || $2 == "deploy_key") && ($4 == "Last used" || $4 == "Expires")'
+row=$(awk -F "$TAB" '$1 == "summary" && $4 == "Kind" && $5 == "GPG keys" { print $3 }' "$T/old-html")
+check_cells "older snapshot: HTML GPG counts not available" \
+	"$T/old-html" "\$1 == \"summary\" && \$3 == \"$row\" && \$4 != \"Kind\""
+rows=$(awk -F "$TAB" '$1 == "inventory" && ($2 == "ssh_key" || $2 == "deploy_key") && $4 == "ID"' "$T/old-html" | wc -l)
+if [ "$rows" -eq $((ssh_keys + deploy_keys)) ]; then
+	pass "older snapshot: HTML lists every key"
+else
+	fail "older snapshot: HTML lists every key" \
+		"$rows rows, expected $((ssh_keys + deploy_keys))"
+fi
+
+# Markdown: the same cells, and the GPG section states why it is empty.
+"$INSPECT" md-cells "$OLD/report.md" >"$T/old-md"
+check_cells "older snapshot: Markdown key use and expiry not available" \
+	"$T/old-md" \
+	'($1 ~ /^(SSH|Deploy) keys \(/) && ($3 == "Last used" || $3 == "Expires")'
+row=$(awk -F "$TAB" '$1 == "Summary" && $3 == "Kind" && $4 == "GPG keys" { print $2 }' "$T/old-md")
+awk -F "$TAB" -v row="$row" '$1 == "Summary" && $2 == row && $3 != "Kind" { print $4 }' \
+	"$T/old-md" >"$T/gpg-counts"
+if [ -n "$row" ] && grep -qxF "$NA" "$T/gpg-counts" &&
+   ! grep -qE '[0-9]' "$T/gpg-counts"; then
+	pass "older snapshot: Markdown GPG counts not available"
+else
+	fail "older snapshot: Markdown GPG counts not available" \
+		"the GPG keys summary row says: $(tr '\n' '|' <"$T/gpg-counts")"
+fi
+if awk '/^### GPG keys/ { found = 1; next } found && NF { print; exit }' \
+	"$OLD/report.md" | grep -qF "$NA"; then
+	pass "older snapshot: Markdown GPG section not available"
+else
+	fail "older snapshot: Markdown GPG section not available" \
+		"$(grep -A3 '^### GPG keys' "$OLD/report.md")"
+fi
+
+finish
