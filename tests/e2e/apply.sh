@@ -82,6 +82,16 @@ print(eval(sys.argv[2]))
 ' "$URL/_mock/state" "$1"
 }
 
+# wait_for_delete PATH: wait until the mock has received a DELETE of PATH,
+# for at most 10 seconds.
+wait_for_delete() {
+	tries=0
+	while [ "$(query "deletes('$1')")" = 0 ] && [ $tries -lt 100 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+}
+
 # journal_count FILE EXPRESSION: number of journal lines `e` for which
 # the Python expression holds.
 journal_count() {
@@ -301,12 +311,7 @@ ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/30", "del
 GITLAB_TOKEN=$TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
 	--execute --timeout 10 >"$OUT/killed.out" 2>"$OUT/killed.err" &
 apply_pid=$!
-tries=0
-while [ "$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-30" and e["result"] == "sending"')" != 1 ] &&
-	[ $tries -lt 100 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+wait_for_delete /api/v4/personal_access_tokens/30
 kill -9 "$apply_pid" 2>/dev/null
 wait "$apply_pid" 2>/dev/null
 # Let the mock finish the request that the killed run sent.
@@ -323,12 +328,7 @@ ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/31", "del
 GITLAB_TOKEN=$TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
 	--execute --timeout 10 >"$OUT/terminated.out" 2>"$OUT/terminated.err" &
 apply_pid=$!
-tries=0
-while [ "$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-31" and e["result"] == "sending"')" != 1 ] &&
-	[ $tries -lt 100 ]; do
-	sleep 0.05
-	tries=$((tries + 1))
-done
+wait_for_delete /api/v4/personal_access_tokens/31
 kill -TERM "$apply_pid" 2>/dev/null
 wait "$apply_pid"
 RC=$?
