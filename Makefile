@@ -50,7 +50,14 @@ FUZZ_SECONDS = 30
 FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo check check-asan install uninstall clean samples fuzz bench
+# Memcheck as `make valgrind` and tests/e2e/valgrind.sh run it: any error
+# or a definite or indirect leak makes it exit 1. Children (gpg, ssh-keygen)
+# run natively.
+VALGRIND = valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--error-exitcode=1 --trace-children=no --child-silent-after-fork=yes
+
+.PHONY: all deps demo check check-asan install uninstall clean samples fuzz \
+	valgrind bench
 
 all: $(BUILD)/credaudit
 
@@ -120,7 +127,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS) $(FUZZ_REPLAYS) \
 		$(BUILD)/tests/inspect
-	@BUILD=$(BUILD) sh tests/run.sh $(UNIT_TESTS)
+	@BUILD=$(BUILD) VALGRIND="$(VALGRIND)" sh tests/run.sh $(UNIT_TESTS)
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
@@ -135,6 +142,15 @@ fuzz:
 		CFLAGS="$(FUZZ_CFLAGS)" \
 		$(patsubst %,$(FUZZ_BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The binary on the sample database and every unit test under memcheck.
+valgrind: deps
+	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS)
+	@BUILD=$(BUILD) VALGRIND="$(VALGRIND)" sh tests/e2e/valgrind.sh
+	@for test in $(UNIT_TESTS); do \
+		echo "== valgrind $$test"; \
+		$(VALGRIND) --quiet $$test || exit 1; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1

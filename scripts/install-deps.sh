@@ -9,7 +9,7 @@ set -eu
 packages="build-essential pkg-config gnupg openssh-client sqlite3 xz-utils
 libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev
 libxml2-utils libgpgme-dev libgcrypt20-dev libjansson-dev libcmocka-dev
-libcurl4-openssl-dev python3 time"
+libcurl4-openssl-dev valgrind python3 time"
 for option in "$@"; do
 	case $option in
 	--browser)
