@@ -129,10 +129,24 @@ check: deps
 		$(BUILD)/tests/inspect
 	@BUILD=$(BUILD) VALGRIND="$(VALGRIND)" sh tests/run.sh $(UNIT_TESTS)
 
+# Where check-asan has the sanitizers write their reports, so that a report
+# from a process whose exit status no test checks still fails the run.
+SANITIZER_LOGS = build-asan/sanitizer-logs
+
 check-asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan \
+	@rm -rf $(SANITIZER_LOGS) && mkdir -p $(SANITIZER_LOGS)
+	@ASAN_OPTIONS=log_path=$(CURDIR)/$(SANITIZER_LOGS)/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(SANITIZER_LOGS)/ubsan \
+	$(MAKE) --no-print-directory BUILD=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-		check
+		check; \
+	status=$$?; \
+	if [ -n "$$(ls $(SANITIZER_LOGS))" ]; then \
+		cat $(SANITIZER_LOGS)/*; \
+		echo "check-asan: sanitizer reports above, kept in $(SANITIZER_LOGS)" >&2; \
+		exit 1; \
+	fi; \
+	exit $$status
 
 # Build the fuzz targets with clang and run each for FUZZ_SECONDS; a crash
 # or a broken property fails, and the input is saved under $(FUZZ_BUILD).
