@@ -20,7 +20,7 @@ static int run_file(const char *path)
 	struct buf data = BUF_INIT;
 	char chunk[65536];
 	uint8_t *copy;
-	size_t n;
+	size_t n, size;
 	FILE *f = fopen(path, "rb");
 
 	if (!f) {
@@ -40,10 +40,11 @@ static int run_file(const char *path)
 
 	fprintf(stderr, "replay: %s\n", path);
 	/* A copy of exactly the input's size, so that ASan detects overreads. */
-	copy = xmalloc(data.len);
-	memcpy(copy, data.data, data.len);
+	size = data.len;
+	copy = xmalloc(size);
+	memcpy(copy, data.data, size);
 	buf_release(&data);
-	LLVMFuzzerTestOneInput(copy, data.len);
+	LLVMFuzzerTestOneInput(copy, size);
 	free(copy);
 	return 0;
 }
