@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "text.h"
+
 #define DAY 86400
 
 /*
@@ -79,6 +81,9 @@ const struct policy_rule policy_rules[] = {
 	{ "value-invalid", SEV_MEDIUM,
 	  "A value in the snapshot is not one GitLab stores",
 	  "GitLab column types and enumerations", 0 },
+	{ "text-suspicious", SEV_LOW,
+	  "Name, username or user ID with bidi, invisible or control characters, or invalid UTF-8",
+	  "The reports show such characters escaped, as text.h lists them", 0 },
 	{ "token-resource-missing", SEV_LOW,
 	  "Project or group of a bot user's token not found",
 	  "GitLab members and user_details tables", 0 },
@@ -152,6 +157,59 @@ static void check_dates(struct credential *cred)
 			finding_add(cred, "date-invalid",
 			    "%s cannot be parsed as a date, so rules that need it were skipped",
 			    dates[i].column);
+}
+
+/*
+ * Flag text that the reports show escaped because it could make a value
+ * read as something else: bidi controls that reorder it, invisible
+ * characters, control characters and bytes that are not UTF-8. Every
+ * field that a report shows as this credential's own text counts, the
+ * owner's too. Right-to-left letters alone are not flagged.
+ */
+static void check_text(struct credential *cred)
+{
+	const unsigned shown = TEXT_INVALID_UTF8 | TEXT_CONTROL | TEXT_BIDI |
+			       TEXT_ZERO_WIDTH;
+	struct buf found = BUF_INIT;
+	size_t i;
+
+	struct {
+		const char *field;
+		const char *text;
+	} fields[] = {
+		/* A GPG key's name is its first user ID, checked below. */
+		{ "the name", cred->kind == KIND_GPG_KEY ? NULL : cred->name },
+		{ "the owner's username", cred->owner ? cred->owner->username : NULL },
+		{ "the owner's name", cred->owner ? cred->owner->name : NULL },
+		{ "the project or group path", cred->resource.path },
+	};
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		unsigned flags;
+
+		if (!fields[i].text)
+			continue;
+		flags = text_scan(fields[i].text, strlen(fields[i].text)) & shown;
+		if (!flags)
+			continue;
+		buf_addf(&found, "%s%s has ", found.len ? "; " : "",
+			 fields[i].field);
+		text_flag_labels(&found, flags);
+	}
+	for (i = 0; i < cred->gpg.uid_count; i++) {
+		const char *uid = cred->gpg.uids[i].uid;
+		unsigned flags = uid ? text_scan(uid, strlen(uid)) & shown : 0;
+
+		if (!flags)
+			continue;
+		buf_addf(&found, "%suser ID %zu has ", found.len ? "; " : "",
+			 i + 1);
+		text_flag_labels(&found, flags);
+	}
+	if (found.len)
+		finding_add(cred, "text-suspicious",
+			    "%s; the reports show them escaped", found.data);
+	buf_release(&found);
 }
 
 static void check_owner(struct credential *cred)
@@ -321,6 +379,7 @@ void policy_apply(const struct policy *policy, struct model *model)
 		struct credential *cred = &model->creds[i];
 
 		check_dates(cred);
+		check_text(cred);
 		if (is_token(cred))
 			check_scopes(cred);
 		if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)
