@@ -478,6 +478,58 @@ static int read_blob(const unsigned char *blob, size_t size,
 
 /* ---- Fingerprints ---- */
 
+static void put_u32(struct buf *out, size_t value)
+{
+	unsigned char be[4] = {
+		(unsigned char)(value >> 24), (unsigned char)(value >> 16),
+		(unsigned char)(value >> 8), (unsigned char)value,
+	};
+
+	buf_add(out, be, sizeof(be));
+}
+
+/*
+ * Re-encode a blob that read_blob() accepted the way ssh-keygen hashes
+ * it: OpenSSH parses the key and serializes it again before it computes
+ * a fingerprint, so every mpint loses the zero bytes in front that its
+ * sign does not need. Other fields are strings and stay as they are.
+ */
+static void canonical_blob(const unsigned char *blob, size_t size,
+			   struct buf *out)
+{
+	struct wire w = { blob, size };
+	const unsigned char *name, *field;
+	size_t name_len, len, mpints = 0, i;
+	struct sshkey_info scratch;
+	const struct key_type *type;
+
+	if (wire_string(&w, &name, &name_len, "key type name", &scratch))
+		return;
+	type = find_type((const char *)name, name_len);
+	if (type && type->family == FAMILY_RSA)
+		mpints = 2;
+	else if (type && type->family == FAMILY_DSA)
+		mpints = 4;
+	put_u32(out, name_len);
+	buf_add(out, name, name_len);
+	for (i = 0; i < mpints; i++) {
+		int sign_byte;
+
+		if (wire_string(&w, &field, &len, "mpint", &scratch))
+			return;
+		while (len && !field[0]) {
+			field++;
+			len--;
+		}
+		sign_byte = len && (field[0] & 0x80);
+		put_u32(out, len + sign_byte);
+		if (sign_byte)
+			buf_addch(out, 0);
+		buf_add(out, field, len);
+	}
+	buf_add(out, w.p, w.left);
+}
+
 static int add_fingerprints(const unsigned char *blob, size_t size,
 			    struct sshkey_info *out)
 {
@@ -753,7 +805,7 @@ static int read_rfc4716(const char *p, const char *end, struct buf *body,
 int sshkey_parse(const char *text, size_t len, struct sshkey_info *out)
 {
 	const char *p = text, *end = text + len;
-	struct buf body = BUF_INIT, rfc_comment = BUF_INIT;
+	struct buf body = BUF_INIT, rfc_comment = BUF_INIT, canonical = BUF_INIT;
 	struct span blob_text = { NULL, NULL }, comment = { NULL, NULL };
 	unsigned char *blob = NULL;
 	size_t blob_size = 0;
@@ -789,8 +841,11 @@ int sshkey_parse(const char *text, size_t len, struct sshkey_info *out)
 					(size_t)(comment.end - comment.p));
 
 	if (base64_decode(blob_text, &blob, &blob_size, out) ||
-	    read_blob(blob, blob_size, out) ||
-	    add_fingerprints(blob, blob_size, out))
+	    read_blob(blob, blob_size, out))
+		goto cleanup;
+	canonical_blob(blob, blob_size, &canonical);
+	if (add_fingerprints((const unsigned char *)canonical.data,
+			     canonical.len, out))
 		goto cleanup;
 	ret = 0;
 
@@ -805,6 +860,7 @@ cleanup:
 	free(blob);
 	buf_release(&body);
 	buf_release(&rfc_comment);
+	buf_release(&canonical);
 	return ret;
 }
 

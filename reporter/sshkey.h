@@ -6,7 +6,10 @@
 /*
  * An SSH public key as read from GitLab's keys.key column. The type and
  * size come from the key blob, never from the type word in front of it,
- * and both fingerprints are computed from the blob.
+ * and both fingerprints are computed from the blob as ssh-keygen
+ * (OpenSSH 9.2) computes them: after the integers of RSA and DSA keys are
+ * encoded again without the zero bytes in front that their sign does not
+ * need.
  */
 struct sshkey_info {
 	char type[48];         /* key type from the blob, e.g. "ssh-ed25519" */

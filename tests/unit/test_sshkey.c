@@ -647,39 +647,66 @@ struct rsa_case {
 	size_t prefix_len;
 	size_t len;         /* bytes of the mpint, sign bytes included */
 	unsigned bits;
+	size_t extra_zeros; /* zero bytes in front that the sign does not need */
 };
 
 static void rsa_odd_sizes(void **state)
 {
 	static const struct rsa_case cases[] = {
-		{ "1023 bits", { 0x5a }, 1, 128, 1023 },
-		{ "1024 bits, sign byte", { 0x00, 0x80 }, 2, 129, 1024 },
-		{ "1023 bits, extra zero", { 0x00, 0x7f }, 2, 129, 1023 },
-		{ "1021 bits, two zeros", { 0x00, 0x00, 0x1f }, 3, 130, 1021 },
-		{ "2047 bits", { 0x7f }, 1, 256, 2047 },
-		{ "4096 bits, sign byte", { 0x00, 0xc0 }, 2, 513, 4096 },
-		{ "1 bit", { 0x01 }, 1, 1, 1 },
-		{ "8 bits, sign byte", { 0x00, 0xff }, 2, 2, 8 },
+		{ "1023 bits", { 0x5a }, 1, 128, 1023, 0 },
+		{ "1024 bits, sign byte", { 0x00, 0x80 }, 2, 129, 1024, 0 },
+		{ "1023 bits, extra zero", { 0x00, 0x7f }, 2, 129, 1023, 1 },
+		{ "1021 bits, two zeros", { 0x00, 0x00, 0x1f }, 3, 130, 1021, 2 },
+		{ "2047 bits", { 0x7f }, 1, 256, 2047, 0 },
+		{ "4096 bits, sign byte", { 0x00, 0xc0 }, 2, 513, 4096, 0 },
+		{ "1 bit", { 0x01 }, 1, 1, 1, 0 },
+		{ "8 bits, sign byte", { 0x00, 0xff }, 2, 2, 8, 0 },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct buf blob = BUF_INIT, line = BUF_INIT;
+		const struct rsa_case *c = &cases[i];
+		struct buf blob = BUF_INIT, canonical = BUF_INIT, line = BUF_INIT;
 		struct sshkey_info info;
 
-		put_rsa(&blob, cases[i].prefix, cases[i].prefix_len,
-			cases[i].len);
+		put_rsa(&blob, c->prefix, c->prefix_len, c->len);
+		/* ssh-keygen hashes the modulus without the extra zeros. */
+		put_rsa(&canonical, c->prefix + c->extra_zeros,
+			c->prefix_len - c->extra_zeros, c->len - c->extra_zeros);
 		key_line(&line, "ssh-rsa ", &blob, " odd");
 		if (parse(&line, &info))
-			fail_msg("%s: %s", cases[i].name, info.error);
+			fail_msg("%s: %s", c->name, info.error);
 		assert_string_equal(info.type, "ssh-rsa");
-		if (info.bits != cases[i].bits)
-			fail_msg("%s: %u bits", cases[i].name, info.bits);
-		check_fingerprints(&info, &blob);
+		if (info.bits != c->bits)
+			fail_msg("%s: %u bits", c->name, info.bits);
+		check_fingerprints(&info, &canonical);
 		sshkey_release(&info);
 		buf_release(&blob);
+		buf_release(&canonical);
 		buf_release(&line);
 	}
+}
+
+/*
+ * A 2048-bit modulus with two zero bytes in front where one would do:
+ * ssh-keygen reads it and prints the fingerprint of the modulus with
+ * one, and so must credaudit, or a stored GitLab fingerprint would
+ * read as a mismatch.
+ */
+static void rsa_extra_zero_keygen(void **state)
+{
+	static const unsigned char prefix[] = { 0x00, 0x00, 0xc3 };
+	struct buf blob = BUF_INIT, line = BUF_INIT;
+	struct sshkey_info info;
+
+	put_rsa(&blob, prefix, sizeof(prefix), 258);
+	key_line(&line, "ssh-rsa ", &blob, "\n");
+	assert_int_equal(parse(&line, &info), 0);
+	assert_int_equal(info.bits, 2048);
+	check_with_keygen_file(*state, "rsa-extra-zero", &line, &info);
+	sshkey_release(&info);
+	buf_release(&blob);
+	buf_release(&line);
 }
 
 /* A 1024-bit modulus with its sign byte, also as ssh-keygen reads it. */
@@ -1398,6 +1425,7 @@ int main(void)
 		cmocka_unit_test(ed25519_blob),
 		cmocka_unit_test(rsa_odd_sizes),
 		cmocka_unit_test(rsa_sign_byte_keygen),
+		cmocka_unit_test(rsa_extra_zero_keygen),
 		cmocka_unit_test(dsa_blob),
 		cmocka_unit_test(ecdsa_points),
 		cmocka_unit_test(options_prefix),
