@@ -56,13 +56,16 @@ FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer \
 VALGRIND = valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--error-exitcode=1 --trace-children=no --child-silent-after-fork=yes
 
-.PHONY: all deps demo check check-asan install uninstall clean samples fuzz \
+.PHONY: all deps deps-browser demo check check-asan install uninstall clean samples fuzz \
 	valgrind bench
 
 all: $(BUILD)/credaudit
 
 deps:
 	@sh scripts/install-deps.sh
+
+deps-browser:
+	@sh scripts/install-deps.sh --browser
 
 $(BUILD):
 	@mkdir -p $(BUILD)/tests
@@ -114,7 +117,14 @@ samples/demo.db: $(BUILD)/gensample samples/schema.sql
 	$(BUILD)/gensample --schema samples/schema.sql --fixtures samples/fixtures \
 		--now 2026-12-04T12:00:00Z --out $@
 
-samples: samples/demo.db
+# One row per case of hostile or damaged input (samples/README.md), for
+# tests/e2e/hostile.sh and tests/e2e/browser.sh.
+samples/hostile.db: $(BUILD)/gensample samples/schema.sql \
+		$(wildcard samples/fixtures/hostile/*)
+	$(BUILD)/gensample --schema samples/schema.sql --fixtures samples/fixtures \
+		--now 2026-12-04T12:00:00Z --hostile --out $@
+
+samples: samples/demo.db samples/hostile.db
 
 # The main job on the bundled sample: install what is missing, build,
 # make the sample database and write the reports to out/.
@@ -124,9 +134,11 @@ demo: deps
 	@echo "Open out/report.html, out/report.md and out/plan.md"
 
 # The whole test suite; it ends with one "N passed, N failed" line.
-check: deps
-	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS) $(FUZZ_REPLAYS) \
-		$(BUILD)/tests/inspect
+# tests/e2e/browser.sh opens the report in Chromium, which deps-browser
+# installs.
+check: deps-browser
+	@$(MAKE) --no-print-directory all samples/demo.db samples/hostile.db \
+		$(UNIT_TESTS) $(FUZZ_REPLAYS) $(BUILD)/tests/inspect
 	@BUILD=$(BUILD) VALGRIND="$(VALGRIND)" sh tests/run.sh $(UNIT_TESTS)
 
 # Where check-asan has the sanitizers write their reports, so that a report
@@ -184,6 +196,6 @@ bench: deps
 	@BUILD=$(BUILD) sh bench/run.sh
 
 clean:
-	rm -rf build build-asan $(FUZZ_BUILD) out samples/demo.db
+	rm -rf build build-asan $(FUZZ_BUILD) out samples/demo.db samples/hostile.db
 
 -include $(wildcard $(BUILD)/*.d)

@@ -3059,6 +3059,1036 @@ static int run_bulk(struct generator *g, struct scale_plan *s,
 	return rc;
 }
 
+/* --- Hostile sample ----------------------------------------------------- */
+
+/*
+ * --hostile writes samples/hostile.db: the demo's users, groups, projects
+ * and memberships, a few more users with hostile names, and then, in
+ * place of the demo's credentials, one credential per case of input that
+ * a report must survive: markup and Markdown in names, text that is not
+ * what it seems, huge values, SSH key lines and GPG keys in every shape,
+ * dates in every form, and rows whose owner is gone. samples/README.md
+ * lists every row with what it tests and the expected outcome.
+ */
+
+/* Users that only the hostile sample has. */
+enum {
+	U_HOSTILE_MARKUP = 901,   /* HTML in the display name */
+	U_HOSTILE_HEBREW,         /* a right-to-left name */
+	U_HOSTILE_ARABIC,
+	U_HOSTILE_BIDI,           /* a bidi override in the username */
+	U_HOSTILE_LONELY_BOT,     /* a project bot without a membership */
+	U_HOSTILE_MARKDOWN,       /* Markdown in the username and name */
+	/* Owner of credentials whose user row is missing. */
+	U_HOSTILE_GONE = 999,
+};
+
+struct hostile_user {
+	int64_t id;
+	const char *username;
+	const char *name;
+	int user_type;
+};
+
+static const struct hostile_user hostile_users[] = {
+	{ U_HOSTILE_MARKUP, "mallet",
+	  "\"><img src=x onerror=alert(1)><script>alert(2)</script>", HUMAN },
+	{ U_HOSTILE_HEBREW, "dawid", "\xD7\x93\xD7\x95\xD7\x93 \xD7\x9B\xD7\x94\xD7\x9F",
+	  HUMAN },
+	{ U_HOSTILE_ARABIC, "layla",
+	  "\xD9\x84\xD9\x8A\xD9\x84\xD9\x89 \xD8\xAD\xD8\xAF\xD8\xA7\xD8\xAF",
+	  HUMAN },
+	{ U_HOSTILE_BIDI, "eve\xE2\x80\xAEnimda", "Eve\xE2\x80\x8B Adams", HUMAN },
+	{ U_HOSTILE_LONELY_BOT, "project_77_bot_5eaf00d5eaf00d5eaf00d5eaf00d5eaf",
+	  "orphan-bot", PROJECT_BOT },
+	{ U_HOSTILE_MARKDOWN, "@all", "**root** | [admin](javascript:alert(1))",
+	  HUMAN },
+};
+
+/* Sizes of the huge values (kind 4 of the cases). */
+#define HOSTILE_NAME_BYTES (100 * 1024)
+#define HOSTILE_SCOPES_CHARS 1000000
+#define HOSTILE_KEY_BYTES (5 * 1024 * 1024)
+/* Third-party certifications on the bloated GPG key. */
+#define HOSTILE_CERTIFICATIONS 5000
+
+/* How a hostile value is stored or made. */
+enum hostile_value {
+	HV_TEXT,          /* the text as it is */
+	HV_BLOB,          /* the bytes of the text, as a BLOB */
+	HV_HUGE,          /* generated: see the *_BYTES and *_CHARS above */
+};
+
+/* Forms of a date written relative to --now. */
+enum hostile_date {
+	HD_DEFAULT,       /* the form the demo uses */
+	HD_NULL,
+	HD_DATE,          /* 2027-02-02 */
+	HD_PLAIN,         /* 2027-02-02 10:20:30 */
+	HD_FRACTION,      /* 2027-02-02 10:20:30.123456 */
+	HD_ZONE_00,       /* 2027-02-02 10:20:30+00 */
+	HD_ISO_Z,         /* 2027-02-02T10:20:30Z */
+	HD_ISO_LOWER,     /* 2027-02-02t10:20:30.5z */
+	HD_OFFSET_EAST,   /* +05:30; for keys, an instant already past */
+	HD_OFFSET_WEST,   /* -05:00, late on the day of --now, so the UTC
+			     date is the next day */
+	HD_EPOCH_INT,     /* an INTEGER of seconds, 10 days ago */
+	HD_EPOCH_TEXT,    /* the same number as text, 60 days ahead */
+	HD_RAW,           /* the raw text of the case */
+};
+
+struct hostile_token {
+	const char *summary;          /* the case, as samples/README.md lists it */
+	int64_t user_id;
+	const char *name;
+	enum hostile_value name_kind;
+	int huge_scopes;              /* HOSTILE_SCOPES_CHARS of scopes */
+	enum hostile_date expires;    /* HD_DEFAULT: a date 60 days ahead */
+	const char *raw_expires;      /* for HD_RAW */
+	const char *raw_created;      /* stored verbatim when set */
+	const char *raw_last_used;
+	const char *raw_updated;
+	const char *raw_revoked;      /* revoked as text; NULL for 0 */
+	int64_t previous_id;
+};
+
+static const struct hostile_token hostile_tokens[] = {
+	/* 1. Markup in user text. */
+	{ .summary = "HTML: img onerror", .user_id = U_BOB, .name = "\"><img src=x onerror=alert(1)>" },
+	{ .summary = "HTML: closes the cell, script", .user_id = U_BOB,
+	  .name = "</td></tr></table><script>alert(document.cookie)</script>" },
+	{ .summary = "HTML: breaks out of an attribute", .user_id = U_BOB,
+	  .name = "x' onmouseover='alert(1)' \" autofocus onfocus=\"alert(2)" },
+	{ .summary = "HTML: link, meta refresh, style, SVG", .user_id = U_HOSTILE_MARKUP,
+	  .name = "<a href=\"javascript:alert(1)\">x</a><meta http-equiv=\"refresh\" "
+	  "content=\"0;url=https://evil.example/\"><style>*{background:"
+	  "url(https://evil.example/t.png)}</style><svg/onload=alert(3)>" },
+	/* 2. Markdown syntax in user text. */
+	{ .summary = "Markdown: pipes", .user_id = U_CAROL, .name = "a | b || c \\| d |" },
+	{ .summary = "Markdown: line breaks", .user_id = U_CAROL,
+	  .name = "first line\nsecond line\r\n\n# heading\n| x | y |\n|---|---|" },
+	{ .summary = "Markdown: code spans and fences", .user_id = U_CAROL,
+	  .name = "`code` ``double`` ```fence``` ~~~" },
+	{ .summary = "Markdown: links and images", .user_id = U_CAROL,
+	  .name = "[click](javascript:alert(1)) ![img](https://evil.example/i.png) "
+	  "[ref][1] [^note]\n\n[1]: https://evil.example/" },
+	{ .summary = "Markdown: autolinks", .user_id = U_CAROL,
+	  .name = "<https://evil.example/> https://evil.example/x www.evil.example "
+	  "admin@evil.example <b>bold</b>" },
+	{ .summary = "Markdown: emphasis", .user_id = U_CAROL,
+	  .name = "**bold** __strong__ *em* _em_ ~~strike~~" },
+	{ .summary = "Markdown: leading heading", .user_id = U_CAROL, .name = "# not a heading" },
+	{ .summary = "Markdown: leading list, quote, GitLab references", .user_id = U_CAROL,
+	  .name = "1. one - two > quote @root #1 !2 ~label %milestone $snippet "
+	  ":smile: {+ins+}" },
+	/* 3. Text that is not what it seems. */
+	{ .summary = "invalid UTF-8 stored as TEXT", .user_id = U_DAVE,
+	  .name = "bad \xFF\xFE bytes \xC3\x28 and \xED\xA0\x80 surrogate" },
+	{ .summary = "invalid UTF-8 stored as BLOB", .user_id = U_DAVE,
+	  .name = "blob \xC0\xAF overlong \xF5\x80 and \x80 lone", .name_kind = HV_BLOB },
+	{ .summary = "C0 controls and DEL", .user_id = U_DAVE,
+	  .name = "bell\x07 esc\x1B[31mred\x1B[0m del\x7F \x01\x1F tab\tcr\r" },
+	{ .summary = "literal entity text", .user_id = U_DAVE,
+	  .name = "&amp; &lt;script&gt; &#x41; &#65; &quot; & alone" },
+	{ .summary = "bidi controls U+202A-U+202E and U+2066-U+2069", .user_id = U_DAVE,
+	  .name = "invoice\xE2\x80\xAE" "fdp.exe \xE2\x80\xAA" "a\xE2\x80\xAB"
+	  "b\xE2\x80\xAC" "\xE2\x80\xAD" "c \xE2\x81\xA6" "d\xE2\x81\xA7"
+	  "e\xE2\x81\xA8" "f\xE2\x81\xA9" },
+	{ .summary = "zero-width characters", .user_id = U_DAVE,
+	  .name = "ad\xE2\x80\x8Bmin\xE2\x80\x8C \xE2\x80\x8D\xEF\xBB\xBF" "x\xE2\x81\xA0" },
+	{ .summary = "Hebrew name (legitimate right-to-left text)", .user_id = U_HOSTILE_HEBREW,
+	  .name = "\xD7\x92\xD7\x99\xD7\x91\xD7\x95\xD7\x99 "
+	  "\xD7\x9C\xD7\x99\xD7\x9C\xD7\x99" },
+	{ .summary = "Arabic name (legitimate right-to-left text)", .user_id = U_HOSTILE_ARABIC,
+	  .name = "\xD9\x86\xD8\xB3\xD8\xAE \xD8\xA7\xD8\xAD\xD8\xAA\xD9\x8A"
+	  "\xD8\xA7\xD8\xB7\xD9\x8A 2" },
+	/* 4. Size. */
+	{ .summary = "a 100 KB name", .user_id = U_ERIN, .name = NULL, .name_kind = HV_HUGE },
+	{ .summary = "a million-character scope list", .user_id = U_ERIN, .name = "scopes", .huge_scopes = 1 },
+	/* 7. Dates in every form, in expires_at unless said. */
+	{ .summary = "date", .user_id = U_FRANK, .name = "date", .expires = HD_DATE },
+	{ .summary = "timestamp", .user_id = U_FRANK, .name = "plain", .expires = HD_PLAIN },
+	{ .summary = "timestamp with a fraction", .user_id = U_FRANK, .name = "fraction",
+	  .expires = HD_FRACTION },
+	{ .summary = "timestamp with zone +00", .user_id = U_FRANK, .name = "zone", .expires = HD_ZONE_00 },
+	{ .summary = "timestamp with T and Z", .user_id = U_FRANK, .name = "iso", .expires = HD_ISO_Z },
+	{ .summary = "timestamp with t, z and a fraction", .user_id = U_FRANK, .name = "iso-lower",
+	  .expires = HD_ISO_LOWER },
+	{ .summary = "timestamp with offset +05:30", .user_id = U_FRANK, .name = "offset-east",
+	  .expires = HD_OFFSET_EAST },
+	{ .summary = "timestamp with offset -05:00 on the next UTC day", .user_id = U_FRANK,
+	  .name = "offset-west", .expires = HD_OFFSET_WEST },
+	{ .summary = "INTEGER epoch seconds", .user_id = U_FRANK, .name = "epoch-integer",
+	  .expires = HD_EPOCH_INT },
+	{ .summary = "epoch seconds as text", .user_id = U_FRANK, .name = "epoch-text",
+	  .expires = HD_EPOCH_TEXT },
+	{ .summary = "empty string", .user_id = U_FRANK, .name = "empty-date", .expires = HD_RAW,
+	  .raw_expires = "" },
+	{ .summary = "'0000-00-00'", .user_id = U_FRANK, .name = "zero-date", .expires = HD_RAW,
+	  .raw_expires = "0000-00-00" },
+	{ .summary = "NULL", .user_id = U_FRANK, .name = "null-date", .expires = HD_NULL },
+	{ .summary = "garbage", .user_id = U_FRANK, .name = "garbage-date", .expires = HD_RAW,
+	  .raw_expires = "next tuesday <b>" },
+	{ .summary = "a day that does not exist", .user_id = U_FRANK, .name = "impossible-date",
+	  .expires = HD_RAW, .raw_expires = "2026-02-30" },
+	{ .summary = "garbage in created_at, last_used_at and the updated_at of a "
+	  "revoked token", .user_id = U_FRANK, .name = "garbage-everywhere",
+	  .raw_created = "yesterday-ish", .raw_last_used = "\xFF",
+	  .raw_updated = "0000-00-00 00:00:00", .raw_revoked = "t" },
+	{ .summary = "revoked neither true nor false", .user_id = U_FRANK, .name = "revoked-maybe",
+	  .raw_revoked = "maybe" },
+	/* 8. Rows whose foreign keys point at nothing. */
+	{ .summary = "owner not in users", .user_id = U_HOSTILE_GONE, .name = "orphan-token" },
+	{ .summary = "project bot without a membership", .user_id = U_HOSTILE_LONELY_BOT,
+	  .name = "lonely-bot" },
+	{ .summary = "rotated from a token that does not exist", .user_id = U_GRACE,
+	  .name = "rotated-from-nowhere", .previous_id = 424242 },
+	/* 3 and 1 again, in the owner. */
+	{ .summary = "owner with a bidi override in the username", .user_id = U_HOSTILE_BIDI,
+	  .name = "eve-cli" },
+	{ .summary = "owner with Markdown in the username and name", .user_id = U_HOSTILE_MARKDOWN,
+	  .name = "markdown-owner" },
+	{ .summary = "owner with HTML in the name", .user_id = U_HOSTILE_MARKUP, .name = "markup-owner" },
+};
+
+/* SSH key lines: the shape of a case, built from a fixture key. */
+enum hostile_ssh_shape {
+	HS_AS_IS,            /* the fixture line */
+	HS_OPTIONS,          /* an authorized_keys options prefix */
+	HS_COMMENT_SPACES,
+	HS_CRLF,
+	HS_TRAILING_SPACE,
+	HS_WRAPPED,          /* base64 over lines of 60 characters */
+	HS_RFC4716,
+	HS_TYPE_MISMATCH,    /* the word of another type */
+	HS_TRUNCATED,        /* base64 cut short */
+	HS_PADDED,           /* two '=' that do not belong */
+	HS_LEADING_ZERO,     /* RSA modulus with an extra zero byte */
+	HS_RSA_1023,         /* RSA modulus of 1023 bits */
+	HS_UNKNOWN_TYPE,
+	HS_HUGE,             /* an RSA blob of HOSTILE_KEY_BYTES of base64 */
+	HS_RAW,              /* the text of the case */
+	HS_NULL,
+};
+
+struct hostile_key {
+	const char *summary;          /* the case, as samples/README.md lists it */
+	enum hostile_ssh_shape shape;
+	const char *fixture;          /* under fixtures/ssh */
+	int64_t user_id;
+	const char *type;             /* keys.type */
+	const char *title;
+	const char *raw;              /* for HS_RAW */
+	enum hostile_date expires;
+};
+
+#define ALICE_ED25519 "alice-laptop-ed25519.pub"
+#define BOB_RSA2048 "bob-laptop-rsa2048.pub"
+
+static const struct hostile_key hostile_keys[] = {
+	{ .summary = "options prefix with quoted commas and escaped quotes", .shape = HS_OPTIONS,
+	  .fixture = ALICE_ED25519, .user_id = U_ALICE, .title = "with options" },
+	{ .summary = "comment with spaces", .shape = HS_COMMENT_SPACES, .fixture = ALICE_ED25519, .user_id = U_ALICE,
+	  .title = "comment with spaces" },
+	{ .summary = "CRLF line end", .shape = HS_CRLF, .fixture = ALICE_ED25519, .user_id = U_ALICE, .type = "Key", .title = "crlf" },
+	{ .summary = "trailing whitespace and blank lines", .shape = HS_TRAILING_SPACE, .fixture = BOB_RSA2048,
+	  .user_id = U_BOB, .title = "trailing whitespace" },
+	{ .summary = "base64 wrapped over lines", .shape = HS_WRAPPED, .fixture = BOB_RSA2048, .user_id = U_BOB,
+	  .title = "wrapped" },
+	{ .summary = "RFC 4716 form with headers", .shape = HS_RFC4716, .fixture = BOB_RSA2048, .user_id = U_BOB,
+	  .title = "rfc4716" },
+	{ .summary = "type word disagrees with the blob", .shape = HS_TYPE_MISMATCH, .fixture = BOB_RSA2048,
+	  .user_id = U_BOB, .title = "type mismatch" },
+	{ .summary = "truncated base64", .shape = HS_TRUNCATED, .fixture = ALICE_ED25519, .user_id = U_ALICE,
+	  .title = "truncated" },
+	{ .summary = "padded base64", .shape = HS_PADDED, .fixture = ALICE_ED25519, .user_id = U_ALICE, .title = "padded" },
+	{ .summary = "RSA modulus with a leading zero byte", .shape = HS_LEADING_ZERO, .fixture = BOB_RSA2048,
+	  .user_id = U_BOB, .title = "leading zero" },
+	{ .summary = "RSA modulus of 1023 bits", .shape = HS_RSA_1023, .fixture = BOB_RSA2048, .user_id = U_BOB,
+	  .title = "odd bit count" },
+	{ .summary = "unknown key type", .shape = HS_UNKNOWN_TYPE, .fixture = ALICE_ED25519, .user_id = U_ALICE,
+	  .title = "unknown type" },
+	{ .summary = "a 5 MB key field", .shape = HS_HUGE, .fixture = BOB_RSA2048, .user_id = U_BOB, .title = "huge" },
+	{ .summary = "not a key at all", .shape = HS_RAW, .fixture = NULL, .user_id = U_ALICE, .title = "garbage",
+	  .raw = "<script>alert(1)</script> not a key" },
+	{ .summary = "key NULL", .shape = HS_NULL, .fixture = NULL, .user_id = U_ALICE, .title = "no key" },
+	{ .summary = "HTML and Markdown in the title of a deploy key", .shape = HS_AS_IS,
+	  .fixture = "deploy-mirror-ed25519.pub", .user_id = U_ALICE, .type = "DeployKey",
+	  .title = "<img src=x onerror=alert(1)> | [x](javascript:alert(1))" },
+	{ .summary = "expires_at with an offset, already past", .shape = HS_AS_IS,
+	  .fixture = "carol-laptop-ecdsa256.pub", .user_id = U_CAROL, .title = "offset expiry",
+	  .expires = HD_OFFSET_EAST },
+	{ .summary = "expires_at garbage", .shape = HS_AS_IS, .fixture = "chen-laptop-ed25519.pub", .user_id = U_CHEN,
+	  .title = "garbage expiry", .raw = "soon", .expires = HD_RAW },
+	{ .summary = "owner user not in the snapshot", .shape = HS_AS_IS, .fixture = "hiro-laptop-ed25519.pub",
+	  .user_id = U_HOSTILE_GONE, .title = "orphan key" },
+	{ .summary = "title with bidi controls", .shape = HS_AS_IS, .fixture = "zoe-laptop-ed25519.pub", .user_id = U_ZOE,
+	  .title = "laptop\xE2\x80\xAE" "yek-toor" },
+};
+
+/* GPG keys: the shape of a case, built from a fixture key. */
+enum hostile_gpg_shape {
+	HG_AS_IS,
+	HG_CRLF,
+	HG_HEADERS,          /* extra armor header lines */
+	HG_TRUNCATED,        /* cut in the middle, no END line */
+	HG_BINARY,           /* the packets as a BLOB */
+	HG_ALGORITHM_27,     /* a version 4 key of RFC 9580's Ed25519 */
+	HG_VERSION_5,        /* a version 5 key */
+	HG_BLOATED,          /* HOSTILE_CERTIFICATIONS certifications */
+	HG_GOOD_THEN_BAD,    /* the fixture, then an algorithm 27 key */
+	HG_RAW,
+};
+
+struct hostile_gpg {
+	const char *summary;          /* the case, as samples/README.md lists it */
+	enum hostile_gpg_shape shape;
+	const char *fixture;          /* under fixtures/, with its folder */
+	int64_t user_id;
+	const char *raw;              /* for HG_RAW */
+};
+
+static const struct hostile_gpg hostile_gpg_keys[] = {
+	{ .summary = "a good key (control)", .shape = HG_AS_IS, .fixture = "gpg/bob-rsa2048.asc", .user_id = U_BOB },
+	{ .summary = "several keys in one armor", .shape = HG_AS_IS, .fixture = "hostile/two-keys.asc",
+	  .user_id = U_FRANK },
+	{ .summary = "CRLF armor", .shape = HG_CRLF, .fixture = "gpg/carol-rsa3072.asc", .user_id = U_CAROL },
+	{ .summary = "extra armor headers", .shape = HG_HEADERS, .fixture = "gpg/dave-ed25519.asc", .user_id = U_DAVE },
+	{ .summary = "truncated armor", .shape = HG_TRUNCATED, .fixture = "gpg/ivan-mixed-case.asc", .user_id = U_IVAN },
+	{ .summary = "binary packets instead of armor", .shape = HG_BINARY,
+	  .fixture = "gpg/erin-dsa2048-elg.asc", .user_id = U_ERIN },
+	{ .summary = "user ID without an e-mail address", .shape = HG_AS_IS,
+	  .fixture = "gpg/walter-no-email.asc", .user_id = U_WALTER },
+	{ .summary = "user ID that is a bare address", .shape = HG_AS_IS,
+	  .fixture = "hostile/bare-address.asc", .user_id = U_BOB },
+	{ .summary = "user ID with ISO 8859-1 bytes", .shape = HG_AS_IS, .fixture = "hostile/latin1-uid.asc",
+	  .user_id = U_CAROL },
+	{ .summary = "revoked user ID", .shape = HG_AS_IS, .fixture = "gpg/heidi-revoked-uid.asc", .user_id = U_HEIDI },
+	{ .summary = "expired subkey next to a valid one", .shape = HG_AS_IS,
+	  .fixture = "gpg/zoe-expired-subkey.asc", .user_id = U_ZOE },
+	{ .summary = "expired primary key", .shape = HG_AS_IS, .fixture = "gpg/frank-expired.asc", .user_id = U_FRANK },
+	{ .summary = "algorithm 27 (Ed25519 of RFC 9580), unknown to GnuPG 2.2",
+	  .shape = HG_ALGORITHM_27, .fixture = NULL, .user_id = U_HIRO },
+	{ .summary = "version 5 key", .shape = HG_VERSION_5, .fixture = NULL, .user_id = U_HIRO },
+	{ .summary = "thousands of third-party certifications", .shape = HG_BLOATED,
+	  .fixture = "gpg/aaron-noreply.asc", .user_id = U_AARON },
+	{ .summary = "good key and an unsupported key in one armor", .shape = HG_GOOD_THEN_BAD,
+	  .fixture = "gpg/judy-unconfirmed.asc", .user_id = U_JUDY },
+	{ .summary = "HTML in the user ID", .shape = HG_AS_IS, .fixture = "hostile/markup-uid.asc", .user_id = U_DAVE },
+	{ .summary = "bidi override in the user ID", .shape = HG_AS_IS, .fixture = "hostile/bidi-uid.asc",
+	  .user_id = U_ERIN },
+	{ .summary = "owner user not in the snapshot", .shape = HG_AS_IS, .fixture = "gpg/grace-revoked.asc",
+	  .user_id = U_HOSTILE_GONE },
+	{ .summary = "not OpenPGP at all", .shape = HG_RAW, .fixture = NULL, .user_id = U_IVAN,
+	  .raw = "<script>alert(1)</script>\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n" },
+	{ .summary = "empty text", .shape = HG_RAW, .fixture = NULL, .user_id = U_IVAN, .raw = "" },
+};
+
+/* A byte string that grows. */
+struct bytes {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+static void bytes_add(struct bytes *b, const void *data, size_t len)
+{
+	if (b->cap - b->len < len) {
+		size_t cap = b->cap ? b->cap : 256;
+
+		while (cap - b->len < len)
+			cap *= 2;
+		b->data = realloc(b->data, cap);
+		if (!b->data) {
+			report_error("out of memory building a hostile value");
+			exit(EXIT_FAILED);
+		}
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+}
+
+static void bytes_add_byte(struct bytes *b, unsigned char c)
+{
+	bytes_add(b, &c, 1);
+}
+
+static void bytes_add_u32(struct bytes *b, uint32_t v)
+{
+	unsigned char be[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+				(unsigned char)(v >> 8), (unsigned char)v };
+
+	bytes_add(b, be, 4);
+}
+
+/* An SSH "string": a uint32 length, then the bytes. */
+static void bytes_add_ssh_string(struct bytes *b, const void *data, size_t len)
+{
+	bytes_add_u32(b, (uint32_t)len);
+	bytes_add(b, data, len);
+}
+
+/* Base64 with padding, as a new NUL-terminated string. */
+static char *base64_text(const unsigned char *data, size_t len)
+{
+	char *out = xmalloc(4 * ((len + 2) / 3) + 1);
+
+	base64_encode_padded(data, len, out);
+	return out;
+}
+
+/* The fields of an RSA blob: exponent and modulus without their zeros. */
+static int split_rsa_blob(const struct ssh_key *key, struct bytes *e,
+			  struct bytes *n)
+{
+	const unsigned char *p = key->blob, *end = key->blob + key->blob_len;
+	struct bytes *fields[] = { NULL, e, n };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		uint32_t len;
+
+		if (end - p < 4)
+			return -1;
+		len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		      (uint32_t)p[2] << 8 | p[3];
+		p += 4;
+		if ((size_t)(end - p) < len)
+			return -1;
+		if (fields[i]) {
+			while (len && !*p) {
+				p++;
+				len--;
+			}
+			bytes_add(fields[i], p, len);
+		}
+		p += len;
+	}
+	return 0;
+}
+
+/*
+ * An RSA blob with exponent `e` and a modulus of `n_len` bytes: the
+ * bytes of `n`, or a deterministic pattern when n is NULL, with `zeros`
+ * zero bytes in front and the top bit or bits cleared by `top_mask`.
+ */
+static void make_rsa_blob(struct bytes *blob, const struct bytes *e,
+			  const unsigned char *n, size_t n_len, size_t zeros,
+			  unsigned char top_mask)
+{
+	static const char type[] = "ssh-rsa";
+	size_t i;
+
+	bytes_add_ssh_string(blob, type, strlen(type));
+	bytes_add_ssh_string(blob, e->data, e->len);
+	bytes_add_u32(blob, (uint32_t)(zeros + n_len));
+	for (i = 0; i < zeros; i++)
+		bytes_add_byte(blob, 0);
+	for (i = 0; i < n_len; i++) {
+		unsigned char c = n ? n[i] : (unsigned char)(i * 131 + 7);
+
+		if (i == 0)
+			c = (unsigned char)((c & top_mask) | 0x40);
+		bytes_add_byte(blob, c);
+	}
+}
+
+/* Insert base64 line breaks every `width` characters. */
+static char *wrap_text(const char *text, size_t width, const char *newline)
+{
+	size_t len = strlen(text), nl = strlen(newline), i, out_len = 0;
+	char *out = xmalloc(len + (len / width + 1) * nl + 1);
+
+	for (i = 0; i < len; i += width) {
+		size_t n = len - i < width ? len - i : width;
+
+		if (i) {
+			memcpy(out + out_len, newline, nl);
+			out_len += nl;
+		}
+		memcpy(out + out_len, text + i, n);
+		out_len += n;
+	}
+	out[out_len] = '\0';
+	return out;
+}
+
+/* The key text of one hostile SSH case, which the caller frees. */
+static char *hostile_ssh_text(const struct hostile_key *k,
+			      const struct ssh_key *fixture)
+{
+	const char *line = fixture->line ? fixture->line : "";
+	const char *blob_text = strchr(line, ' ') ? strchr(line, ' ') + 1 : line;
+	size_t blob_len = strcspn(blob_text, " ");
+	struct bytes e = { 0 }, n = { 0 }, blob = { 0 };
+	char *b64 = NULL, *wrapped = NULL, *out = NULL;
+
+	switch (k->shape) {
+	case HS_AS_IS:
+		return xasprintf("%s", line);
+	case HS_OPTIONS:
+		return xasprintf("command=\"echo \\\"a, b\\\"; ls -l\",no-pty,"
+				 "from=\"192.0.2.0/24,198.51.100.7\","
+				 "environment=\"X=1,2\" %s", line);
+	case HS_COMMENT_SPACES:
+		return xasprintf("%.*s Alice's work laptop (2025, 3rd floor)",
+				 (int)(blob_text - line + blob_len), line);
+	case HS_CRLF:
+		return xasprintf("%s\r\n", line);
+	case HS_TRAILING_SPACE:
+		return xasprintf("%s  \t \n\n\t\n", line);
+	case HS_WRAPPED:
+		b64 = xasprintf("%.*s", (int)blob_len, blob_text);
+		wrapped = wrap_text(b64, 60, "\n");
+		out = xasprintf("ssh-rsa %s bob@laptop", wrapped);
+		break;
+	case HS_RFC4716:
+		b64 = xasprintf("%.*s", (int)blob_len, blob_text);
+		wrapped = wrap_text(b64, 70, "\n");
+		out = xasprintf("---- BEGIN SSH2 PUBLIC KEY ----\n"
+				"Subject: bob\n"
+				"Comment: \"2048-bit RSA, converted by bob@laptop \\\n"
+				"from OpenSSH\"\n"
+				"%s\n---- END SSH2 PUBLIC KEY ----\n", wrapped);
+		break;
+	case HS_TYPE_MISMATCH:
+		return xasprintf("ssh-ed25519 %s", blob_text);
+	case HS_TRUNCATED:
+		return xasprintf("%.*s alice@laptop",
+				 (int)(blob_text - line + blob_len - 7), line);
+	case HS_PADDED:
+		return xasprintf("%.*s== alice@laptop",
+				 (int)(blob_text - line + blob_len), line);
+	case HS_LEADING_ZERO:
+	case HS_RSA_1023:
+	case HS_HUGE:
+		if (split_rsa_blob(fixture, &e, &n)) {
+			report_error("internal error: %s is not an RSA key", k->fixture);
+			exit(EXIT_FAILED);
+		}
+		if (k->shape == HS_LEADING_ZERO)
+			make_rsa_blob(&blob, &e, n.data, n.len, 2, 0xFF);
+		else if (k->shape == HS_RSA_1023)
+			make_rsa_blob(&blob, &e, n.data, 128, 0, 0x7F);
+		else
+			make_rsa_blob(&blob, &e, NULL,
+				      HOSTILE_KEY_BYTES / 4 * 3 - 40, 0, 0x7F);
+		b64 = base64_text(blob.data, blob.len);
+		out = xasprintf("ssh-rsa %s bob@laptop", b64);
+		break;
+	case HS_UNKNOWN_TYPE:
+		bytes_add_ssh_string(&blob, "ssh-foo@example.com", 19);
+		bytes_add_ssh_string(&blob, fixture->blob + fixture->blob_len - 32, 32);
+		b64 = base64_text(blob.data, blob.len);
+		out = xasprintf("ssh-foo@example.com %s alice@laptop", b64);
+		break;
+	case HS_RAW:
+		return xasprintf("%s", k->raw);
+	case HS_NULL:
+		return NULL;
+	}
+	free(e.data);
+	free(n.data);
+	free(blob.data);
+	free(b64);
+	free(wrapped);
+	return out;
+}
+
+/*
+ * Write a date of `form` relative to --now into `out` (TS_MAX bytes):
+ * 60 days ahead, except the epoch integer (10 days ago) and the offsets,
+ * which sit near --now so that the offset decides the outcome. Returns
+ * the value to store.
+ */
+static struct value hostile_date(struct generator *g, enum hostile_date form,
+				 const char *raw, int for_key, char *out)
+{
+	int64_t t = g->now + 60 * DAY;
+	struct tm tm;
+
+	split_time(t, &tm);
+	switch (form) {
+	case HD_DEFAULT:
+	case HD_NULL:
+		return NULL_VALUE;
+	case HD_DATE:
+		format_date(t, out);
+		break;
+	case HD_PLAIN:
+	case HD_FRACTION:
+	case HD_ZONE_00:
+		snprintf(out, TS_MAX, "%04d-%02d-%02d %02d:%02d:%02d%s",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 form == HD_FRACTION ? ".123456" :
+			 form == HD_ZONE_00 ? "+00" : "");
+		break;
+	case HD_ISO_Z:
+	case HD_ISO_LOWER:
+		snprintf(out, TS_MAX, "%04d-%02d-%02d%c%02d:%02d:%02d%s",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 form == HD_ISO_Z ? 'T' : 't', tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, form == HD_ISO_Z ? "Z" : ".5z");
+		break;
+	case HD_OFFSET_EAST:
+		/* One hour before --now, written in +05:30 local time. A
+		 * reader that drops the offset sees 4.5 hours after --now. */
+		split_time(g->now - 3600 + 5 * 3600 + 1800, &tm);
+		snprintf(out, TS_MAX, "%04d-%02d-%02d %02d:%02d:%02d+05:30",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec);
+		if (!for_key) {
+			/* For a token only the UTC date counts: 60 days on. */
+			split_time(t + 5 * 3600 + 1800, &tm);
+			snprintf(out, TS_MAX, "%04d-%02d-%02d %02d:%02d:%02d+05:30",
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+				 tm.tm_hour, tm.tm_min, tm.tm_sec);
+		}
+		break;
+	case HD_OFFSET_WEST:
+		/* 23:00 at -05:00 on the UTC date of --now is 04:00 UTC on
+		 * the next day, so the token has not expired yet. */
+		split_time(g->today, &tm);
+		snprintf(out, TS_MAX, "%04d-%02d-%02d 23:00:00-05:00",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		break;
+	case HD_EPOCH_INT:
+		return INT(g->now - 10 * DAY);
+	case HD_EPOCH_TEXT:
+		snprintf(out, TS_MAX, "%lld", (long long)t);
+		break;
+	case HD_RAW:
+		return TEXT(raw);
+	}
+	return TEXT(out);
+}
+
+static int insert_hostile_users(struct generator *g)
+{
+	char created[TS_MAX], confirmed[TS_MAX];
+	size_t i;
+
+	format_timestamp(g->now - 400 * DAY, 0, TS_POSTGRES, 0, created);
+	format_timestamp(g->now - 400 * DAY + 600, 0, TS_POSTGRES, 0, confirmed);
+	for (i = 0; i < ARRAY_SIZE(hostile_users); i++) {
+		const struct hostile_user *u = &hostile_users[i];
+		char *email = xasprintf("user%lld@acme.example", (long long)u->id);
+		int rc;
+
+		rc = INSERT(g, T_USERS, INT(u->id), TEXT(u->username),
+			    TEXT(u->name), TEXT(email), TEXT("active"),
+			    INT(u->user_type), INT(0), TEXT(confirmed),
+			    TEXT(created), NULL_VALUE, NULL_VALUE, INT(0));
+		free(email);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* The million-character scope list: known scopes, one per line. */
+static char *huge_scopes(void)
+{
+	static const char *const scopes[] = { "api", "read_api", "read_user",
+					      "read_repository" };
+	struct bytes b = { 0 };
+	size_t i;
+
+	bytes_add(&b, "---\n", 4);
+	for (i = 0; b.len < HOSTILE_SCOPES_CHARS; i++) {
+		const char *s = scopes[i % ARRAY_SIZE(scopes)];
+
+		bytes_add(&b, "- ", 2);
+		bytes_add(&b, s, strlen(s));
+		bytes_add_byte(&b, '\n');
+	}
+	bytes_add_byte(&b, 0);
+	return (char *)b.data;
+}
+
+/* A 100 KB name: words of a label, then an end that only a reader of
+ * the whole value sees. */
+static char *huge_name(void)
+{
+	struct bytes b = { 0 };
+	static const char end[] = "<script>alert('end')</script>";
+
+	while (b.len < HOSTILE_NAME_BYTES - sizeof(end))
+		bytes_add(&b, "very-long-name ", 15);
+	bytes_add(&b, end, sizeof(end));
+	return (char *)b.data;
+}
+
+static int insert_hostile_tokens(struct generator *g)
+{
+	char created[TS_MAX], used[TS_MAX], expires[TS_MAX];
+	char *name_huge = huge_name(), *scopes_huge = huge_scopes();
+	int64_t id = 1;
+	size_t i;
+	int rc = 0;
+
+	format_timestamp(g->now - 30 * DAY, 0, TS_POSTGRES, 0, created);
+	format_timestamp(g->now - 2 * DAY, 0, TS_POSTGRES, 1, used);
+	for (i = 0; i < ARRAY_SIZE(hostile_tokens) && !rc; i++, id++) {
+		const struct hostile_token *t = &hostile_tokens[i];
+		enum hostile_date form = t->expires ? t->expires : HD_DATE;
+		struct value name = TEXT(t->name);
+
+		if (t->name_kind == HV_BLOB)
+			name = BLOB(t->name, strlen(t->name));
+		else if (t->name_kind == HV_HUGE)
+			name = TEXT(name_huge);
+		rc = INSERT(g, T_TOKENS, INT(id), INT(t->user_id), name,
+			    TEXT(t->summary),
+			    t->raw_revoked ? TEXT(t->raw_revoked) : INT(0),
+			    hostile_date(g, form, t->raw_expires, 0, expires),
+			    TEXT(t->raw_created ? t->raw_created : created),
+			    TEXT(t->raw_updated ? t->raw_updated : created),
+			    TEXT(t->raw_last_used ? t->raw_last_used : used),
+			    TEXT(t->huge_scopes ? scopes_huge : SCOPES_READ_API),
+			    INT(0),
+			    t->previous_id ? INT(t->previous_id) : NULL_VALUE,
+			    INT(ORGANIZATION_ID));
+	}
+	free(name_huge);
+	free(scopes_huge);
+	return rc;
+}
+
+static int insert_hostile_keys(struct generator *g)
+{
+	char created[TS_MAX], used[TS_MAX], expires[TS_MAX];
+	int64_t id = 1;
+	size_t i;
+	int rc = 0;
+
+	format_timestamp(g->now - 100 * DAY, 0, TS_POSTGRES, 0, created);
+	format_timestamp(g->now - 3 * DAY, 0, TS_POSTGRES, 1, used);
+	for (i = 0; i < ARRAY_SIZE(hostile_keys) && !rc; i++, id++) {
+		const struct hostile_key *k = &hostile_keys[i];
+		struct ssh_key fixture = { 0 };
+		char md5_text[48];
+		char *text;
+		int own_blob;
+
+		if (k->fixture && load_ssh_fixture(g, k->fixture, &fixture))
+			return -1;
+		text = hostile_ssh_text(k, &fixture);
+		/* GitLab computed the stored fingerprints from the key it
+		 * accepted; for reshaped keys they are those of the fixture,
+		 * also when only a zero byte in front of the modulus was
+		 * added, which no fingerprint counts. New blobs and broken
+		 * text have none. */
+		own_blob = k->fixture && k->shape != HS_RSA_1023 &&
+			   k->shape != HS_HUGE &&
+			   k->shape != HS_UNKNOWN_TYPE &&
+			   k->shape != HS_TRUNCATED && k->shape != HS_PADDED;
+		if (own_blob)
+			format_md5(fixture.md5, md5_text);
+		rc = INSERT(g, T_KEYS, INT(id), INT(k->user_id), TEXT(text),
+			    TEXT(k->title), TEXT(k->type),
+			    TEXT(own_blob ? md5_text : NULL),
+			    own_blob ? BLOB(fixture.sha256, 32) : NULL_VALUE,
+			    TEXT(created), TEXT(created), TEXT(used),
+			    hostile_date(g, k->expires, k->raw, 1, expires),
+			    INT(0));
+		free(text);
+		ssh_key_release(&fixture);
+	}
+	return rc;
+}
+
+/* An OpenPGP packet with a new-format header (RFC 4880, section 4.2.2). */
+static void bytes_add_packet(struct bytes *b, int tag, const struct bytes *body)
+{
+	bytes_add_byte(b, (unsigned char)(0xC0 | tag));
+	if (body->len < 192) {
+		bytes_add_byte(b, (unsigned char)body->len);
+	} else if (body->len < 8384) {
+		bytes_add_byte(b, (unsigned char)(((body->len - 192) >> 8) + 192));
+		bytes_add_byte(b, (unsigned char)(body->len - 192));
+	} else {
+		bytes_add_byte(b, 0xFF);
+		bytes_add_u32(b, (uint32_t)body->len);
+	}
+	bytes_add(b, body->data, body->len);
+}
+
+/* An MPI (RFC 4880, section 3.2) of `len` bytes whose top bit is set. */
+static void bytes_add_mpi(struct bytes *b, const unsigned char *data,
+			  size_t len)
+{
+	bytes_add_byte(b, (unsigned char)((len * 8) >> 8));
+	bytes_add_byte(b, (unsigned char)(len * 8));
+	bytes_add(b, data, len);
+}
+
+/* Bytes of a deterministic pattern, for key material nobody checks. */
+static void pattern_bytes(unsigned char *out, size_t len, uint64_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		out[i] = (unsigned char)(seed >> 56);
+	}
+	out[0] |= 0x80;
+}
+
+/*
+ * A signature packet body of `version` over nothing in particular:
+ * creation time, the issuer fingerprint and key ID, and signature bytes
+ * of a pattern. GnuPG cannot check it without the issuer's key, which
+ * is what any certification by a key outside the keyring looks like.
+ */
+static void make_signature(struct bytes *body, int version, int sig_class,
+			   int algorithm, const unsigned char issuer[20],
+			   uint32_t created, uint64_t seed)
+{
+	struct bytes hashed = { 0 };
+	unsigned char sig[64];
+
+	/* Signature creation time, then issuer fingerprint (RFC 9580). */
+	bytes_add_byte(&hashed, 5);
+	bytes_add_byte(&hashed, 2);
+	bytes_add_u32(&hashed, created);
+	bytes_add_byte(&hashed, 22);
+	bytes_add_byte(&hashed, 33);
+	bytes_add_byte(&hashed, 4);
+	bytes_add(&hashed, issuer, 20);
+
+	bytes_add_byte(body, (unsigned char)version);
+	bytes_add_byte(body, (unsigned char)sig_class);
+	bytes_add_byte(body, (unsigned char)algorithm);
+	bytes_add_byte(body, 8);    /* SHA-256 */
+	bytes_add_byte(body, (unsigned char)(hashed.len >> 8));
+	bytes_add_byte(body, (unsigned char)hashed.len);
+	bytes_add(body, hashed.data, hashed.len);
+	/* Unhashed: the issuer key ID, the low 8 bytes of the fingerprint. */
+	bytes_add_byte(body, 0);
+	bytes_add_byte(body, 10);
+	bytes_add_byte(body, 9);
+	bytes_add_byte(body, 16);
+	bytes_add(body, issuer + 12, 8);
+	pattern_bytes(sig, sizeof(sig), seed);
+	bytes_add(body, sig, 2);    /* the left 16 bits of the hash */
+	if (algorithm == 27) {
+		bytes_add(body, sig, 64);
+	} else {
+		bytes_add_mpi(body, sig, 32);
+		bytes_add_mpi(body, sig + 32, 32);
+	}
+	free(hashed.data);
+}
+
+/*
+ * A transferable public key of `version` 4 or 5 with public-key
+ * `algorithm`: the key packet, one user ID and a self-signature.
+ * Algorithm 27 is Ed25519 as RFC 9580 defines it, with the 32 bytes of
+ * the key as they are; algorithm 22 is EdDSA with the Ed25519 OID.
+ */
+static void make_key(struct bytes *out, int version, int algorithm,
+		     const char *uid, uint32_t created, uint64_t seed)
+{
+	static const unsigned char ed25519_oid[] = {
+		0x09, 0x2B, 0x06, 0x01, 0x04, 0x01, 0xDA, 0x47, 0x0F, 0x01
+	};
+	struct bytes key = { 0 }, material = { 0 }, user = { 0 }, sig = { 0 };
+	unsigned char point[33], fingerprint[20];
+
+	pattern_bytes(point, sizeof(point), seed);
+	if (algorithm == 27) {
+		bytes_add(&material, point + 1, 32);
+	} else {
+		point[0] = 0x40;    /* native point encoding */
+		bytes_add(&material, ed25519_oid, sizeof(ed25519_oid));
+		bytes_add_byte(&material, 0x01);
+		bytes_add_byte(&material, 0x07);    /* 263 bits */
+		bytes_add(&material, point, sizeof(point));
+	}
+	bytes_add_byte(&key, (unsigned char)version);
+	bytes_add_u32(&key, created);
+	bytes_add_byte(&key, (unsigned char)algorithm);
+	if (version == 5)
+		bytes_add_u32(&key, (uint32_t)material.len);
+	bytes_add(&key, material.data, material.len);
+	key_fingerprint(key.data, key.len, fingerprint);
+
+	bytes_add(&user, uid, strlen(uid));
+	make_signature(&sig, version, 0x13, algorithm, fingerprint, created,
+		       seed + 1);
+	bytes_add_packet(out, 6, &key);
+	bytes_add_packet(out, 13, &user);
+	bytes_add_packet(out, 2, &sig);
+	free(key.data);
+	free(material.data);
+	free(user.data);
+	free(sig.data);
+}
+
+/*
+ * Insert `count` third-party certifications after the self-signature of
+ * the first user ID in the packets `in`.
+ */
+static int add_certifications(const unsigned char *in, size_t len,
+			      size_t count, uint32_t created,
+			      struct bytes *out, const char *path)
+{
+	size_t pos = 0, i;
+	int seen_uid = 0, tag;
+
+	while (pos < len) {
+		size_t header, body;
+
+		if (packet_header(in + pos, len - pos, &tag, &header, &body)) {
+			report_error("%s: damaged OpenPGP packet at byte %zu", path, pos);
+			return -1;
+		}
+		bytes_add(out, in + pos, header + body);
+		pos += header + body;
+		if (tag == 13)
+			seen_uid = 1;
+		if (seen_uid && tag == 2)
+			break;
+	}
+	for (i = 0; i < count; i++) {
+		struct bytes sig = { 0 };
+		unsigned char issuer[20];
+
+		pattern_bytes(issuer, sizeof(issuer), 1000 + i);
+		make_signature(&sig, 4, 0x10, 22, issuer, created + (uint32_t)i,
+			       5000 + i);
+		bytes_add_packet(out, 2, &sig);
+		free(sig.data);
+	}
+	bytes_add(out, in + pos, len - pos);
+	return 0;
+}
+
+/* Replace every "\n" of `text` with "\r\n". */
+static char *crlf_text(const char *text)
+{
+	struct bytes b = { 0 };
+
+	for (; *text; text++) {
+		if (*text == '\n')
+			bytes_add_byte(&b, '\r');
+		bytes_add_byte(&b, (unsigned char)*text);
+	}
+	bytes_add_byte(&b, 0);
+	return (char *)b.data;
+}
+
+/* Key creation time of the hand-made keys: 2025-03-01T12:00:00Z. */
+#define HOSTILE_KEY_CREATED 1740830400u
+
+static int insert_hostile_gpg_key(struct generator *g, int64_t id,
+				  const struct hostile_gpg *k)
+{
+	char *path = NULL, *armor = NULL, *text = NULL;
+	unsigned char *bin = NULL, fingerprint[20];
+	struct bytes packets = { 0 };
+	struct value key_value;
+	char created[TS_MAX];
+	int have_fingerprint = 0, rc = -1;
+	size_t len = 0, header, body;
+	int tag;
+
+	if (k->fixture) {
+		path = xasprintf("%s/%s", g->fixtures, k->fixture);
+		armor = read_file(path, NULL);
+		if (!armor)
+			goto out;
+		strip_trailing_space(armor);
+		bin = dearmor(armor, path, &len);
+		if (!bin)
+			goto out;
+		if (!packet_header(bin, len, &tag, &header, &body) && tag == 6) {
+			key_fingerprint(bin + header, body, fingerprint);
+			have_fingerprint = 1;
+		}
+	}
+
+	switch (k->shape) {
+	case HG_AS_IS:
+		text = xasprintf("%s", armor);
+		break;
+	case HG_CRLF:
+		text = crlf_text(armor);
+		break;
+	case HG_HEADERS:
+		text = xasprintf("-----BEGIN PGP PUBLIC KEY BLOCK-----\n"
+				 "Version: GnuPG v2\n"
+				 "Comment: <script>alert(1)</script> | **see** "
+				 "https://evil.example/\n"
+				 "Hash: SHA256\nCharset: UTF-8\n%s",
+				 strstr(armor, "\n\n") + 1);
+		break;
+	case HG_TRUNCATED:
+		text = xasprintf("%.*s", (int)(strlen(armor) / 2), armor);
+		break;
+	case HG_BINARY:
+		bytes_add(&packets, bin, len);
+		break;
+	case HG_ALGORITHM_27:
+	case HG_VERSION_5:
+		make_key(&packets, k->shape == HG_VERSION_5 ? 5 : 4,
+			 k->shape == HG_VERSION_5 ? 22 : 27,
+			 "Hiro Tanaka <hiro@acme.example>", HOSTILE_KEY_CREATED,
+			 (uint64_t)id);
+		text = armor_key(packets.data, packets.len);
+		break;
+	case HG_BLOATED:
+		if (add_certifications(bin, len, HOSTILE_CERTIFICATIONS,
+				       HOSTILE_KEY_CREATED, &packets, path))
+			goto out;
+		text = armor_key(packets.data, packets.len);
+		break;
+	case HG_GOOD_THEN_BAD:
+		bytes_add(&packets, bin, len);
+		make_key(&packets, 4, 27, "Judy Jones <judy@acme.example>",
+			 HOSTILE_KEY_CREATED, (uint64_t)id);
+		text = armor_key(packets.data, packets.len);
+		break;
+	case HG_RAW:
+		text = xasprintf("%s", k->raw);
+		break;
+	}
+
+	key_value = k->shape == HG_BINARY ? BLOB(packets.data, packets.len)
+					  : TEXT(text);
+	format_timestamp(g->now - 50 * DAY, 0, TS_POSTGRES, 0, created);
+	rc = INSERT(g, T_GPG_KEYS, INT(id), INT(k->user_id), key_value,
+		    have_fingerprint ? BLOB(fingerprint + 12, 8) : NULL_VALUE,
+		    have_fingerprint ? BLOB(fingerprint, 20) : NULL_VALUE,
+		    TEXT(created), INT(0));
+out:
+	free(packets.data);
+	free(text);
+	free(bin);
+	free(armor);
+	free(path);
+	return rc;
+}
+
+static int insert_hostile_gpg_keys(struct generator *g)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hostile_gpg_keys); i++)
+		if (insert_hostile_gpg_key(g, (int64_t)i + 1, &hostile_gpg_keys[i]))
+			return -1;
+	return 0;
+}
+
+/* The credentials of the hostile sample, after the demo's users. */
+static int insert_hostile(struct generator *g)
+{
+	return insert_hostile_users(g) || insert_hostile_tokens(g) ||
+	       insert_hostile_keys(g) || insert_hostile_gpg_keys(g) ? -1 : 0;
+}
+
 /* --- Settings and the snapshot record ----------------------------------- */
 
 /* GitLab's defaults: DSA keys forbidden, other key types allowed at any
@@ -3099,13 +4129,15 @@ struct options {
 	const char *out;
 	unsigned long long seed;
 	long scale;               /* --scale TOKENS, or 0 */
+	int hostile;              /* --hostile */
 };
 
 static void print_usage(FILE *to)
 {
 	fprintf(to,
 		"usage: gensample --schema FILE --fixtures DIR --out FILE\n"
-		"                 [--now YYYY-MM-DDTHH:MM:SSZ] [--seed N] [--scale TOKENS]\n"
+		"                 [--now YYYY-MM-DDTHH:MM:SSZ] [--seed N]\n"
+		"                 [--scale TOKENS | --hostile]\n"
 		"\n"
 		"Build the sample credaudit snapshot, a SQLite database.\n"
 		"\n"
@@ -3119,6 +4151,9 @@ static void print_usage(FILE *to)
 		"                   all, and per million tokens 50,000 users, 200,000\n"
 		"                   SSH keys and 20,000 GPG keys (from\n"
 		"                   fixtures/gpg-bulk); at least %d\n"
+		"  --hostile        write the hostile sample instead of the demo's\n"
+		"                   credentials: one row per case of damaged or\n"
+		"                   hostile input (samples/README.md)\n"
 		"\n"
 		"Exit status: 0 written, 1 failed, 2 invalid usage.\n",
 		DEFAULT_NOW, DEFAULT_SEED, DEMO_TOKEN_COUNT);
@@ -3134,6 +4169,7 @@ static int parse_options(int argc, char **argv, struct options *opts)
 		{ "out", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 'r' },
 		{ "scale", required_argument, NULL, 'S' },
+		{ "hostile", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -3178,6 +4214,9 @@ static int parse_options(int argc, char **argv, struct options *opts)
 				return -1;
 			}
 			break;
+		case 'H':
+			opts->hostile = 1;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 1;
@@ -3192,6 +4231,10 @@ static int parse_options(int argc, char **argv, struct options *opts)
 	}
 	if (!opts->schema || !opts->fixtures || !opts->out) {
 		report_error("missing --schema, --fixtures or --out; see --help");
+		return -1;
+	}
+	if (opts->hostile && opts->scale) {
+		report_error("--hostile and --scale cannot be combined");
 		return -1;
 	}
 	return 0;
@@ -3278,13 +4321,18 @@ static int build_sample(struct generator *g, const struct options *opts)
 	    insert_users(g) || run_bulk(g, s, insert_bulk_users) ||
 	    insert_user_details(g) || run_bulk(g, s, insert_bulk_user_details) ||
 	    insert_emails(g) || run_bulk(g, s, insert_bulk_emails) ||
-	    insert_members(g) || run_bulk(g, s, insert_bulk_members) ||
-	    insert_tokens(g, DEMO_TOKEN_COUNT) ||
+	    insert_members(g) || run_bulk(g, s, insert_bulk_members))
+		goto out;
+	if (opts->hostile) {
+		if (insert_hostile(g) || insert_application_settings(g))
+			goto out;
+	} else if (insert_tokens(g, DEMO_TOKEN_COUNT) ||
 	    run_bulk(g, s, insert_bulk_tokens) ||
 	    insert_keys(g) || run_bulk(g, s, insert_bulk_keys) ||
 	    insert_gpg_keys(g) || run_bulk(g, s, insert_bulk_gpg_keys) ||
-	    insert_application_settings(g))
+	    insert_application_settings(g)) {
 		goto out;
+	}
 
 	if (exec_sql(g, "COMMIT", "committing the sample"))
 		goto out;

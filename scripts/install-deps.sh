@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages that building, testing and the demo need.
 # Only packages that are missing are installed, so a second run costs a
-# few dpkg queries. Pass --browser to add Chromium for the page tests,
+# few dpkg queries. Pass --browser to add Chromium and Node.js for the
+# page tests (tests/e2e/browser.sh),
 # and --fuzz to add clang with its libFuzzer runtime for `make fuzz`.
 set -eu
 
@@ -13,7 +14,8 @@ libcurl4-openssl-dev valgrind python3 time"
 for option in "$@"; do
 	case $option in
 	--browser)
-		packages="$packages chromium"
+		# tests/browser/page-check.js runs on Node.js 20.10 or later.
+		packages="$packages chromium nodejs"
 		;;
 	--fuzz)
 		# Debian's clang only recommends the package with libFuzzer.
