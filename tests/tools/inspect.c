@@ -11,17 +11,21 @@
  *   inspect md-cells FILE         the cells of every table body row
  *   inspect plan-md FILE          task items and their action ids
  *   inspect json FILE             credentials by kind and state; actions
+ *   inspect inventory DIR [TEMPLATE]  every inventory page: rows, links
+ *   inspect json-fields FILE      each credential's scalar fields and rules
  *
  * Exit status: 0 the file was parsed, 1 it cannot be read or parsed,
  * 2 usage error.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -171,6 +175,9 @@ struct html_facts {
 	size_t duplicate_ids;
 	size_t broken_fragments;
 	size_t bad_row_ids;
+	const char *base_dir;   /* of the page, for relative links */
+	size_t broken_file_links;
+	size_t row_kinds[KIND_COUNT];  /* rows seen on the current page */
 };
 
 static void allow(xmlHashTablePtr set, const xmlChar *name)
@@ -248,8 +255,44 @@ static void add_fragment(struct html_facts *facts, const char *target,
 }
 
 /*
+ * Whether `url` is a relative path with no scheme, such as a link from
+ * the overview to an inventory page: it names another file of the
+ * report, which must exist next to the page.
+ */
+static int is_relative_path(const char *url, size_t len)
+{
+	size_t path = strcspn(url, "#?");
+
+	if (!len || url[0] == '/' || url[0] == '#' || url[0] == '?')
+		return 0;
+	if (path > len)
+		path = len;
+	/* A ':' before any '/' starts a scheme, "data:" or "https:". */
+	return !memchr(url, ':', strcspn(url, "/") < path ? strcspn(url, "/")
+							   : path);
+}
+
+static void check_file_link(struct html_facts *facts, const char *url,
+			    size_t len, long line)
+{
+	size_t path = strcspn(url, "#?");
+	char full[4096];
+
+	if (path > len)
+		path = len;
+	snprintf(full, sizeof(full), "%s/%.*s", facts->base_dir, (int)path, url);
+	if (access(full, F_OK) == 0)
+		return;
+	facts->broken_file_links++;
+	problem(line, "link to '%.*s', which is not a file of the report",
+		(int)len, url);
+}
+
+/*
  * Count one URL value that leaves the page. A same-page fragment ("#x")
  * does not count, and it is kept to check later that its target exists.
+ * A relative path to another file of the report does not count either,
+ * but that file must exist.
  */
 static void check_url(struct html_facts *facts, const char *url,
 		      size_t len, int is_href, long line)
@@ -261,6 +304,10 @@ static void check_url(struct html_facts *facts, const char *url,
 	if (len && url[0] == '#') {
 		if (is_href && len > 1)
 			add_fragment(facts, url + 1, len - 1, line);
+		return;
+	}
+	if (is_href && facts->base_dir && is_relative_path(url, len)) {
+		check_file_link(facts, url, len, line);
 		return;
 	}
 	facts->external_urls++;
@@ -436,6 +483,7 @@ static void check_inventory_row(struct html_facts *facts, xmlNodePtr row)
 		goto out;
 	}
 	facts->rows[k]++;
+	facts->row_kinds[k]++;
 	if (s >= 0)
 		facts->row_states[k][s]++;
 	else
@@ -512,11 +560,13 @@ static void html_walk(struct html_facts *facts, xmlNodePtr node,
  *   csp-meta N             Content-Security-Policy <meta> elements
  *   duplicate-ids N        id values used more than once
  *   broken-fragments N     href="#x" whose target id does not exist
+ *   broken-file-links N    relative links to a file that does not exist
  */
 static int cmd_html(const char *path, const char *template_path)
 {
 	struct html_facts facts = { 0 };
 	htmlDocPtr doc = NULL;
+	char *base = NULL;
 	size_t i;
 	int k, s, ret = 1;
 
@@ -533,6 +583,10 @@ static int cmd_html(const char *path, const char *template_path)
 	doc = html_read(path);
 	if (!doc)
 		goto out;
+	base = xstrndup(path, strrchr(path, '/') ? (size_t)(strrchr(path, '/') - path) : 1);
+	if (!strrchr(path, '/'))
+		base[0] = '.';
+	facts.base_dir = base;
 	html_walk(&facts, xmlDocGetRootElement(doc), 0);
 	for (i = 0; i < facts.fragment_count; i++) {
 		if (xmlHashLookup(facts.ids, BAD_CAST facts.fragments[i]))
@@ -559,8 +613,10 @@ static int cmd_html(const char *path, const char *template_path)
 	printf("csp-meta %zu\n", facts.csp_metas);
 	printf("duplicate-ids %zu\n", facts.duplicate_ids);
 	printf("broken-fragments %zu\n", facts.broken_fragments);
+	printf("broken-file-links %zu\n", facts.broken_file_links);
 	ret = 0;
 out:
+	free(base);
 	for (i = 0; i < facts.fragment_count; i++)
 		free(facts.fragments[i]);
 	free(facts.fragments);
@@ -1335,10 +1391,289 @@ static int cmd_json(const char *path)
 	return 0;
 }
 
+/* Longest value that json-fields prints; the rest becomes "...". */
+#define FIELD_VALUE_MAX 300
+
+/* Print one scalar JSON value as json-fields shows it. */
+static void print_scalar(json_t *value)
+{
+	if (json_is_string(value)) {
+		const char *text = json_string_value(value);
+		size_t len = strlen(text);
+
+		if (len > FIELD_VALUE_MAX)
+			printf("%.*s...", FIELD_VALUE_MAX, text);
+		else
+			fputs(text, stdout);
+	} else if (json_is_integer(value)) {
+		printf("%lld", (long long)json_integer_value(value));
+	} else if (json_is_true(value)) {
+		fputs("true", stdout);
+	} else if (json_is_false(value)) {
+		fputs("false", stdout);
+	} else if (json_is_null(value)) {
+		fputs("null", stdout);
+	}
+}
+
+/*
+ * Print, for `inspect json-fields`, tab-separated lines per credential
+ * of report.json:
+ *   field KIND ID NAME VALUE   each member whose value is a string, an
+ *                              integer, a boolean or null; a string longer
+ *                              than FIELD_VALUE_MAX bytes is cut with "..."
+ *   rule KIND ID RULE          each finding's rule, in report order
+ *   message KIND ID RULE TEXT  each finding's message
+ * Strings in report.json are escaped by credaudit, so no value holds a
+ * tab or a line break.
+ */
+static int cmd_json_fields(const char *path)
+{
+	json_error_t error;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &error);
+	json_t *cred;
+	size_t i;
+
+	if (!root) {
+		fprintf(stderr, "inspect: %s:%d:%d: invalid JSON: %s\n", path,
+			error.line, error.column, error.text);
+		return 1;
+	}
+	json_array_foreach(json_object_get(root, "credentials"), i, cred) {
+		const char *kind = json_string_value(json_object_get(cred, "kind"));
+		json_t *id = json_object_get(cred, "id");
+		json_t *value, *finding;
+		const char *name;
+		size_t j;
+
+		if (!kind || !json_is_integer(id))
+			continue;
+		json_object_foreach(cred, name, value) {
+			if (json_is_object(value) || json_is_array(value))
+				continue;
+			printf("field\t%s\t%lld\t%s\t", kind,
+			       (long long)json_integer_value(id), name);
+			print_scalar(value);
+			putchar('\n');
+		}
+		json_array_foreach(json_object_get(cred, "findings"), j, finding) {
+			const char *rule = json_string_value(json_object_get(finding, "rule"));
+
+			printf("rule\t%s\t%lld\t%s\n", kind,
+			       (long long)json_integer_value(id), rule ? rule : "-");
+			printf("message\t%s\t%lld\t%s\t", kind,
+			       (long long)json_integer_value(id), rule ? rule : "-");
+			print_scalar(json_object_get(finding, "message"));
+			putchar('\n');
+		}
+	}
+	json_decref(root);
+	return 0;
+}
+
+/* The kind whose pages are named "KIND-NNNN.html", or -1. */
+static int page_kind(const char *name)
+{
+	int k;
+
+	for (k = 0; k < KIND_COUNT; k++) {
+		size_t len = strlen(kinds[k]);
+
+		if (!strncmp(name, kinds[k], len) && name[len] == '-' &&
+		    strspn(name + len + 1, "0123456789") == 4 &&
+		    !strcmp(name + len + 5, ".html"))
+			return k;
+	}
+	return -1;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Print, for `inspect inventory DIR [TEMPLATE]`, facts over every page
+ * in DIR, which must all be named KIND-NNNN.html:
+ *   kind KIND N, state KIND STATE N   rows of all pages, as `html` prints
+ *   pages N                  inventory pages
+ *   pages-of KIND N          pages of each kind
+ *   duplicate-rows N         row ids that occur on more than one row
+ *   misplaced-rows N         rows on a page of another kind
+ *   rows-over-page-size N    pages with more rows than MAX_ROWS
+ *   bad-page-names N         files that are not KIND-NNNN.html
+ *   pages-without-one-csp N  pages without exactly one policy <meta>
+ * and the sums of the page facts of `html`: unknown-kind-rows,
+ * bad-row-ids, scripts, event-handlers, external-urls, data-urls,
+ * unknown-elements, unknown-attributes, duplicate-ids (within a page),
+ * broken-fragments and broken-file-links.
+ */
+#define MAX_ROWS 1000
+
+static int cmd_inventory(const char *dir, const char *template_path)
+{
+	struct html_facts facts = { 0 };
+	xmlHashTablePtr rows = xmlHashCreate(4096);
+	char **names = NULL;
+	size_t name_count = 0, i, pages = 0, pages_of[KIND_COUNT] = { 0 };
+	size_t duplicate_rows = 0, misplaced = 0, oversize = 0, bad_names = 0;
+	size_t without_csp = 0;
+	struct dirent *entry;
+	DIR *folder = opendir(dir);
+	int k, s, ret = 1;
+
+	if (!folder) {
+		fprintf(stderr, "inspect: cannot open folder '%s': %s\n", dir,
+			strerror(errno));
+		goto out;
+	}
+	while ((entry = readdir(folder))) {
+		if (entry->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (name_count + 1) * sizeof(*names));
+		names[name_count++] = xstrndup(entry->d_name, strlen(entry->d_name));
+	}
+	closedir(folder);
+	qsort(names, name_count, sizeof(*names), compare_strings);
+
+	facts.allowed_elements = xmlHashCreate(64);
+	facts.allowed_attributes = xmlHashCreate(64);
+	for (i = 0; i < sizeof(renderer_elements) / sizeof(*renderer_elements); i++)
+		allow(facts.allowed_elements, BAD_CAST renderer_elements[i]);
+	for (i = 0; i < sizeof(renderer_attributes) / sizeof(*renderer_attributes); i++)
+		allow(facts.allowed_attributes, BAD_CAST renderer_attributes[i]);
+	if (template_path && html_allow_template(&facts, template_path) < 0)
+		goto out;
+	facts.base_dir = dir;
+
+	for (i = 0; i < name_count; i++) {
+		char path[4096];
+		htmlDocPtr doc;
+		size_t f, csp_before = facts.csp_metas, page_rows = 0;
+		int kind = page_kind(names[i]);
+
+		if (kind < 0) {
+			bad_names++;
+			fprintf(stderr, "inspect: '%s' is not named KIND-NNNN.html\n",
+				names[i]);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		program_file = path;
+		doc = html_read(path);
+		if (!doc)
+			goto out;
+		pages++;
+		pages_of[kind]++;
+		facts.ids = xmlHashCreate(1024);
+		memset(facts.row_kinds, 0, sizeof(facts.row_kinds));
+		html_walk(&facts, xmlDocGetRootElement(doc), 0);
+		for (f = 0; f < facts.fragment_count; f++) {
+			if (!xmlHashLookup(facts.ids, BAD_CAST facts.fragments[f])) {
+				facts.broken_fragments++;
+				problem(facts.fragment_lines[f],
+					"link to '#%s', which no id names",
+					facts.fragments[f]);
+			}
+			free(facts.fragments[f]);
+		}
+		facts.fragment_count = 0;
+		for (k = 0; k < KIND_COUNT; k++) {
+			page_rows += facts.row_kinds[k];
+			if (k != kind && facts.row_kinds[k]) {
+				misplaced += facts.row_kinds[k];
+				problem(0, "%zu rows of kind %s on a page of %s",
+					facts.row_kinds[k], kinds[k], kinds[kind]);
+			}
+		}
+		if (page_rows > MAX_ROWS)
+			oversize++;
+		if (facts.csp_metas - csp_before != 1)
+			without_csp++;
+		/* Every row id of every page, to find one listed twice. */
+		{
+			xmlNodePtr stack[64];
+			int depth = 0;
+			xmlNodePtr node = xmlDocGetRootElement(doc);
+
+			while (node || depth) {
+				xmlChar *id;
+
+				if (!node) {
+					node = stack[--depth]->next;
+					continue;
+				}
+				if (node->type == XML_ELEMENT_NODE &&
+				    !xmlStrcasecmp(node->name, BAD_CAST "tr") &&
+				    xmlHasProp(node, BAD_CAST "data-kind") &&
+				    (id = xmlGetProp(node, BAD_CAST "id"))) {
+					if (xmlHashLookup(rows, id)) {
+						duplicate_rows++;
+						problem(xmlGetLineNo(node),
+							"row '%s' is also on an earlier page",
+							(const char *)id);
+					} else {
+						xmlHashAddEntry(rows, id, (void *)1);
+					}
+					xmlFree(id);
+				}
+				if (node->type == XML_ELEMENT_NODE && node->children &&
+				    depth < 64) {
+					stack[depth++] = node;
+					node = node->children;
+				} else {
+					node = node->next;
+				}
+			}
+		}
+		xmlHashFree(facts.ids, NULL);
+		facts.ids = NULL;
+		xmlFreeDoc(doc);
+	}
+
+	for (k = 0; k < KIND_COUNT; k++)
+		printf("kind %s %zu\n", kinds[k], facts.rows[k]);
+	for (k = 0; k < KIND_COUNT; k++)
+		for (s = 0; s < STATE_COUNT; s++)
+			printf("state %s %s %zu\n", kinds[k], states[s],
+			       facts.row_states[k][s]);
+	printf("pages %zu\n", pages);
+	for (k = 0; k < KIND_COUNT; k++)
+		printf("pages-of %s %zu\n", kinds[k], pages_of[k]);
+	printf("duplicate-rows %zu\n", duplicate_rows);
+	printf("misplaced-rows %zu\n", misplaced);
+	printf("rows-over-page-size %zu\n", oversize);
+	printf("bad-page-names %zu\n", bad_names);
+	printf("pages-without-one-csp %zu\n", without_csp);
+	printf("unknown-kind-rows %zu\n", facts.unknown_kind_rows);
+	printf("bad-row-ids %zu\n", facts.bad_row_ids);
+	printf("scripts %zu\n", facts.scripts);
+	printf("event-handlers %zu\n", facts.event_handlers);
+	printf("external-urls %zu\n", facts.external_urls);
+	printf("data-urls %zu\n", facts.data_urls);
+	printf("unknown-elements %zu\n", facts.unknown_elements);
+	printf("unknown-attributes %zu\n", facts.unknown_attributes);
+	printf("duplicate-ids %zu\n", facts.duplicate_ids);
+	printf("broken-fragments %zu\n", facts.broken_fragments);
+	printf("broken-file-links %zu\n", facts.broken_file_links);
+	ret = 0;
+out:
+	for (i = 0; i < name_count; i++)
+		free(names[i]);
+	free(names);
+	free(facts.fragments);
+	free(facts.fragment_lines);
+	xmlHashFree(facts.allowed_elements, NULL);
+	xmlHashFree(facts.allowed_attributes, NULL);
+	xmlHashFree(rows, NULL);
+	return ret;
+}
+
 static int usage(void)
 {
 	fputs("usage: inspect html FILE [TEMPLATE] | html-cells FILE | md FILE |\n"
-	      "               md-cells FILE | plan-md FILE | json FILE\n",
+	      "               md-cells FILE | plan-md FILE | json FILE |\n"
+	      "               json-fields FILE\n",
 	      stderr);
 	return 2;
 }
@@ -1366,6 +1701,10 @@ int main(int argc, char **argv)
 		ret = cmd_plan_md(argv[2]);
 	else if (!strcmp(command, "json") && argc == 3)
 		ret = cmd_json(argv[2]);
+	else if (!strcmp(command, "inventory") && argc <= 4)
+		ret = cmd_inventory(argv[2], argc == 4 ? argv[3] : NULL);
+	else if (!strcmp(command, "json-fields") && argc == 3)
+		ret = cmd_json_fields(argv[2]);
 	else
 		ret = usage();
 	xmlCleanupParser();

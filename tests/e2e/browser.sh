@@ -1,0 +1,103 @@
+#!/bin/sh
+# The HTML report of samples/hostile.db in a real browser: Debian's
+# headless Chromium opens it, and tests/browser/page-check.js records
+# through the DevTools protocol every script that the page compiles,
+# every dialog, console message, uncaught exception, browser log entry
+# (such as a Content Security Policy violation) and request for anything
+# but the page. The report must cause none. Two control pages that are
+# not reports prove that the harness sees a script that runs and a CSP
+# violation, so a silent harness cannot pass the report.
+. tests/e2e/lib.sh
+
+: "${CHROMIUM:=/usr/bin/chromium}"
+DB=samples/hostile.db
+NOW=2026-12-04T12:00:00Z
+OUT=$E2E_TMP/out
+TAB=$(printf '\t')
+
+if [ ! -x "$CHROMIUM" ]; then
+	fail "Chromium is installed" "no $CHROMIUM: run scripts/install-deps.sh --browser"
+	finish
+fi
+if ! node --experimental-websocket -e 'if (typeof WebSocket !== "function") process.exit(1)' \
+	>/dev/null 2>&1; then
+	fail "Node.js has a WebSocket client" \
+		"tests/browser/page-check.js needs Node.js 20.10 or later (node --experimental-websocket)"
+	finish
+fi
+
+"$CREDAUDIT" report --db "$DB" --out "$OUT" --now "$NOW" -q \
+	>"$E2E_TMP/stdout" 2>"$E2E_TMP/stderr"
+status=$?
+if [ "$status" -ne 0 ]; then
+	fail "report on hostile.db for the browser" "exit status $status" \
+		"$(head -c 2000 "$E2E_TMP/stderr")"
+	finish
+fi
+
+# A page where a script runs: an image that fails to load runs its
+# error handler, and no policy forbids it.
+cat >"$E2E_TMP/control-script.html" <<'EOF'
+<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>control: a script runs</title></head>
+<body><img src="missing.png" onerror="alert(1)"></body></html>
+EOF
+# A page with the report's policy and an inline script, which the policy
+# blocks: the browser logs the violation.
+csp=$(grep -o '<meta http-equiv="Content-Security-Policy"[^>]*>' "$OUT/report.html" | head -n 1)
+cat >"$E2E_TMP/control-csp.html" <<EOF
+<!DOCTYPE html>
+<html><head><meta charset="utf-8">$csp<title>control: a blocked script</title></head>
+<body><script>alert(1)</script></body></html>
+EOF
+
+pages="$E2E_TMP/control-script.html $E2E_TMP/control-csp.html $OUT/report.html"
+# Paginated inventory pages, where the report has them.
+inventory=$(ls "$OUT"/inventory/*.html 2>/dev/null | head -n 1)
+[ -n "$inventory" ] && pages="$pages $inventory"
+
+# shellcheck disable=SC2086
+node --experimental-websocket tests/browser/page-check.js "$CHROMIUM" \
+	"$E2E_TMP/profile" $pages >"$E2E_TMP/events" 2>"$E2E_TMP/page-check.err"
+status=$?
+if [ "$status" -ne 0 ]; then
+	fail "page-check opens the pages in Chromium" "exit status $status" \
+		"$(grep -v ExperimentalWarning "$E2E_TMP/page-check.err" | head -c 2000)"
+	finish
+fi
+pass "page-check opens the pages in Chromium"
+
+# events_of FILE KIND: the events of one page, or of one kind of it.
+events_of() {
+	awk -F "$TAB" -v f="$1" -v k="$2" '$2 == f && (k == "" || $1 == k)' "$E2E_TMP/events"
+}
+
+if events_of "$E2E_TMP/control-script.html" dialog | grep -q . &&
+   events_of "$E2E_TMP/control-script.html" script | grep -q .; then
+	pass "harness detects a script that runs"
+else
+	fail "harness detects a script that runs" \
+		"events of the control page: $(events_of "$E2E_TMP/control-script.html")"
+fi
+if events_of "$E2E_TMP/control-csp.html" log | grep -q 'Content Security Policy' &&
+   ! events_of "$E2E_TMP/control-csp.html" dialog | grep -q .; then
+	pass "harness detects a CSP violation"
+else
+	fail "harness detects a CSP violation" \
+		"events of the control page: $(events_of "$E2E_TMP/control-csp.html")"
+fi
+
+for page in $pages; do
+	case $page in
+	"$E2E_TMP"/control-*) continue ;;
+	esac
+	name=${page#"$OUT"/}
+	if grep -qxF "page$TAB$page${TAB}0" "$E2E_TMP/events"; then
+		pass "$name runs no script and raises no error in Chromium"
+	else
+		fail "$name runs no script and raises no error in Chromium" \
+			"$(events_of "$page" | head -n 20)"
+	fi
+done
+
+finish
