@@ -1,12 +1,16 @@
 #include "cleanup.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CLEANUP_SLOTS 64
+/* Descriptors that close_descriptors() closes when close_range() fails. */
+#define CLOSE_FALLBACK_MAX 4096
 
 /* Static storage, so that the signal handler never touches the heap. */
 static struct {
@@ -50,6 +54,12 @@ static void remove_tree(const char *path)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		/* A GnuPG process that still writes makes rm fail at times, and
+		 * remove_tree_for_good() tries again, so rm's message is noise. */
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
 		execve("/bin/rm", argv, envp);
 		_exit(127);
 	}
@@ -58,15 +68,55 @@ static void remove_tree(const char *path)
 			;
 }
 
+/*
+ * Remove a folder that a GnuPG process may still write to. GPGME starts
+ * gpg detached, so it outlives this process for a moment and can create
+ * files in its home again after the first removal. Closing every
+ * descriptor first ends gpg's input and output, so it exits soon; the
+ * folder is removed again until it has stayed away for REMOVED_CHECKS
+ * checks in a row, at most REMOVE_TRIES times.
+ */
+#define REMOVED_CHECKS 3
+#define REMOVE_TRIES 40
+#define REMOVE_PAUSE_NS 25000000L
+
+static void remove_tree_for_good(const char *path)
+{
+	const struct timespec pause = { 0, REMOVE_PAUSE_NS };
+	int tries, absent = 0;
+
+	for (tries = 0; tries < REMOVE_TRIES && absent < REMOVED_CHECKS; tries++) {
+		if (access(path, F_OK) == 0) {
+			remove_tree(path);
+			absent = 0;
+		} else {
+			absent++;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Close every descriptor but stdin, stdout and stderr. */
+static void close_descriptors(void)
+{
+	int fd;
+
+	if (close_range(3, ~0U, 0) == 0)
+		return;
+	for (fd = 3; fd < CLOSE_FALLBACK_MAX; fd++)
+		close(fd);
+}
+
 static void on_signal(int sig)
 {
 	int i;
 
+	close_descriptors();
 	for (i = 0; i < CLEANUP_SLOTS; i++) {
 		if (!slots[i].used)
 			continue;
 		if (slots[i].is_dir)
-			remove_tree(slots[i].path);
+			remove_tree_for_good(slots[i].path);
 		else
 			unlink(slots[i].path);
 		slots[i].used = 0;

@@ -1,0 +1,150 @@
+#!/bin/sh
+# What a run leaves behind: after credaudit report ends, normally or by
+# SIGINT or SIGTERM at any moment, no private GnuPG home (ca-* under
+# $TMPDIR), no GnuPG process of it and no temporary output file remains,
+# also when HOME is unset or names something that cannot be written. The
+# hostile sample is used because its GPG keys keep GnuPG busy for a while.
+# Also: a WAL snapshot with unread changes in a read-only folder.
+. tests/e2e/lib.sh
+
+DB=samples/hostile.db
+NOW=2026-12-04T12:00:00Z
+# Seconds after the start at which the signal arrives; a run on the
+# hostile sample takes about half a second on a 2-core machine.
+DELAYS="0.05 0.1 0.2 0.25 0.3 0.35 0.4 0.6"
+
+# skip NAME REASON: a case that cannot run on this machine.
+skip() {
+	echo "ok - $1 # skip $2"
+}
+
+# leftovers DIR: what a run left in its TMPDIR and which processes still
+# name that TMPDIR on their command line.
+leftovers() {
+	found=$(ls -A "$1/tmp" 2>/dev/null | tr '\n' ' ')
+	processes=$(pgrep -a -f -- "$1/tmp" 2>/dev/null | tr '\n' ';')
+	temporary=$(find "$1/out" -name '.*' 2>/dev/null | tr '\n' ' ')
+	[ -n "$found$processes$temporary" ] &&
+		echo "left in TMPDIR: [$found] processes: [$processes] temporary outputs: [$temporary]"
+}
+
+# run_report DIR HOME-MODE [SIGNAL DELAY]: credaudit report with TMPDIR
+# DIR/tmp and HOME set (set), unset (unset) or unwritable (unwritable),
+# signalled after DELAY seconds when SIGNAL is given. Sets $status.
+run_report() {
+	dir=$1
+	mkdir -p "$dir/tmp"
+	case $2 in
+	set) home_env="HOME=$dir" ;;
+	unset) home_env="-u HOME" ;;
+	unwritable) home_env="HOME=/proc/self/this-does-not-exist" ;;
+	esac
+	# shellcheck disable=SC2086
+	env $home_env TMPDIR="$dir/tmp" "$CREDAUDIT" report --db "$DB" \
+		--out "$dir/out" --now "$NOW" -q >"$dir/stdout" 2>"$dir/stderr" &
+	pid=$!
+	if [ $# -ge 4 ]; then
+		sleep "$4"
+		kill "-$3" "$pid" 2>/dev/null
+	fi
+	wait "$pid"
+	status=$?
+	# A GnuPG process that outlives credaudit would show up by now.
+	sleep 0.3
+}
+
+if [ ! -s "$DB" ]; then
+	fail "hostile sample exists" "$DB is missing: run make $DB"
+	finish
+fi
+
+for home in set unset unwritable; do
+	dir=$E2E_TMP/normal-$home
+	run_report "$dir" "$home"
+	left=$(leftovers "$dir")
+	if [ "$status" -eq 0 ] && [ -z "$left" ] && [ -s "$dir/out/report.html" ]; then
+		pass "run with HOME $home leaves nothing behind"
+	else
+		fail "run with HOME $home leaves nothing behind" "exit status $status" \
+			"$left" "$(head -c 1000 "$dir/stderr")"
+	fi
+done
+
+for signal in INT TERM; do
+	for home in set unset unwritable; do
+		wrong=
+		for delay in $DELAYS; do
+			dir=$E2E_TMP/$signal-$home-$delay
+			run_report "$dir" "$home" "$signal" "$delay"
+			left=$(leftovers "$dir")
+			[ -n "$left" ] && wrong="$wrong${wrong:+
+}SIG$signal after ${delay}s: $left"
+			# A run that ended before the signal must be complete.
+			if [ "$status" -eq 0 ] && [ ! -s "$dir/out/report.html" ]; then
+				wrong="$wrong${wrong:+
+}SIG$signal after ${delay}s: exit 0 without report.html"
+			fi
+			rm -rf "$dir"
+		done
+		if [ -z "$wrong" ]; then
+			pass "SIG$signal with HOME $home leaves nothing behind"
+		else
+			fail "SIG$signal with HOME $home leaves nothing behind" "$wrong"
+		fi
+	done
+done
+
+# A WAL database whose -wal file holds changes that are not in the main
+# file yet, in a folder that cannot be written: SQLite cannot create the
+# -shm file it needs to read the -wal, so credaudit stops rather than
+# report without those changes. A read-only tmpfs makes the folder
+# read-only also for root.
+if [ "$(id -u)" -ne 0 ]; then
+	skip "WAL snapshot in a read-only folder exits 3" "mounting a tmpfs needs root"
+	finish
+fi
+if ! command -v sqlite3 >/dev/null 2>&1; then
+	skip "WAL snapshot in a read-only folder exits 3" "no sqlite3"
+	finish
+fi
+mnt=$E2E_TMP/readonly
+mkdir -p "$mnt"
+if ! mount -t tmpfs -o size=64m tmpfs "$mnt" 2>"$E2E_TMP/mount.err"; then
+	skip "WAL snapshot in a read-only folder exits 3" \
+		"mount -t tmpfs is not permitted here: $(head -n 1 "$E2E_TMP/mount.err")"
+	finish
+fi
+cp samples/demo.db "$mnt/wal.db"
+sqlite3 "$mnt/wal.db" "PRAGMA journal_mode=WAL;" >/dev/null
+sqlite3 "$mnt/wal.db" >/dev/null 2>&1 <<EOF
+PRAGMA wal_autocheckpoint=0;
+UPDATE personal_access_tokens SET name = 'changed in the WAL' WHERE id = 1;
+.shell cp '$mnt/wal.db-wal' '$mnt/wal.db-wal.keep'
+EOF
+# sqlite3 checkpoints and deletes the -wal on close, so restore a copy
+# that still holds the change.
+if [ -s "$mnt/wal.db-wal.keep" ]; then
+	mv "$mnt/wal.db-wal.keep" "$mnt/wal.db-wal"
+fi
+rm -f "$mnt/wal.db-shm"
+if [ ! -s "$mnt/wal.db-wal" ]; then
+	umount "$mnt"
+	fail "WAL snapshot in a read-only folder exits 3" \
+		"could not keep the changes in wal.db-wal"
+	finish
+fi
+mount -o remount,ro "$mnt"
+"$CREDAUDIT" report --db "$mnt/wal.db" --out "$E2E_TMP/wal-out" --now "$NOW" \
+	>"$E2E_TMP/wal.stdout" 2>"$E2E_TMP/wal.stderr"
+status=$?
+umount "$mnt"
+if [ "$status" -eq 3 ] && grep -qF "'$mnt/wal.db-wal'" "$E2E_TMP/wal.stderr" &&
+   grep -qF "copy both files to a writable folder" "$E2E_TMP/wal.stderr" &&
+   [ ! -e "$E2E_TMP/wal-out" ]; then
+	pass "WAL snapshot in a read-only folder exits 3"
+else
+	fail "WAL snapshot in a read-only folder exits 3" "exit status $status" \
+		"$(cat "$E2E_TMP/wal.stderr")"
+fi
+
+finish
