@@ -38,6 +38,7 @@ struct worker_arg {
 struct gpg_pool {
 	struct gpg_pool_options opts;
 	char *snapshot_path;
+	char *open_name;
 	char *cache_dir;
 	const char *gnupg_version;         /* of sessions[0] */
 	struct worker_arg worker_args[GPG_POOL_WORKERS];
@@ -128,8 +129,10 @@ static void *feeder_main(void *arg)
 
 	if (!pool->opts.read_rows)
 		goto done;
-	if (sqlite3_open_v2(pool->snapshot_path, &db,
-			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	if (sqlite3_open_v2(pool->open_name, &db,
+			    (pool->opts.open_flags ? pool->opts.open_flags
+						   : SQLITE_OPEN_READONLY) |
+			    SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		feeder_failed(pool, db, "opening");
 		goto out;
@@ -332,6 +335,8 @@ int gpg_pool_start(struct gpg_pool **out, const struct gpg_pool_options *opts,
 	*out = NULL;
 	pool->opts = *opts;
 	pool->snapshot_path = xstrdup(opts->snapshot_path);
+	pool->open_name = xstrdup(opts->open_name ? opts->open_name
+						  : opts->snapshot_path);
 	pool->cache_dir = opts->cache_dir ? xstrdup(opts->cache_dir) : NULL;
 	pool->slots = xcalloc(GPG_POOL_WINDOW, sizeof(*pool->slots));
 	pthread_mutex_init(&pool->lock, NULL);
@@ -445,6 +450,7 @@ void gpg_pool_stop(struct gpg_pool *pool)
 	free(pool->slots);
 	free(pool->feeder_error);
 	free(pool->snapshot_path);
+	free(pool->open_name);
 	free(pool->cache_dir);
 	free(pool);
 }

@@ -27,7 +27,9 @@
 struct gpg_pool;
 
 struct gpg_pool_options {
-	const char *snapshot_path;   /* opened read-only by the feeder */
+	const char *snapshot_path;   /* for messages */
+	const char *open_name;       /* what the feeder gives sqlite3_open_v2() */
+	int open_flags;              /* read-only flags, SQLITE_OPEN_URI or not */
 	int read_rows;               /* 0: the snapshot has no usable gpg_keys */
 	int64_t now;
 	const char *cache_dir;       /* NULL: no cache */

@@ -13,18 +13,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "cleanup.h"
 #include "commands.h"
 #include "exit_code.h"
-#include "gpgkey.h"
-#include "journal.h"
-#include "model.h"
 #include "msg.h"
-#include "output.h"
-#include "plan.h"
-#include "policy.h"
-#include "render.h"
-#include "snapshot.h"
+#include "report.h"
+#include "timestamp.h"
 
 #ifndef CREDAUDIT_VERSION
 #define CREDAUDIT_VERSION "0.0.0"
@@ -44,11 +39,14 @@ static const char usage_text[] =
 "report options:\n"
 "  --db FILE          snapshot to read; opened read-only\n"
 "  --out DIR          folder for report.html, report.md, report.json,\n"
-"                     plan.md and plan.json (default: out)\n"
+"                     credentials.csv, inventory/, plan.md and plan.json\n"
+"                     (default: out)\n"
 "  --now TIME         reference time in UTC, e.g. 2026-12-04T12:00:00Z\n"
 "                     (default: the current time)\n"
 "  --template DIR     folder with a restyled report.html template\n"
 "  --plan-valid-days N  days the plan stays valid (default 7)\n"
+"  --no-cache         inspect every GPG key with GnuPG; do not read or\n"
+"                     write the cache in $XDG_CACHE_HOME/credaudit\n"
 "  -q, --quiet        print errors only\n"
 "  -v, --verbose      print progress detail\n"
 "\n"
@@ -60,15 +58,6 @@ static const char usage_text[] =
 "6 GnuPG cannot be started, 7 plan cannot be used, 8 plan expired or for\n"
 "another snapshot, 9 signature missing or not good, 10 GitLab rejected\n"
 "the token, 11 some plan actions failed (docs/exit-codes.md).\n";
-
-struct report_options {
-	const char *db;
-	const char *out;
-	const char *template_dir;
-	int64_t now;
-	int now_set;
-	int plan_valid_days;
-};
 
 static int usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -90,12 +79,14 @@ static int usage_error(const char *fmt, ...)
 static int parse_report_options(int argc, char **argv,
 				struct report_options *opts)
 {
+	int now_set = 0;
 	static const struct option long_options[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "template", required_argument, NULL, 't' },
 		{ "plan-valid-days", required_argument, NULL, 'p' },
+		{ "no-cache", no_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -128,7 +119,7 @@ static int parse_report_options(int argc, char **argv,
 						   optarg);
 			}
 			opts->now = now.sec;
-			opts->now_set = 1;
+			now_set = 1;
 			break;
 		case 'p':
 			errno = 0;
@@ -137,6 +128,9 @@ static int parse_report_options(int argc, char **argv,
 				return usage_error("invalid --plan-valid-days '%s': use a number of days from 1 to 3650",
 						   optarg);
 			opts->plan_valid_days = (int)days;
+			break;
+		case 'c':
+			opts->no_cache = 1;
 			break;
 		case 'q':
 			msg_level = MSG_QUIET;
@@ -157,150 +151,20 @@ static int parse_report_options(int argc, char **argv,
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!opts->db)
 		return usage_error("%s: pass the snapshot with --db FILE", "missing --db");
-	if (!opts->now_set)
+	if (!now_set)
 		opts->now = (int64_t)time(NULL);
 	return EXIT_OK;
-}
-
-static int exit_code_for(enum snapshot_status status)
-{
-	switch (status) {
-	case SNAPSHOT_OK:
-		return EXIT_OK;
-	case SNAPSHOT_CANNOT_OPEN:
-		return EXIT_CANNOT_OPEN;
-	case SNAPSHOT_NOT_SNAPSHOT:
-		return EXIT_NOT_SNAPSHOT;
-	case SNAPSHOT_GNUPG_FAILED:
-		return EXIT_GNUPG;
-	default:
-		return EXIT_INTERNAL;
-	}
-}
-
-/* The outputs of one report run, in the order they are written. */
-static const struct {
-	const char *name;
-	int (*render)(const struct render_context *, FILE *, struct buf *);
-} outputs[] = {
-	{ "report.html", render_html },
-	{ "report.md", render_markdown },
-	{ "report.json", render_json },
-	{ "plan.md", render_plan_markdown },
-	{ "plan.json", render_plan_json },
-};
-
-#define OUTPUT_COUNT (sizeof(outputs) / sizeof(outputs[0]))
-
-static int write_outputs(const struct report_options *opts,
-			 const struct render_context *ctx)
-{
-	struct output_set set;
-	struct buf err = BUF_INIT;
-	size_t i;
-	int code = EXIT_OK;
-
-	if (output_set_begin(&set, opts->out, &err) < 0) {
-		error("%s", err.data);
-		code = EXIT_OUTPUT;
-		goto out;
-	}
-	for (i = 0; i < OUTPUT_COUNT; i++) {
-		FILE *file = output_set_add(&set, outputs[i].name, &err);
-
-		if (!file) {
-			error("%s", err.data);
-			code = EXIT_OUTPUT;
-			goto out;
-		}
-		if (outputs[i].render(ctx, file, &err) < 0) {
-			/* A stream error means the disk, not the renderer, failed. */
-			int write_failed = ferror(file);
-
-			error("writing %s in '%s' failed: %s%s", outputs[i].name,
-			      opts->out, err.data,
-			      write_failed ? "; check the free space and permissions of the output folder" : "");
-			code = write_failed ? EXIT_OUTPUT : EXIT_INTERNAL;
-			goto out;
-		}
-		verbose("rendered %s", outputs[i].name);
-	}
-	if (output_set_commit(&set, &err) < 0) {
-		error("%s", err.data);
-		code = EXIT_OUTPUT;
-	}
-out:
-	output_set_abort(&set);
-	buf_release(&err);
-	return code;
 }
 
 static int cmd_report(int argc, char **argv)
 {
 	struct report_options opts = { 0 };
-	struct gpg_session *gpg = NULL;
-	struct model model;
-	struct policy policy;
-	struct plan plan = { 0 };
-	struct render_context ctx;
-	struct journal journal = { 0 };
-	struct buf err = BUF_INIT, journal_path = BUF_INIT;
-	enum snapshot_status status;
 	int code;
 
-	model_init(&model);
+	opts.tool_version = CREDAUDIT_VERSION;
 	if ((code = parse_report_options(argc, argv, &opts)))
-		goto out;
-
-	if (gpg_session_begin(&gpg, &err) < 0) {
-		error("cannot start GnuPG to read GPG keys: %s", err.data);
-		code = EXIT_GNUPG;
-		goto out;
-	}
-
-	model.now = opts.now;
-	status = snapshot_load(opts.db, &model, gpg, &err);
-	if (status != SNAPSHOT_OK) {
-		error("%s", err.data);
-		code = exit_code_for(status);
-		goto out;
-	}
-	verbose("read %zu credentials from '%s'", model.cred_count, opts.db);
-
-	policy_defaults(&policy);
-	policy_apply(&policy, &model);
-	model_summarize(&model);
-	plan_build(&plan, &model, opts.plan_valid_days);
-
-	ctx.model = &model;
-	ctx.policy = &policy;
-	ctx.plan = &plan;
-	ctx.template_dir = opts.template_dir;
-	ctx.tool_version = CREDAUDIT_VERSION;
-	ctx.journal = NULL;
-
-	/* What credaudit apply carried out from an earlier plan in --out. */
-	buf_addf(&journal_path, "%s/%s", opts.out, JOURNAL_NAME);
-	buf_reset(&err);
-	if (journal_read(journal_path.data, &journal, &err) < 0)
-		warning("%s; the reports do not mark what apply carried out",
-			err.data);
-	else if (journal.count)
-		ctx.journal = &journal;
-
-	code = write_outputs(&opts, &ctx);
-	if (code == EXIT_OK)
-		note("wrote %zu credentials, %zu findings and %zu plan actions to %s/",
-		     model.cred_count, model.summary.findings, plan.count,
-		     opts.out);
-out:
-	journal_release(&journal);
-	buf_release(&journal_path);
-	plan_release(&plan);
-	model_release(&model);
-	gpg_session_end(gpg);
-	buf_release(&err);
-	return code;
+		return code;
+	return report_run(&opts);
 }
 
 int main(int argc, char **argv)

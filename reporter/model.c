@@ -1,8 +1,11 @@
 #include "model.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "policy.h"
 
 static const char *const kind_ids[KIND_COUNT] = {
 	"personal_access_token", "project_access_token", "group_access_token",
@@ -88,24 +91,127 @@ enum cred_state key_state(const struct timestamp *expires_at, int64_t now)
 	return STATE_ACTIVE;
 }
 
-void model_init(struct model *model)
+/* ------------------------------------------------------------ strings */
+
+#define STRPOOL_BLOCK (64 * 1024)
+
+static char *strpool_alloc(struct strpool *pool, size_t size)
 {
-	memset(model, 0, sizeof(*model));
+	char *p;
+
+	if (pool->size - pool->used < size) {
+		size_t block = size > STRPOOL_BLOCK / 4 ? size : STRPOOL_BLOCK;
+
+		if (pool->block) {
+			pool->old_blocks = xrealloc(pool->old_blocks,
+				(pool->old_count + 1) * sizeof(*pool->old_blocks));
+			pool->old_blocks[pool->old_count++] = pool->block;
+		}
+		pool->block = xmalloc(block);
+		pool->size = block;
+		pool->used = 0;
+	}
+	p = pool->block + pool->used;
+	pool->used += size;
+	return p;
 }
 
-static void owner_release(struct owner *owner)
+static void strpool_release(struct strpool *pool)
 {
 	size_t i;
 
-	free(owner->username);
-	free(owner->name);
-	free(owner->state);
-	for (i = 0; i < owner->verified_count; i++)
-		free(owner->verified_emails[i]);
-	free(owner->verified_emails);
+	for (i = 0; i < pool->old_count; i++)
+		free(pool->old_blocks[i]);
+	free(pool->old_blocks);
+	free(pool->block);
+	memset(pool, 0, sizeof(*pool));
 }
 
-static void credential_release(struct credential *cred)
+const char *model_strdup(struct model *model, const char *s, size_t len)
+{
+	char *copy;
+
+	if (!s)
+		return NULL;
+	copy = strpool_alloc(&model->strings, len + 1);
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	return copy;
+}
+
+/* -------------------------------------------------------------- model */
+
+static size_t rule_index(const struct policy_rule *rule)
+{
+	return (size_t)(rule - policy_rules);
+}
+
+/* Highest severity first, then the order of the policy table. */
+static int compare_groups(const void *a, const void *b)
+{
+	const struct finding_group *x = a, *y = b;
+
+	if (x->rule && y->rule) {
+		if (x->severity != y->severity)
+			return x->severity > y->severity ? -1 : 1;
+		return rule_index(x->rule) < rule_index(y->rule) ? -1 :
+		       rule_index(x->rule) > rule_index(y->rule);
+	}
+	if (x->rule || y->rule)
+		return x->rule ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+void model_init(struct model *model)
+{
+	size_t i;
+
+	memset(model, 0, sizeof(*model));
+	model->groups = xcalloc(policy_rule_count, sizeof(*model->groups));
+	model->group_count = policy_rule_count;
+	for (i = 0; i < policy_rule_count; i++) {
+		model->groups[i].id = policy_rules[i].id;
+		model->groups[i].severity = policy_rules[i].severity;
+		model->groups[i].rule = &policy_rules[i];
+	}
+	qsort(model->groups, model->group_count, sizeof(*model->groups),
+	      compare_groups);
+}
+
+static void worst_case_release(struct worst_case *wc)
+{
+	free(wc->name);
+	free(wc->message);
+	memset(wc, 0, sizeof(*wc));
+}
+
+void model_release(struct model *model)
+{
+	size_t i, j;
+
+	for (i = 0; i < model->owner_count; i++)
+		free(model->owners[i].verified_emails);
+	free(model->owners);
+	strpool_release(&model->strings);
+	for (i = 0; i < model->group_count; i++)
+		for (j = 0; j < model->groups[i].case_count; j++)
+			worst_case_release(&model->groups[i].cases[j]);
+	free(model->groups);
+	free(model->snapshot_path);
+	free(model->snapshot_digest);
+	free(model->gitlab_version);
+	free(model->gnupg_version);
+	memset(model, 0, sizeof(*model));
+}
+
+void credential_init(struct credential *cred, enum cred_kind kind)
+{
+	memset(cred, 0, sizeof(*cred));
+	cred->kind = kind;
+	cred->verification = GPG_UNVERIFIED;
+}
+
+void credential_release(struct credential *cred)
 {
 	size_t i;
 
@@ -122,39 +228,7 @@ static void credential_release(struct credential *cred)
 	for (i = 0; i < cred->finding_count; i++)
 		free(cred->findings[i].message);
 	free(cred->findings);
-}
-
-void model_release(struct model *model)
-{
-	size_t i;
-
-	for (i = 0; i < model->owner_count; i++)
-		owner_release(&model->owners[i]);
-	free(model->owners);
-	for (i = 0; i < model->cred_count; i++)
-		credential_release(&model->creds[i]);
-	free(model->creds);
-	free(model->snapshot_path);
-	free(model->snapshot_digest);
-	free(model->gitlab_version);
-	free(model->gnupg_version);
-	model_init(model);
-}
-
-struct credential *model_add(struct model *model, enum cred_kind kind)
-{
-	struct credential *cred;
-
-	if (model->cred_count == model->cred_cap) {
-		model->cred_cap = model->cred_cap ? model->cred_cap * 2 : 256;
-		model->creds = xrealloc(model->creds,
-					model->cred_cap * sizeof(*cred));
-	}
-	cred = &model->creds[model->cred_count++];
 	memset(cred, 0, sizeof(*cred));
-	cred->kind = kind;
-	cred->verification = GPG_UNVERIFIED;
-	return cred;
 }
 
 const struct owner *model_find_owner(const struct model *model, int64_t id)
@@ -195,20 +269,95 @@ void credential_add_finding(struct credential *cred, const char *rule,
 		cred->worst = sev;
 }
 
-void model_summarize(struct model *model)
+static struct finding_group *find_group(struct model *model,
+					const struct finding *finding)
+{
+	struct finding_group *group;
+	size_t i;
+
+	/* The table has a few dozen rules, so a linear search is enough. */
+	for (i = 0; i < model->group_count; i++)
+		if (!strcmp(model->groups[i].id, finding->rule))
+			return &model->groups[i];
+
+	/* A rule outside the table: a new group at the end, by id. */
+	model->groups = xrealloc(model->groups, (model->group_count + 1) *
+				 sizeof(*model->groups));
+	group = &model->groups[model->group_count++];
+	memset(group, 0, sizeof(*group));
+	group->id = finding->rule;
+	group->severity = finding->severity;
+	qsort(model->groups, model->group_count, sizeof(*model->groups),
+	      compare_groups);
+	for (i = 0; i < model->group_count; i++)
+		if (!strcmp(model->groups[i].id, finding->rule))
+			return &model->groups[i];
+	return NULL;
+}
+
+/* Whether case `a` comes before case `b`: worse first, then kind, then id. */
+static int ranks_before(enum severity worst_a, enum cred_kind kind_a,
+			int64_t id_a, const struct worst_case *b)
+{
+	if (worst_a != b->worst)
+		return worst_a > b->worst;
+	if (kind_a != b->kind)
+		return kind_a < b->kind;
+	return id_a < b->id;
+}
+
+static void keep_worst_case(struct finding_group *group,
+			    const struct credential *cred,
+			    const struct finding *finding,
+			    const char *plan_action, int not_possible,
+			    size_t page)
+{
+	struct worst_case *wc;
+	size_t at = group->case_count;
+
+	/* Rows arrive by table, then id, so a later equal case never ranks first. */
+	while (at > 0 && ranks_before(cred->worst, cred->kind, cred->id,
+				      &group->cases[at - 1]))
+		at--;
+	if (at >= WORST_CASES_MAX)
+		return;
+	if (group->case_count == WORST_CASES_MAX)
+		worst_case_release(&group->cases[--group->case_count]);
+	memmove(&group->cases[at + 1], &group->cases[at],
+		(group->case_count - at) * sizeof(*group->cases));
+	group->case_count++;
+
+	wc = &group->cases[at];
+	memset(wc, 0, sizeof(*wc));
+	wc->kind = cred->kind;
+	wc->id = cred->id;
+	wc->name = cred->name ? xstrdup(cred->name) : NULL;
+	wc->owner_id = cred->owner_id;
+	wc->owner = cred->owner;
+	wc->unavailable = cred->unavailable;
+	wc->worst = cred->worst;
+	wc->message = xstrdup(finding->message);
+	snprintf(wc->plan_action, sizeof(wc->plan_action), "%s",
+		 plan_action ? plan_action : "");
+	wc->plan_not_possible = not_possible;
+	wc->page = page;
+}
+
+void model_count(struct model *model, const struct credential *cred,
+		 const char *plan_action, int not_possible, size_t page)
 {
 	struct summary *sum = &model->summary;
-	size_t i, j;
+	size_t i;
 
-	memset(sum->by_kind_state, 0, sizeof(sum->by_kind_state));
-	memset(sum->by_severity, 0, sizeof(sum->by_severity));
-	sum->findings = 0;
-	for (i = 0; i < model->cred_count; i++) {
-		const struct credential *cred = &model->creds[i];
+	sum->by_kind_state[cred->kind][cred->state]++;
+	sum->findings += cred->finding_count;
+	for (i = 0; i < cred->finding_count; i++) {
+		const struct finding *finding = &cred->findings[i];
+		struct finding_group *group = find_group(model, finding);
 
-		sum->by_kind_state[cred->kind][cred->state]++;
-		for (j = 0; j < cred->finding_count; j++)
-			sum->by_severity[cred->findings[j].severity]++;
-		sum->findings += cred->finding_count;
+		sum->by_severity[finding->severity]++;
+		group->count++;
+		keep_worst_case(group, cred, finding, plan_action, not_possible,
+				page);
 	}
 }

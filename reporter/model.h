@@ -9,10 +9,19 @@
 #include "sshkey.h"
 #include "timestamp.h"
 
+struct policy_rule;
+
 /*
- * The audit model: every credential of the snapshot with its owner, its
- * state and its findings. snapshot.c fills it, policy.c adds findings,
- * and each renderer (render_*.c) only reads it.
+ * The audit model: what the reports need about the whole snapshot, kept
+ * in memory for the whole run, and one credential at a time.
+ *
+ * The model holds only what is bounded by the size of the instance, not
+ * by its number of credentials: the owners with their verified addresses,
+ * the counts of the summary, and per rule of the policy its number of
+ * findings with a bounded list of the worst cases. snapshot.c reads the
+ * credentials as a stream: it fills one struct credential per row,
+ * policy.c adds its findings, report.c hands it to every output and then
+ * releases it (docs/architecture.md).
  */
 
 enum cred_kind {
@@ -54,14 +63,15 @@ enum field {
 	FIELD_VERIFICATION = 1u << 9,
 };
 
+/* A user who may own credentials. The strings live in model->strings. */
 struct owner {
 	int64_t id;
-	char *username;
-	char *name;
-	char *state;          /* "active", "blocked", ...; NULL if unknown */
+	const char *username;
+	const char *name;
+	const char *state;    /* "active", "blocked", ...; NULL if unknown */
 	int user_type;        /* users.user_type; -1 if unknown */
 	int admin;
-	char **verified_emails;   /* addresses GitLab counts as verified */
+	const char **verified_emails;  /* addresses GitLab counts as verified */
 	size_t verified_count;
 };
 
@@ -129,20 +139,64 @@ struct summary {
 	int kind_available[KIND_COUNT];  /* the table exists in the snapshot */
 };
 
+/* Strings that live as long as the model, in large blocks. */
+struct strpool {
+	char *block;
+	size_t used;
+	size_t size;
+	char **old_blocks;
+	size_t old_count;
+};
+
+/* Worst cases of one rule that the overview lists. */
+#define WORST_CASES_MAX 20
+
+/*
+ * One finding kept for the overview, with what the overview shows of its
+ * credential. `owner` points into the model.
+ */
+struct worst_case {
+	enum cred_kind kind;
+	int64_t id;
+	char *name;                  /* NULL when the credential has none */
+	int64_t owner_id;
+	const struct owner *owner;   /* NULL when not in the snapshot */
+	unsigned unavailable;        /* enum field bits of the credential */
+	enum severity worst;         /* of the credential, for the order */
+	char *message;
+	char plan_action[48];        /* action id, or "" */
+	int plan_not_possible;       /* flagged, but GitLab cannot act */
+	size_t page;                 /* inventory page of its kind, from 1 */
+};
+
+/*
+ * The findings of one rule: how many, and the worst cases by the
+ * credential's highest severity, then kind, then id.
+ */
+struct finding_group {
+	const char *id;
+	enum severity severity;
+	const struct policy_rule *rule;   /* NULL when not in the table */
+	size_t count;
+	struct worst_case cases[WORST_CASES_MAX];
+	size_t case_count;
+};
+
 struct model {
 	char *snapshot_path;
-	char *snapshot_digest;       /* SHA-256 of the credential rows */
+	char *snapshot_digest;       /* SHA-256 of the credential rows; set
+					when the stream has ended */
 	int64_t now;
 	char *gitlab_version;        /* from the snapshot if recorded, or NULL */
 
 	struct owner *owners;        /* sorted by id */
 	size_t owner_count;
-
-	struct credential *creds;    /* in kind order, then by id */
-	size_t cred_count;
-	size_t cred_cap;
+	struct strpool strings;
 
 	struct summary summary;
+	struct finding_group *groups;   /* in report order: highest severity
+					   first, then the policy's order */
+	size_t group_count;
 	char *gnupg_version;         /* NULL when GnuPG was not started */
 };
 
@@ -158,14 +212,27 @@ enum cred_state token_state(int revoked, const struct timestamp *expires_at,
 /* State of an SSH key: expired when expires_at <= now. */
 enum cred_state key_state(const struct timestamp *expires_at, int64_t now);
 
+/* Set up an empty model with a finding group for every policy rule. */
 void model_init(struct model *model);
 void model_release(struct model *model);
-struct credential *model_add(struct model *model, enum cred_kind kind);
+/* Copy `len` bytes of `s` into the model's strings; NULL stays NULL. */
+const char *model_strdup(struct model *model, const char *s, size_t len);
 const struct owner *model_find_owner(const struct model *model, int64_t id);
+
+/* Prepare `cred` for a row of `kind`; release it with credential_release(). */
+void credential_init(struct credential *cred, enum cred_kind kind);
+void credential_release(struct credential *cred);
 void credential_add_finding(struct credential *cred, const char *rule,
 			    enum severity sev, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* Count states and findings into model->summary. */
-void model_summarize(struct model *model);
+
+/*
+ * Count `cred` into the summary and the finding groups, and keep it among
+ * the worst cases of its rules where it ranks. `plan_action` is its plan
+ * action id or NULL, `not_possible` is set when the plan cannot act on
+ * it, and `page` is its inventory page.
+ */
+void model_count(struct model *model, const struct credential *cred,
+		 const char *plan_action, int not_possible, size_t page);
 
 #endif

@@ -1,12 +1,16 @@
 #include "output.h"
 
-#include "cleanup.h"
-
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "cleanup.h"
+#include "msg.h"
 
 /* The process umask, read without changing it for longer than a call. */
 static mode_t umask_value(void)
@@ -102,10 +106,114 @@ FILE *output_set_add(struct output_set *set, const char *name,
 	return out->file;
 }
 
+const char *output_set_add_dir(struct output_set *set, const char *name,
+			       struct buf *err)
+{
+	struct output_file *out;
+	struct buf path = BUF_INIT;
+
+	if (set->dir_count == OUTPUT_MAX_DIRS) {
+		buf_addf(err, "too many output folders");
+		return NULL;
+	}
+	out = &set->dirs[set->dir_count];
+	buf_addf(&path, "%s/.%s.XXXXXX", set->dir, name);
+	if (!mkdtemp(path.data)) {
+		buf_addf(err, "cannot create a folder in output folder '%s': %s",
+			 set->dir, strerror(errno));
+		buf_release(&path);
+		return NULL;
+	}
+	/* mkdtemp creates 0700; reports are as readable as other files. */
+	chmod(path.data, 0755 & ~umask_value());
+	cleanup_add(path.data, 1);
+	out->temp = buf_detach(&path, NULL);
+	buf_addf(&path, "%s/%s", set->dir, name);
+	out->name = buf_detach(&path, NULL);
+	set->dir_count++;
+	return out->temp;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+static void remove_tree(const char *path)
+{
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT)
+		warning("cannot remove the old folder '%s': %s; delete it by hand",
+			path, strerror(errno));
+}
+
+/*
+ * Put folder `out` in place of the folder of the same name. With
+ * RENAME_EXCHANGE (Linux 3.15) the two swap in one step; elsewhere the
+ * old folder moves aside first. The old one is then removed.
+ */
+static int commit_dir(struct output_set *set, struct output_file *out,
+		      struct buf *err)
+{
+	struct buf aside = BUF_INIT;
+	struct stat st;
+	int ret = -1;
+
+	if (lstat(out->name, &st) < 0 && errno == ENOENT) {
+		if (rename(out->temp, out->name) < 0)
+			goto failed;
+		ret = 0;
+		goto out;
+	}
+	if (!renameat2(AT_FDCWD, out->temp, AT_FDCWD, out->name,
+		       RENAME_EXCHANGE)) {
+		/* The temporary name now holds the old folder. */
+		remove_tree(out->temp);
+		ret = 0;
+		goto out;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		goto failed;
+	buf_addf(&aside, "%s.old.XXXXXX", out->temp);
+	if (!mkdtemp(aside.data) || rmdir(aside.data) < 0 ||
+	    rename(out->name, aside.data) < 0)
+		goto failed;
+	if (rename(out->temp, out->name) < 0) {
+		rename(aside.data, out->name);
+		goto failed;
+	}
+	remove_tree(aside.data);
+	ret = 0;
+	goto out;
+failed:
+	buf_addf(err, "cannot rename '%s' to '%s': %s", out->temp, out->name,
+		 strerror(errno));
+out:
+	buf_release(&aside);
+	return ret;
+}
+
 int output_set_commit(struct output_set *set, struct buf *err)
 {
 	size_t i;
 
+	/*
+	 * A folder may hold thousands of files. One syncfs() writes them
+	 * all, and whatever else the file system has waiting, instead of a
+	 * journal commit for each file's fsync().
+	 */
+	if (set->dir_count) {
+		int fd = open(set->dir, O_RDONLY | O_DIRECTORY);
+
+		if (fd < 0 || syncfs(fd) < 0) {
+			buf_addf(err, "writing the files in '%s' to disk failed: %s; the previous report is left as it was",
+				 set->dir, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
 	for (i = 0; i < set->count; i++) {
 		struct output_file *out = &set->files[i];
 		int failed = fflush(out->file) != 0 || ferror(out->file) ||
@@ -135,6 +243,15 @@ int output_set_commit(struct output_set *set, struct buf *err)
 		free(out->temp);
 		out->temp = NULL;
 	}
+	for (i = 0; i < set->dir_count; i++) {
+		struct output_file *out = &set->dirs[i];
+
+		if (commit_dir(set, out, err) < 0)
+			return -1;
+		cleanup_forget(out->temp);
+		free(out->temp);
+		out->temp = NULL;
+	}
 	return 0;
 }
 
@@ -149,6 +266,16 @@ void output_set_abort(struct output_set *set)
 			fclose(out->file);
 		if (out->temp) {
 			unlink(out->temp);
+			cleanup_forget(out->temp);
+		}
+		free(out->temp);
+		free(out->name);
+	}
+	for (i = 0; i < set->dir_count; i++) {
+		struct output_file *out = &set->dirs[i];
+
+		if (out->temp) {
+			remove_tree(out->temp);
 			cleanup_forget(out->temp);
 		}
 		free(out->temp);

@@ -57,55 +57,40 @@ int plan_credential_flagged(const struct credential *cred)
 	return 0;
 }
 
-static char *format_path(const char *fmt, ...)
+static char *format_text(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
-static char *format_path(const char *fmt, ...)
+static char *format_text(const char *fmt, ...)
 {
-	struct buf path = BUF_INIT;
+	struct buf text = BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vaddf(&path, fmt, ap);
+	buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	return buf_detach(&path, NULL);
+	return buf_detach(&text, NULL);
 }
 
-static struct plan_action *add_action(struct plan *plan, size_t *cap,
+static struct plan_action *set_action(struct plan_decision *out,
 				      const struct credential *cred,
 				      enum action_type type, const char *prefix)
 {
-	struct plan_action *action;
+	struct plan_action *action = &out->action;
 
-	if (plan->count == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		plan->actions = xrealloc(plan->actions,
-					 *cap * sizeof(*plan->actions));
-	}
-	action = &plan->actions[plan->count++];
-	memset(action, 0, sizeof(*action));
+	out->outcome = PLAN_ACTION;
 	snprintf(action->id, sizeof(action->id), "%s-%" PRId64, prefix,
 		 cred->id);
 	action->type = type;
-	action->cred = cred;
 	return action;
 }
 
-static void add_skip(struct plan *plan, size_t *cap,
-		     const struct credential *cred, const char *reason)
+static void set_skip(struct plan_decision *out, const char *reason)
 {
-	if (plan->skipped_count == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		plan->skipped = xrealloc(plan->skipped,
-					 *cap * sizeof(*plan->skipped));
-	}
-	plan->skipped[plan->skipped_count].cred = cred;
-	plan->skipped[plan->skipped_count].reason = reason;
-	plan->skipped_count++;
+	out->outcome = PLAN_NOT_POSSIBLE;
+	out->reason = reason;
 }
 
-static void plan_token(struct plan *plan, size_t *cap,
-		       const struct credential *cred)
+static void plan_token(const struct credential *cred, struct plan_decision *out)
 {
 	struct plan_action *action;
 	const char *prefix, *collection;
@@ -115,11 +100,10 @@ static void plan_token(struct plan *plan, size_t *cap,
 		return;
 
 	if (cred->kind == KIND_PERSONAL_TOKEN) {
-		action = add_action(plan, cap, cred, ACTION_REVOKE_TOKEN,
-				    "revoke-pat");
-		action->method = xstrdup("DELETE");
-		action->api_path = format_path("/personal_access_tokens/%" PRId64,
-					       cred->id);
+		action = set_action(out, cred, ACTION_REVOKE_TOKEN, "revoke-pat");
+		action->method = "DELETE";
+		snprintf(action->api_path, sizeof(action->api_path),
+			 "/personal_access_tokens/%" PRId64, cred->id);
 		action->consequence = consequence_pat;
 		return;
 	}
@@ -131,16 +115,16 @@ static void plan_token(struct plan *plan, size_t *cap,
 		prefix = "revoke-group-token";
 		collection = "groups";
 	}
-	action = add_action(plan, cap, cred, ACTION_REVOKE_TOKEN, prefix);
+	action = set_action(out, cred, ACTION_REVOKE_TOKEN, prefix);
 	action->consequence = consequence_bot_token;
 	if (cred->resource.type != RESOURCE_NONE) {
-		action->method = xstrdup("DELETE");
-		action->api_path = format_path("/%s/%" PRId64 "/access_tokens/%" PRId64,
-					       collection, cred->resource.id,
-					       cred->id);
+		action->method = "DELETE";
+		snprintf(action->api_path, sizeof(action->api_path),
+			 "/%s/%" PRId64 "/access_tokens/%" PRId64, collection,
+			 cred->resource.id, cred->id);
 		return;
 	}
-	action->manual = format_path(
+	action->manual = format_text(
 		"the snapshot does not record the bot user's %s: find it with "
 		"GET /api/v4/users/%" PRId64 "/memberships, then send "
 		"DELETE /api/v4/%s/:id/access_tokens/%" PRId64,
@@ -148,26 +132,27 @@ static void plan_token(struct plan *plan, size_t *cap,
 		cred->owner_id, collection, cred->id);
 }
 
-static void plan_ssh_key(struct plan *plan, size_t *cap, size_t *skip_cap,
-			 const struct credential *cred)
+static void plan_ssh_key(const struct credential *cred,
+			 struct plan_decision *out)
 {
 	struct plan_action *action;
 
 	if (cred->ldap) {
-		add_skip(plan, skip_cap, cred, skip_ldap);
+		set_skip(out, skip_ldap);
 		return;
 	}
 
 	if (cred->kind == KIND_SSH_KEY) {
 		if (cred->owner_id <= 0) {
-			add_skip(plan, skip_cap, cred, skip_no_owner);
+			set_skip(out, skip_no_owner);
 			return;
 		}
-		action = add_action(plan, cap, cred, ACTION_DELETE_SSH_KEY,
+		action = set_action(out, cred, ACTION_DELETE_SSH_KEY,
 				    "delete-ssh-key");
-		action->method = xstrdup("DELETE");
-		action->api_path = format_path("/users/%" PRId64 "/keys/%" PRId64,
-					       cred->owner_id, cred->id);
+		action->method = "DELETE";
+		snprintf(action->api_path, sizeof(action->api_path),
+			 "/users/%" PRId64 "/keys/%" PRId64, cred->owner_id,
+			 cred->id);
 		action->consequence = consequence_ssh_key;
 		return;
 	}
@@ -176,136 +161,78 @@ static void plan_ssh_key(struct plan *plan, size_t *cap, size_t *skip_cap,
 	 * GitLab has no instance-wide DELETE for deploy keys, and the users
 	 * endpoint only finds user keys: a deploy key is removed per project.
 	 */
-	action = add_action(plan, cap, cred, ACTION_DELETE_SSH_KEY,
-			    "delete-deploy-key");
+	action = set_action(out, cred, ACTION_DELETE_SSH_KEY, "delete-deploy-key");
 	action->consequence = consequence_deploy_key;
 	if (cred->resource.type == RESOURCE_PROJECT) {
-		action->method = xstrdup("DELETE");
-		action->api_path = format_path("/projects/%" PRId64 "/deploy_keys/%" PRId64,
-					       cred->resource.id, cred->id);
+		action->method = "DELETE";
+		snprintf(action->api_path, sizeof(action->api_path),
+			 "/projects/%" PRId64 "/deploy_keys/%" PRId64,
+			 cred->resource.id, cred->id);
 		return;
 	}
-	action->manual = format_path(
+	action->manual = format_text(
 		"the snapshot does not record which projects use this deploy key: "
 		"find them with GET /api/v4/deploy_keys, then send "
 		"DELETE /api/v4/projects/:id/deploy_keys/%" PRId64 " for each",
 		cred->id);
 }
 
-static void plan_gpg_key(struct plan *plan, size_t *cap, size_t *skip_cap,
-			 const struct credential *cred)
+static void plan_gpg_key(const struct credential *cred,
+			 struct plan_decision *out)
 {
 	struct plan_action *action;
 
 	if (cred->owner_id <= 0) {
-		add_skip(plan, skip_cap, cred, skip_no_owner);
+		set_skip(out, skip_no_owner);
 		return;
 	}
-	action = add_action(plan, cap, cred, ACTION_REVIEW_GPG_KEY,
-			    "review-gpg-key");
-	action->method = xstrdup("DELETE");
-	action->api_path = format_path("/users/%" PRId64 "/gpg_keys/%" PRId64,
-				       cred->owner_id, cred->id);
+	action = set_action(out, cred, ACTION_REVIEW_GPG_KEY, "review-gpg-key");
+	action->method = "DELETE";
+	snprintf(action->api_path, sizeof(action->api_path),
+		 "/users/%" PRId64 "/gpg_keys/%" PRId64, cred->owner_id,
+		 cred->id);
 	action->consequence = consequence_gpg_key;
 }
 
-static int compare_key(const struct credential *a, const struct credential *b)
+void plan_init(struct plan *plan, int64_t now, int valid_days)
 {
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	return 0;
-}
-
-static int compare_actions(const void *a, const void *b)
-{
-	const struct plan_action *x = a, *y = b;
-
-	return compare_key(x->cred, y->cred);
-}
-
-static int compare_skips(const void *a, const void *b)
-{
-	const struct plan_skip *x = a, *y = b;
-
-	return compare_key(x->cred, y->cred);
-}
-
-void plan_build(struct plan *plan, const struct model *model, int valid_days)
-{
-	size_t cap = 0, skip_cap = 0;
-	size_t i;
-
 	memset(plan, 0, sizeof(*plan));
-	plan->created = model->now;
-	plan->valid_until = model->now + (int64_t)valid_days * DAY;
-
-	for (i = 0; i < model->cred_count; i++) {
-		const struct credential *cred = &model->creds[i];
-
-		if (!plan_credential_flagged(cred))
-			continue;
-		switch (cred->kind) {
-		case KIND_PERSONAL_TOKEN:
-		case KIND_PROJECT_TOKEN:
-		case KIND_GROUP_TOKEN:
-			plan_token(plan, &cap, cred);
-			break;
-		case KIND_SSH_KEY:
-		case KIND_DEPLOY_KEY:
-			plan_ssh_key(plan, &cap, &skip_cap, cred);
-			break;
-		case KIND_GPG_KEY:
-			plan_gpg_key(plan, &cap, &skip_cap, cred);
-			break;
-		case KIND_COUNT:
-			break;
-		}
-	}
-
-	/* plan_find() searches by kind and id. */
-	if (plan->count)
-		qsort(plan->actions, plan->count, sizeof(*plan->actions),
-		      compare_actions);
-	if (plan->skipped_count)
-		qsort(plan->skipped, plan->skipped_count,
-		      sizeof(*plan->skipped), compare_skips);
+	plan->created = now;
+	plan->valid_until = now + (int64_t)valid_days * DAY;
 }
 
-void plan_release(struct plan *plan)
+void plan_decide(struct plan *plan, const struct credential *cred,
+		 struct plan_decision *out)
 {
-	size_t i;
-
-	for (i = 0; i < plan->count; i++) {
-		free(plan->actions[i].method);
-		free(plan->actions[i].api_path);
-		free(plan->actions[i].manual);
+	memset(out, 0, sizeof(*out));
+	if (!plan_credential_flagged(cred))
+		return;
+	switch (cred->kind) {
+	case KIND_PERSONAL_TOKEN:
+	case KIND_PROJECT_TOKEN:
+	case KIND_GROUP_TOKEN:
+		plan_token(cred, out);
+		break;
+	case KIND_SSH_KEY:
+	case KIND_DEPLOY_KEY:
+		plan_ssh_key(cred, out);
+		break;
+	case KIND_GPG_KEY:
+		plan_gpg_key(cred, out);
+		break;
+	case KIND_COUNT:
+		break;
 	}
-	free(plan->actions);
-	free(plan->skipped);
-	memset(plan, 0, sizeof(*plan));
+	if (out->outcome == PLAN_ACTION) {
+		plan->count++;
+		plan->by_type[out->action.type]++;
+	} else if (out->outcome == PLAN_NOT_POSSIBLE) {
+		plan->skipped_count++;
+	}
 }
 
-const struct plan_action *plan_find(const struct plan *plan,
-				    const struct credential *cred)
+void plan_decision_release(struct plan_decision *decision)
 {
-	size_t lo = 0, hi = plan->count, i;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (compare_key(plan->actions[mid].cred, cred) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* A damaged snapshot may repeat an id: match the credential itself. */
-	for (i = lo; i < plan->count; i++) {
-		if (compare_key(plan->actions[i].cred, cred) != 0)
-			break;
-		if (plan->actions[i].cred == cred)
-			return &plan->actions[i];
-	}
-	return NULL;
+	free(decision->action.manual);
+	memset(decision, 0, sizeof(*decision));
 }

@@ -20,26 +20,38 @@ enum action_type {
 struct plan_action {
 	char id[48];                  /* stable: "revoke-pat-123" */
 	enum action_type type;
-	const struct credential *cred;  /* borrowed from the model */
-	char *method;                 /* "DELETE", or NULL when `manual` */
-	char *api_path;               /* path under /api/v4, or NULL */
-	char *manual;                 /* steps when the snapshot lacks an id
-					 that the request needs, else NULL */
+	const char *method;           /* "DELETE", or NULL when `manual` */
+	char api_path[160];           /* path under /api/v4, or "" */
+	char *manual;                 /* owned: steps when the snapshot lacks
+					 an id that the request needs, else
+					 NULL */
 	const char *consequence;      /* what GitLab does besides */
 };
 
-/* A credential that findings mark for action but that GitLab cannot change. */
-struct plan_skip {
-	const struct credential *cred;
-	const char *reason;           /* static text */
+enum plan_outcome {
+	PLAN_NOTHING,        /* no finding asks for action, or none is needed */
+	PLAN_ACTION,         /* `action` is proposed */
+	PLAN_NOT_POSSIBLE,   /* findings ask for action but GitLab cannot act */
 };
 
+/* What the plan does with one credential. */
+struct plan_decision {
+	enum plan_outcome outcome;
+	struct plan_action action;    /* for PLAN_ACTION */
+	const char *reason;           /* for PLAN_NOT_POSSIBLE: static text */
+};
+
+/*
+ * The plan as it is produced: one decision per credential, in the order
+ * of the stream, counted here. The actions themselves go straight to
+ * plan.md and plan.json (render_plan.c), so a plan of any size takes the
+ * same memory.
+ */
 struct plan {
-	struct plan_action *actions;  /* by kind, then id */
-	size_t count;
-	struct plan_skip *skipped;     /* by kind, then id */
-	size_t skipped_count;
-	int64_t created;              /* model->now */
+	size_t count;                 /* actions */
+	size_t skipped_count;         /* flagged, but not possible */
+	size_t by_type[3];            /* actions per enum action_type */
+	int64_t created;              /* the report's --now */
 	int64_t valid_until;          /* created + valid_days days */
 };
 
@@ -48,20 +60,17 @@ const char *action_type_id(enum action_type type);  /* "revoke_token" */
 /* Return 1 when a finding of `cred` has a rule that proposes an action. */
 int plan_credential_flagged(const struct credential *cred);
 
+void plan_init(struct plan *plan, int64_t now, int valid_days);
+
 /*
- * Fill `plan` with one action for each flagged credential that GitLab
- * can act on, and list the flagged ones it cannot. Active tokens are
- * revoked, and expired or revoked tokens need nothing. SSH keys and
- * deploy keys are deleted unless synced from LDAP. GPG keys are only
- * reviewed.
- * The plan borrows credentials from `model`, which must outlive it.
+ * Decide what the plan does with `cred` and count it into `plan`.
+ * Active tokens with a finding that asks for action are revoked; expired
+ * or revoked tokens need nothing. SSH keys and deploy keys are deleted
+ * unless synced from LDAP. GPG keys are only reviewed. Release `out`
+ * with plan_decision_release().
  */
-void plan_build(struct plan *plan, const struct model *model,
-		int valid_days);
-/* Free what plan_build() allocated. A zeroed plan may be released too. */
-void plan_release(struct plan *plan);
-/* Find the action of `cred` by kind and id. Returns NULL when it has none. */
-const struct plan_action *plan_find(const struct plan *plan,
-				    const struct credential *cred);
+void plan_decide(struct plan *plan, const struct credential *cred,
+		 struct plan_decision *out);
+void plan_decision_release(struct plan_decision *decision);
 
 #endif

@@ -371,25 +371,20 @@ static void check_gpg_key(const struct policy *policy, struct credential *cred)
 		    "GitLab shows the key as verified, but the only matching user ID is revoked");
 }
 
-void policy_apply(const struct policy *policy, struct model *model)
+void policy_check(const struct policy *policy, struct credential *cred,
+		  int64_t now)
 {
-	size_t i;
-
-	for (i = 0; i < model->cred_count; i++) {
-		struct credential *cred = &model->creds[i];
-
-		check_dates(cred);
-		check_text(cred);
-		if (is_token(cred))
-			check_scopes(cred);
-		if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)
-			check_ssh_key(policy, cred);
-		if (cred->kind == KIND_GPG_KEY)
-			check_gpg_key(policy, cred);
-		if (cred->state != STATE_ACTIVE)
-			continue;
-		check_owner(cred);
-		check_usage(policy, cred, model->now);
-		check_expiry(policy, cred, model->now);
-	}
+	check_dates(cred);
+	check_text(cred);
+	if (is_token(cred))
+		check_scopes(cred);
+	if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)
+		check_ssh_key(policy, cred);
+	if (cred->kind == KIND_GPG_KEY)
+		check_gpg_key(policy, cred);
+	if (cred->state != STATE_ACTIVE)
+		return;
+	check_owner(cred);
+	check_usage(policy, cred, now);
+	check_expiry(policy, cred, now);
 }

@@ -37,7 +37,8 @@ const struct policy_rule *policy_rule_find(const char *id);
 void finding_add(struct credential *cred, const char *rule, const char *fmt,
 		 ...) __attribute__((format(printf, 3, 4)));
 
-/* Add the findings of every credential in `model` at model->now. */
-void policy_apply(const struct policy *policy, struct model *model);
+/* Add the findings of `cred` at `now`, after those it already has. */
+void policy_check(const struct policy *policy, struct credential *cred,
+		  int64_t now);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "gpgkey.h"
+#include "journal.h"
 
 enum value_state render_timestamp(const struct credential *cred,
 				  unsigned field, const struct timestamp *ts,
@@ -107,106 +108,106 @@ void render_rules_sorted(const struct policy_rule **out)
 	qsort(out, policy_rule_count, sizeof(*out), compare_rules);
 }
 
-static int compare_groups(const void *a, const void *b)
+/* ------------------------------------------------------- apply journal */
+
+struct done_entry {
+	enum cred_kind kind;
+	int64_t id;
+	size_t order;                        /* position in the journal */
+	const struct journal_entry *entry;
+};
+
+struct done_index {
+	struct done_entry *entries;         /* by kind, id, then order */
+	size_t count;
+};
+
+static int kind_of(const char *id)
 {
-	const struct rule_group *x = a, *y = b;
+	int k;
 
-	if (x->rule && y->rule) {
-		const struct policy_rule *rx = x->rule, *ry = y->rule;
-
-		return compare_rules(&rx, &ry);
-	}
-	if (x->rule || y->rule)
-		return x->rule ? -1 : 1;
-	return strcmp(x->id, y->id);
+	for (k = 0; id && k < KIND_COUNT; k++)
+		if (!strcmp(id, kind_id((enum cred_kind)k)))
+			return k;
+	return -1;
 }
 
-static struct rule_group *find_group(struct rule_groups *groups,
-				     const struct finding *finding)
+static int compare_done(const void *a, const void *b)
 {
+	const struct done_entry *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+struct done_index *done_index_build(const struct journal *journal)
+{
+	struct done_index *index = xcalloc(1, sizeof(*index));
 	size_t i;
 
-	/* The table has a few dozen rules, so a linear search is enough. */
-	for (i = 0; i < groups->count; i++)
-		if (!strcmp(groups->groups[i].id, finding->rule))
-			return &groups->groups[i];
+	index->entries = xcalloc(journal->count ? journal->count : 1,
+				 sizeof(*index->entries));
+	for (i = 0; i < journal->count; i++) {
+		const struct journal_entry *entry = &journal->entries[i];
+		int kind = kind_of(entry->kind);
 
-	groups->groups = xrealloc(groups->groups, (groups->count + 1) *
-				  sizeof(*groups->groups));
-	memset(&groups->groups[groups->count], 0, sizeof(*groups->groups));
-	groups->groups[groups->count].id = finding->rule;
-	groups->groups[groups->count].severity = finding->severity;
-	return &groups->groups[groups->count++];
-}
-
-void rule_groups_build(struct rule_groups *groups, const struct model *model)
-{
-	size_t i, j;
-
-	groups->count = policy_rule_count;
-	groups->groups = xcalloc(policy_rule_count, sizeof(*groups->groups));
-	for (i = 0; i < policy_rule_count; i++) {
-		groups->groups[i].id = policy_rules[i].id;
-		groups->groups[i].severity = policy_rules[i].severity;
-		groups->groups[i].rule = &policy_rules[i];
+		if (entry->dry_run || !entry->result ||
+		    strcmp(entry->result, JOURNAL_DONE) || kind < 0)
+			continue;
+		index->entries[index->count].kind = (enum cred_kind)kind;
+		index->entries[index->count].id = entry->cred_id;
+		index->entries[index->count].order = i;
+		index->entries[index->count].entry = entry;
+		index->count++;
 	}
-
-	for (i = 0; i < model->cred_count; i++) {
-		const struct credential *cred = &model->creds[i];
-
-		for (j = 0; j < cred->finding_count; j++) {
-			const struct finding *finding = &cred->findings[j];
-			struct rule_group *group = find_group(groups, finding);
-
-			if (group->count == group->cap) {
-				group->cap = group->cap ? group->cap * 2 : 8;
-				group->refs = xrealloc(group->refs, group->cap *
-						       sizeof(*group->refs));
-			}
-			group->refs[group->count].cred = cred;
-			group->refs[group->count].finding = finding;
-			group->count++;
-		}
-	}
-	qsort(groups->groups, groups->count, sizeof(*groups->groups),
-	      compare_groups);
+	qsort(index->entries, index->count, sizeof(*index->entries),
+	      compare_done);
+	return index;
 }
 
-void rule_groups_release(struct rule_groups *groups)
+const struct journal_entry *done_index_find(const struct done_index *index,
+					    enum cred_kind kind, int64_t id)
 {
-	size_t i;
+	size_t lo = 0, hi = index ? index->count : 0;
 
-	for (i = 0; i < groups->count; i++)
-		free(groups->groups[i].refs);
-	free(groups->groups);
-	groups->groups = NULL;
-	groups->count = 0;
-}
-
-const struct plan_skip *render_find_skip(const struct plan *plan,
-					 const struct credential *cred)
-{
-	size_t lo = 0, hi = plan->skipped_count, i;
-
-	/* plan_build() sorts the list by kind, then id. */
+	/* The last entry of the kind and id, which journal order put last. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct credential *at = plan->skipped[mid].cred;
+		const struct done_entry *at = &index->entries[mid];
 
-		if (at->kind < cred->kind ||
-		    (at->kind == cred->kind && at->id < cred->id))
+		if (at->kind < kind || (at->kind == kind && at->id <= id))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	/* A damaged snapshot may repeat an id: match the credential itself. */
-	for (i = lo; i < plan->skipped_count; i++) {
-		const struct credential *at = plan->skipped[i].cred;
+	if (lo == 0)
+		return NULL;
+	if (index->entries[lo - 1].kind != kind || index->entries[lo - 1].id != id)
+		return NULL;
+	return index->entries[lo - 1].entry;
+}
 
-		if (at->kind != cred->kind || at->id != cred->id)
-			break;
-		if (at == cred)
-			return &plan->skipped[i];
-	}
-	return NULL;
+void done_index_free(struct done_index *index)
+{
+	if (!index)
+		return;
+	free(index->entries);
+	free(index);
+}
+
+/* ------------------------------------------------------------ inventory */
+
+size_t inventory_page(size_t row)
+{
+	return row / INVENTORY_PAGE_ROWS + 1;
+}
+
+void inventory_page_name(struct buf *out, enum cred_kind kind, size_t page,
+			 int with_dir)
+{
+	buf_addf(out, "%s%s-%04zu.html", with_dir ? INVENTORY_DIR "/" : "",
+		 kind_id(kind), page);
 }

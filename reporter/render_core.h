@@ -44,37 +44,15 @@ struct library_version {
 void render_libraries(const struct render_context *ctx,
 		      struct library_version out[LIBRARY_COUNT]);
 
-/* One finding together with its credential. */
-struct finding_ref {
-	const struct credential *cred;
-	const struct finding *finding;
-};
-
 /*
- * The findings of one rule. Groups come in report order: highest
- * severity first, then the order of policy_rules[]. Findings of rules
- * missing from the table come last, by rule id.
+ * Write the report.json object of `cred` into the JSON sink `json`,
+ * without adding it to report.json, and read it back: one line of
+ * compact JSON, valid until the next call.
  */
-struct rule_group {
-	const char *id;
-	enum severity severity;
-	const struct policy_rule *rule;   /* NULL when not in the table */
-	struct finding_ref *refs;         /* in model order */
-	size_t count;
-	size_t cap;
-};
-
-struct rule_groups {
-	struct rule_group *groups;
-	size_t count;
-};
-
-void rule_groups_build(struct rule_groups *groups, const struct model *model);
-void rule_groups_release(struct rule_groups *groups);
-
-/* The entry of `cred` in the plan's list of skipped credentials, or NULL. */
-const struct plan_skip *render_find_skip(const struct plan *plan,
-					 const struct credential *cred);
+void render_json_credential(struct sink *json, const struct credential *cred,
+			    const struct plan_decision *decision);
+void render_json_line(const struct sink *json, const char **text,
+		      size_t *len);
 
 /* Rules of the policy table in report order, into `out` (policy_rule_count). */
 void render_rules_sorted(const struct policy_rule **out);

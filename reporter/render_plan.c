@@ -1,8 +1,16 @@
 /*
  * The revocation plan as plan.md, which a person approves by ticking
  * boxes, and plan.json, which a tool reads. Both list the same actions in
- * the same order. plan.json keeps "approved": false, because approval
- * happens in plan.md.
+ * the same order, the order of the stream. plan.json keeps "approved":
+ * false, because approval happens in plan.md.
+ *
+ * Both are written as the actions are produced. plan.json gets one
+ * action per line; its list of credentials that GitLab cannot change and
+ * the snapshot digest follow the actions. plan.md starts with the
+ * digests, which are known only at the end, so its task lines wait in a
+ * temporary file until then. The plan digest is computed on the way: the
+ * canonical form (plan_digest.h) is Jansson's compact dump with sorted
+ * keys, and every member but "actions" sorts after it.
  *
  * plan_read.c reads the pair back and checks that they still agree:
  *  - plan.md carries the plan digest of plan.json (plan_digest.h);
@@ -18,8 +26,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <jansson.h>
+#include <gcrypt.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include "jsonw.h"
 #include "plan_digest.h"
 #include "text.h"
 
@@ -82,11 +93,12 @@ static void md_credential(struct buf *out, const struct credential *cred)
 }
 
 /* Append the text of an action's task item, which follows "- [ ] ". */
-static void md_action(struct buf *out, const struct plan_action *action)
+static void md_action(struct buf *out, const struct plan_action *action,
+		      const struct credential *cred)
 {
 	buf_addf(out, "`%s` %s ", action->id, action_verbs[action->type]);
-	md_credential(out, action->cred);
-	md_reasons(out, action->cred);
+	md_credential(out, cred);
+	md_reasons(out, cred);
 	buf_adds(out, ": ");
 	if (action->method) {
 		buf_addf(out, "`%s /api/v4%s`; ", action->method,
@@ -100,215 +112,462 @@ static void md_action(struct buf *out, const struct plan_action *action)
 	buf_adds(out, ".");
 }
 
-/* plan.json */
+/* ---------------------------------------------------------------- spools */
 
-struct plan_json {
+/*
+ * A temporary file for text that belongs later in an output than it is
+ * produced. It is unlinked at once, so nothing is left behind.
+ */
+static FILE *spool_open(const char *dir, struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	FILE *file = NULL;
+	int fd;
+
+	buf_addf(&path, "%s/.plan-spool.XXXXXX", dir);
+	fd = mkstemp(path.data);
+	if (fd < 0) {
+		buf_addf(err, "cannot create a temporary file in '%s': %s",
+			 dir, strerror(errno));
+		goto out;
+	}
+	unlink(path.data);
+	file = fdopen(fd, "w+");
+	if (!file) {
+		buf_addf(err, "cannot open a temporary file in '%s': %s", dir,
+			 strerror(errno));
+		close(fd);
+	}
+out:
+	buf_release(&path);
+	return file;
+}
+
+static int spool_write(FILE *spool, const struct buf *text)
+{
+	return fwrite(text->data, 1, text->len, spool) == text->len ? 0 : -1;
+}
+
+/* Copy what `spool` holds to `out`. */
+static int spool_copy(FILE *spool, FILE *out)
+{
+	char chunk[65536];
+	size_t n;
+
+	if (fflush(spool) || fseek(spool, 0, SEEK_SET))
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), spool)) > 0)
+		if (fwrite(chunk, 1, n, out) != n)
+			return -1;
+	return ferror(spool) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------- the sink */
+
+/* Write the buffer out when it grows past this. */
+#define FLUSH_SIZE (256 * 1024)
+
+struct plan_sink {
+	struct sink sink;
+	const struct render_context *ctx;
+	FILE *md;
+	FILE *json;
+	FILE *md_actions;        /* task lines of plan.md */
+	FILE *md_skipped;        /* lines of the "not possible" list */
+	FILE *json_skipped;      /* entries of "not_possible", one per line */
+	FILE *canonical_skipped; /* the same in canonical form, comma-joined */
+	gcry_md_hd_t digest;     /* of the canonical plan.json so far */
+	struct buf out;          /* plan.json */
+	struct jsonw doc;
+	struct buf line;
+	struct buf canonical;
 	struct buf scratch;
-	int failed;
+	size_t actions;
+	size_t skipped;
+	int failed;              /* a write failed */
 };
 
-static void set(struct plan_json *pj, json_t *object, const char *key,
-		json_t *value)
-{
-	if (!value || json_object_set_new(object, key, value) < 0)
-		pj->failed = 1;
-}
-
-static void append(struct plan_json *pj, json_t *array, json_t *value)
-{
-	if (!value || json_array_append_new(array, value) < 0)
-		pj->failed = 1;
-}
-
 /* A string from the snapshot in the escape convention of text.h. */
-static json_t *user_string(struct plan_json *pj, const char *s)
+static void user_string(struct plan_sink *p, struct jsonw *w, const char *s)
 {
-	if (!s)
-		return json_null();
-	buf_reset(&pj->scratch);
-	text_escape_str(&pj->scratch, s, TEXT_NO_LIMIT);
-	return json_stringn(pj->scratch.data, pj->scratch.len);
-}
-
-static json_t *credential_object(struct plan_json *pj,
-				 const struct credential *cred)
-{
-	json_t *object = json_object(), *owner = json_object();
-
-	if (!object || !owner) {
-		pj->failed = 1;
-		json_decref(object);
-		json_decref(owner);
-		return NULL;
+	if (!s) {
+		jsonw_null(w);
+		return;
 	}
-	set(pj, object, "kind", json_string(kind_id(cred->kind)));
-	set(pj, object, "id", json_integer(cred->id));
-	set(pj, object, "name", user_string(pj, cred->name));
-	set(pj, owner, "id", json_integer(cred->owner_id));
-	set(pj, owner, "username", cred->owner
-	    ? user_string(pj, cred->owner->username) : json_null());
-	set(pj, object, "owner", owner);
-	return object;
+	buf_reset(&p->scratch);
+	text_escape_str(&p->scratch, s, TEXT_NO_LIMIT);
+	jsonw_stringn(w, p->scratch.data, p->scratch.len);
 }
 
-static json_t *reasons_array(struct plan_json *pj,
-			     const struct credential *cred)
+/* "credential": in the order of plan.json, or with keys sorted. */
+static void credential_object(struct plan_sink *p, struct jsonw *w,
+			      const struct credential *cred)
 {
-	json_t *array = json_array();
+	/* The sorted order of these keys is also the written order. */
+	jsonw_key(w, "credential");
+	jsonw_object(w, 1);
+	jsonw_key(w, "kind");
+	jsonw_string(w, kind_id(cred->kind));
+	jsonw_key(w, "id");
+	jsonw_int(w, cred->id);
+	jsonw_key(w, "name");
+	user_string(p, w, cred->name);
+	jsonw_key(w, "owner");
+	jsonw_object(w, 1);
+	jsonw_key(w, "id");
+	jsonw_int(w, cred->owner_id);
+	jsonw_key(w, "username");
+	user_string(p, w, cred->owner ? cred->owner->username : NULL);
+	jsonw_end(w);
+	jsonw_end(w);
+}
+
+static void credential_sorted(struct plan_sink *p, struct jsonw *w,
+			      const struct credential *cred)
+{
+	jsonw_key(w, "credential");
+	jsonw_object(w, 1);
+	jsonw_key(w, "id");
+	jsonw_int(w, cred->id);
+	jsonw_key(w, "kind");
+	jsonw_string(w, kind_id(cred->kind));
+	jsonw_key(w, "name");
+	user_string(p, w, cred->name);
+	jsonw_key(w, "owner");
+	jsonw_object(w, 1);
+	jsonw_key(w, "id");
+	jsonw_int(w, cred->owner_id);
+	jsonw_key(w, "username");
+	user_string(p, w, cred->owner ? cred->owner->username : NULL);
+	jsonw_end(w);
+	jsonw_end(w);
+}
+
+/* "reasons": the findings that put the credential in the plan. */
+static void reasons_array(struct plan_sink *p, struct jsonw *w,
+			  const struct credential *cred, int sorted)
+{
 	size_t i;
 
-	if (!array)
-		return NULL;
+	jsonw_key(w, "reasons");
+	jsonw_array(w, 1);
 	for (i = 0; i < cred->finding_count; i++) {
 		const struct finding *finding = &cred->findings[i];
 		const struct policy_rule *rule = policy_rule_find(finding->rule);
-		json_t *reason;
 
 		if (!rule || !rule->proposes_action)
 			continue;
-		reason = json_object();
-		if (!reason) {
-			pj->failed = 1;
-			break;
+		jsonw_object(w, 1);
+		if (sorted) {
+			jsonw_key(w, "message");
+			user_string(p, w, finding->message);
 		}
-		set(pj, reason, "rule", json_string(finding->rule));
-		set(pj, reason, "severity",
-		    json_string(severity_id(finding->severity)));
-		set(pj, reason, "message", user_string(pj, finding->message));
-		append(pj, array, reason);
+		jsonw_key(w, "rule");
+		jsonw_string(w, finding->rule);
+		jsonw_key(w, "severity");
+		jsonw_string(w, severity_id(finding->severity));
+		if (!sorted) {
+			jsonw_key(w, "message");
+			user_string(p, w, finding->message);
+		}
+		jsonw_end(w);
 	}
-	return array;
+	jsonw_end(w);
 }
 
-static json_t *action_object(struct plan_json *pj,
-			     const struct plan_action *action)
+static void request_object(struct jsonw *w, const struct plan_action *action)
 {
-	json_t *object = json_object(), *request;
 	struct buf path = BUF_INIT;
 
-	if (!object)
-		return NULL;
-	set(pj, object, "id", json_string(action->id));
-	set(pj, object, "type", json_string(action_type_id(action->type)));
-	set(pj, object, "approved", json_false());
-	set(pj, object, "credential", credential_object(pj, action->cred));
-	set(pj, object, "reasons", reasons_array(pj, action->cred));
-	if (action->method) {
-		request = json_object();
-		if (request) {
-			buf_addf(&path, "/api/v4%s", action->api_path);
-			set(pj, request, "method", json_string(action->method));
-			set(pj, request, "path", json_string(path.data));
-			buf_release(&path);
-		}
-		set(pj, object, "request", request);
-		set(pj, object, "manual", json_null());
-	} else {
-		set(pj, object, "request", json_null());
-		set(pj, object, "manual", json_string(action->manual));
+	jsonw_key(w, "request");
+	if (!action->method) {
+		jsonw_null(w);
+		return;
 	}
-	set(pj, object, "consequence", json_string(action->consequence));
-	buf_reset(&pj->scratch);
-	md_action(&pj->scratch, action);
-	set(pj, object, "markdown", json_stringn(pj->scratch.data,
-						 pj->scratch.len));
-	return object;
+	buf_addf(&path, "/api/v4%s", action->api_path);
+	jsonw_object(w, 1);
+	jsonw_key(w, "method");
+	jsonw_string(w, action->method);
+	jsonw_key(w, "path");
+	jsonw_string(w, path.data);
+	jsonw_end(w);
+	buf_release(&path);
 }
 
-static json_t *plan_object(struct plan_json *pj,
-			   const struct render_context *ctx)
+/* One action as plan.json writes it, and in canonical form. */
+static void action_json(struct plan_sink *p, const struct plan_action *action,
+			const struct credential *cred, const struct buf *md)
 {
-	const struct model *model = ctx->model;
-	const struct plan *plan = ctx->plan;
-	json_t *root = json_object(), *snapshot = json_object();
-	json_t *actions = json_array(), *skipped = json_array();
-	char text[TS_TEXT_MAX];
+	struct jsonw w;
+
+	buf_reset(&p->line);
+	jsonw_init(&w, &p->line, 0);
+	jsonw_object(&w, 1);
+	jsonw_key(&w, "id");
+	jsonw_string(&w, action->id);
+	jsonw_key(&w, "type");
+	jsonw_string(&w, action_type_id(action->type));
+	jsonw_key(&w, "approved");
+	jsonw_bool(&w, 0);
+	credential_object(p, &w, cred);
+	reasons_array(p, &w, cred, 0);
+	request_object(&w, action);
+	jsonw_key(&w, "manual");
+	jsonw_string_or_null(&w, action->manual);
+	jsonw_key(&w, "consequence");
+	jsonw_string(&w, action->consequence);
+	jsonw_key(&w, "markdown");
+	jsonw_stringn(&w, md->data, md->len);
+	jsonw_end(&w);
+
+	/* The digest counts every action as not approved. */
+	buf_reset(&p->canonical);
+	jsonw_init(&w, &p->canonical, 0);
+	jsonw_object(&w, 1);
+	jsonw_key(&w, "approved");
+	jsonw_bool(&w, 0);
+	jsonw_key(&w, "consequence");
+	jsonw_string(&w, action->consequence);
+	credential_sorted(p, &w, cred);
+	jsonw_key(&w, "id");
+	jsonw_string(&w, action->id);
+	jsonw_key(&w, "manual");
+	jsonw_string_or_null(&w, action->manual);
+	jsonw_key(&w, "markdown");
+	jsonw_stringn(&w, md->data, md->len);
+	reasons_array(p, &w, cred, 1);
+	request_object(&w, action);
+	jsonw_key(&w, "type");
+	jsonw_string(&w, action_type_id(action->type));
+	jsonw_end(&w);
+}
+
+/* One "not_possible" entry, in both forms. */
+static void skip_json(struct plan_sink *p, const struct credential *cred,
+		      const char *reason)
+{
+	struct jsonw w;
+
+	buf_reset(&p->line);
+	jsonw_init(&w, &p->line, 0);
+	jsonw_object(&w, 1);
+	credential_object(p, &w, cred);
+	reasons_array(p, &w, cred, 0);
+	jsonw_key(&w, "reason");
+	jsonw_string(&w, reason);
+	jsonw_end(&w);
+
+	buf_reset(&p->canonical);
+	jsonw_init(&w, &p->canonical, 0);
+	jsonw_object(&w, 1);
+	credential_sorted(p, &w, cred);
+	jsonw_key(&w, "reason");
+	jsonw_string(&w, reason);
+	reasons_array(p, &w, cred, 1);
+	jsonw_end(&w);
+}
+
+static void hash_text(struct plan_sink *p, const char *text, size_t len)
+{
+	gcry_md_write(p->digest, text, len);
+}
+
+static int flush_json(struct plan_sink *p)
+{
+	if (p->out.len &&
+	    fwrite(p->out.data, 1, p->out.len, p->json) != p->out.len)
+		p->failed = 1;
+	buf_reset(&p->out);
+	return p->failed ? -1 : 0;
+}
+
+static int plan_credential(struct sink *sink, const struct credential *cred,
+			   const struct plan_decision *decision,
+			   struct buf *err)
+{
+	struct plan_sink *p = (struct plan_sink *)sink;
+	struct buf md = BUF_INIT;
+	size_t start;
+
+	if (decision->outcome == PLAN_ACTION) {
+		md_action(&md, &decision->action, cred);
+		action_json(p, &decision->action, cred, &md);
+		jsonw_raw(&p->doc, p->line.data, p->line.len);
+		if (p->actions++)
+			hash_text(p, ",", 1);
+		hash_text(p, p->canonical.data, p->canonical.len);
+
+		buf_reset(&p->line);
+		buf_adds(&p->line, "- [ ] ");
+		buf_add(&p->line, md.data, md.len);
+		buf_addch(&p->line, '\n');
+		if (spool_write(p->md_actions, &p->line))
+			p->failed = 1;
+	} else if (decision->outcome == PLAN_NOT_POSSIBLE) {
+		skip_json(p, cred, decision->reason);
+		buf_addch(&p->line, '\n');
+		if (p->skipped++)
+			fputc(',', p->canonical_skipped);
+		if (spool_write(p->json_skipped, &p->line) ||
+		    spool_write(p->canonical_skipped, &p->canonical))
+			p->failed = 1;
+
+		buf_reset(&p->line);
+		buf_adds(&p->line, "- ");
+		start = p->line.len;
+		md_credential(&p->line, cred);
+		p->line.data[start] = (char)toupper((unsigned char)p->line.data[start]);
+		md_reasons(&p->line, cred);
+		buf_adds(&p->line, ": ");
+		text_markdown_str(&p->line, decision->reason, TEXT_NO_LIMIT);
+		buf_adds(&p->line, ".\n");
+		if (spool_write(p->md_skipped, &p->line))
+			p->failed = 1;
+	}
+	buf_release(&md);
+	if (p->out.len > FLUSH_SIZE)
+		flush_json(p);
+	if (p->failed) {
+		buf_addf(err, "cannot write the plan: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The head of plan.json, known at the start. */
+static void json_head(struct plan_sink *p)
+{
+	const struct plan *plan = p->ctx->plan;
+	struct jsonw *w = &p->doc;
 	struct buf version = BUF_INIT;
+	char text[TS_TEXT_MAX];
+
+	buf_addf(&version, "credaudit %s",
+		 p->ctx->tool_version ? p->ctx->tool_version : "unknown");
+	jsonw_init(w, &p->out, 0);
+	jsonw_object(w, 0);
+	jsonw_key(w, "schema_version");
+	jsonw_int(w, SCHEMA_VERSION);
+	jsonw_key(w, "generated_by");
+	jsonw_string(w, version.data);
+	ts_format(plan->created, text);
+	jsonw_key(w, "created_at");
+	jsonw_string(w, text);
+	ts_format(plan->valid_until, text);
+	jsonw_key(w, "valid_until");
+	jsonw_string(w, text);
+	jsonw_key(w, "actions");
+	jsonw_array(w, 0);
+	buf_release(&version);
+
+	hash_text(p, "{\"actions\":[", 12);
+}
+
+/* The rest of plan.json: what cannot be done, then the snapshot. */
+static int json_tail(struct plan_sink *p)
+{
+	const struct model *model = p->ctx->model;
+	struct jsonw *w = &p->doc;
+	struct buf entry = BUF_INIT;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	jsonw_end(w);
+	jsonw_key(w, "not_possible");
+	jsonw_array(w, 0);
+	if (fflush(p->json_skipped) || fseek(p->json_skipped, 0, SEEK_SET))
+		p->failed = 1;
+	while (!p->failed && (n = getline(&line, &cap, p->json_skipped)) > 0) {
+		jsonw_raw(w, line, (size_t)n - 1);
+		if (p->out.len > FLUSH_SIZE)
+			flush_json(p);
+	}
+	free(line);
+	jsonw_end(w);
+	jsonw_key(w, "snapshot");
+	jsonw_object(w, 0);
+	jsonw_key(w, "path");
+	user_string(p, w, model->snapshot_path);
+	jsonw_key(w, "digest");
+	jsonw_string_or_null(w, model->snapshot_digest);
+	jsonw_end(w);
+	jsonw_end(w);
+	buf_addch(&p->out, '\n');
+	buf_release(&entry);
+	return flush_json(p);
+}
+
+/* Finish the canonical form of plan.json and format its digest. */
+static int finish_digest(struct plan_sink *p, char out[PLAN_DIGEST_MAX])
+{
+	const struct plan *plan = p->ctx->plan;
+	const struct model *model = p->ctx->model;
+	struct buf tail = BUF_INIT;
+	struct jsonw w;
+	char text[TS_TEXT_MAX];
+	const unsigned char *sum;
 	size_t i;
 
-	if (!root || !snapshot || !actions || !skipped) {
-		pj->failed = 1;
-		json_decref(root);
-		json_decref(snapshot);
-		json_decref(actions);
-		json_decref(skipped);
-		return NULL;
-	}
-	set(pj, root, "schema_version", json_integer(SCHEMA_VERSION));
-	buf_addf(&version, "credaudit %s",
-		 ctx->tool_version ? ctx->tool_version : "unknown");
-	set(pj, root, "generated_by", json_string(version.data));
-	buf_release(&version);
-	set(pj, snapshot, "path", user_string(pj, model->snapshot_path));
-	set(pj, snapshot, "digest", model->snapshot_digest
-	    ? json_string(model->snapshot_digest) : json_null());
-	set(pj, root, "snapshot", snapshot);
+	/* The members after "actions", in sorted order. */
+	buf_adds(&tail, "],\"created_at\":");
 	ts_format(plan->created, text);
-	set(pj, root, "created_at", json_string(text));
-	ts_format(plan->valid_until, text);
-	set(pj, root, "valid_until", json_string(text));
+	json_quote(&tail, text, strlen(text));
+	buf_adds(&tail, ",\"generated_by\":");
+	buf_reset(&p->scratch);
+	buf_addf(&p->scratch, "credaudit %s",
+		 p->ctx->tool_version ? p->ctx->tool_version : "unknown");
+	json_quote(&tail, p->scratch.data, p->scratch.len);
+	buf_adds(&tail, ",\"not_possible\":[");
+	hash_text(p, tail.data, tail.len);
+	buf_reset(&tail);
 
-	for (i = 0; i < plan->count; i++)
-		append(pj, actions, action_object(pj, &plan->actions[i]));
-	set(pj, root, "actions", actions);
+	if (fflush(p->canonical_skipped) ||
+	    fseek(p->canonical_skipped, 0, SEEK_SET))
+		return -1;
+	for (;;) {
+		char chunk[65536];
+		size_t n = fread(chunk, 1, sizeof(chunk), p->canonical_skipped);
 
-	for (i = 0; i < plan->skipped_count; i++) {
-		const struct plan_skip *skip = &plan->skipped[i];
-		json_t *entry = json_object();
-
-		if (!entry) {
-			pj->failed = 1;
+		if (!n)
 			break;
-		}
-		set(pj, entry, "credential", credential_object(pj, skip->cred));
-		set(pj, entry, "reasons", reasons_array(pj, skip->cred));
-		set(pj, entry, "reason", json_string(skip->reason));
-		append(pj, skipped, entry);
+		hash_text(p, chunk, n);
 	}
-	set(pj, root, "not_possible", skipped);
-	return root;
+	if (ferror(p->canonical_skipped))
+		return -1;
+
+	buf_addf(&tail, "],\"schema_version\":%d,\"snapshot\":", SCHEMA_VERSION);
+	jsonw_init(&w, &tail, 0);
+	jsonw_object(&w, 1);
+	jsonw_key(&w, "digest");
+	jsonw_string_or_null(&w, model->snapshot_digest);
+	jsonw_key(&w, "path");
+	user_string(p, &w, model->snapshot_path);
+	jsonw_end(&w);
+	buf_adds(&tail, ",\"valid_until\":");
+	ts_format(plan->valid_until, text);
+	json_quote(&tail, text, strlen(text));
+	buf_addch(&tail, '}');
+	hash_text(p, tail.data, tail.len);
+	buf_release(&tail);
+
+	sum = gcry_md_read(p->digest, GCRY_MD_SHA256);
+	memcpy(out, "sha256:", 7);
+	for (i = 0; i < 32; i++)
+		snprintf(out + 7 + 2 * i, 3, "%02x", sum[i]);
+	return 0;
 }
 
-/* The plan.json document, or NULL with the reason in `err`. */
-static json_t *build_plan_json(const struct render_context *ctx,
-			       struct buf *err)
+static int write_markdown(struct plan_sink *p, const char *digest)
 {
-	struct plan_json pj = { BUF_INIT, 0 };
-	json_t *root;
-
-	if (!ctx->plan) {
-		buf_adds(err, "no revocation plan was made");
-		return NULL;
-	}
-	root = plan_object(&pj, ctx);
-	buf_release(&pj.scratch);
-	if (!root || pj.failed) {
-		json_decref(root);
-		buf_adds(err, "cannot build plan.json: out of memory");
-		return NULL;
-	}
-	return root;
-}
-
-int render_plan_markdown(const struct render_context *ctx, FILE *file,
-			 struct buf *err)
-{
-	const struct model *model = ctx->model;
-	const struct plan *plan = ctx->plan;
+	const struct model *model = p->ctx->model;
+	const struct plan *plan = p->ctx->plan;
 	struct buf out = BUF_INIT;
 	char created[TS_TEXT_MAX], until[TS_TEXT_MAX];
-	char digest[PLAN_DIGEST_MAX];
-	json_t *root = build_plan_json(ctx, err);
-	size_t i;
 	int ret = -1;
 
-	if (!root)
-		return -1;
-	if (plan_digest_compute(root, digest, err) < 0)
-		goto out;
 	ts_format(plan->created, created);
 	ts_format(plan->valid_until, until);
-
 	buf_adds(&out, "# Revocation plan\n\n- Snapshot: ");
 	text_markdown_str(&out, model->snapshot_path, 1000);
 	buf_adds(&out, "\n- Snapshot digest: ");
@@ -319,7 +578,7 @@ int render_plan_markdown(const struct render_context *ctx, FILE *file,
 	buf_addf(&out, "\n- Plan digest: `%s`", digest);
 	buf_addf(&out, "\n- Created: %s\n- Valid until: %s\n", created, until);
 	buf_addf(&out, "- Generated by: credaudit %s\n",
-		 ctx->tool_version ? ctx->tool_version : "unknown");
+		 p->ctx->tool_version ? p->ctx->tool_version : "unknown");
 
 	buf_adds(&out, "\n"
 		"Each action below is proposed, not done. To approve one, tick its box\n"
@@ -333,63 +592,94 @@ int render_plan_markdown(const struct render_context *ctx, FILE *file,
 	buf_addf(&out, "\n## Actions (%zu)\n\n", plan->count);
 	if (!plan->count)
 		buf_adds(&out, "None: no credential that GitLab can change has a finding whose rule proposes an action.\n");
-	for (i = 0; i < plan->count; i++) {
-		buf_adds(&out, "- [ ] ");
-		md_action(&out, &plan->actions[i]);
-		buf_adds(&out, "\n");
-		if (out.len > 64 * 1024) {
-			if (fwrite(out.data, 1, out.len, file) != out.len)
-				goto write_failed;
-			buf_reset(&out);
-		}
-	}
-
+	if (fwrite(out.data, 1, out.len, p->md) != out.len ||
+	    spool_copy(p->md_actions, p->md))
+		goto out;
+	buf_reset(&out);
 	if (plan->skipped_count) {
 		buf_addf(&out, "\n## Flagged but not possible in GitLab (%zu)\n\n",
 			 plan->skipped_count);
-		for (i = 0; i < plan->skipped_count; i++) {
-			const struct plan_skip *skip = &plan->skipped[i];
-			size_t start;
-
-			buf_adds(&out, "- ");
-			start = out.len;
-			md_credential(&out, skip->cred);
-			out.data[start] = (char)toupper((unsigned char)out.data[start]);
-			md_reasons(&out, skip->cred);
-			buf_adds(&out, ": ");
-			text_markdown_str(&out, skip->reason, TEXT_NO_LIMIT);
-			buf_adds(&out, ".\n");
-		}
+		if (fwrite(out.data, 1, out.len, p->md) != out.len ||
+		    spool_copy(p->md_skipped, p->md))
+			goto out;
 	}
-
-	if (fwrite(out.data, 1, out.len, file) != out.len || fflush(file) ||
-	    ferror(file))
-		goto write_failed;
+	if (fflush(p->md) || ferror(p->md))
+		goto out;
 	ret = 0;
-	goto out;
-write_failed:
-	buf_addf(err, "cannot write plan.md: %s", strerror(errno));
 out:
-	json_decref(root);
 	buf_release(&out);
 	return ret;
 }
 
-int render_plan_json(const struct render_context *ctx, FILE *out,
-		     struct buf *err)
+static int plan_end(struct sink *sink, struct buf *err)
 {
-	json_t *root = build_plan_json(ctx, err);
-	int ret = -1;
+	struct plan_sink *p = (struct plan_sink *)sink;
+	char digest[PLAN_DIGEST_MAX];
 
-	if (!root)
-		return -1;
-	if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
-	    fputc('\n', out) == EOF || fflush(out) || ferror(out)) {
+	if (json_tail(p) < 0 || fflush(p->json) || ferror(p->json)) {
 		buf_addf(err, "cannot write plan.json: %s", strerror(errno));
-		goto out;
+		return -1;
 	}
-	ret = 0;
-out:
-	json_decref(root);
-	return ret;
+	if (finish_digest(p, digest) < 0) {
+		buf_addf(err, "cannot read back the plan's temporary file: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (write_markdown(p, digest) < 0) {
+		buf_addf(err, "cannot write plan.md: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void plan_free(struct sink *sink)
+{
+	struct plan_sink *p = (struct plan_sink *)sink;
+	FILE *spools[] = { p->md_actions, p->md_skipped, p->json_skipped,
+			   p->canonical_skipped };
+	size_t i;
+
+	for (i = 0; i < sizeof(spools) / sizeof(spools[0]); i++)
+		if (spools[i])
+			fclose(spools[i]);
+	if (p->digest)
+		gcry_md_close(p->digest);
+	buf_release(&p->out);
+	buf_release(&p->line);
+	buf_release(&p->canonical);
+	buf_release(&p->scratch);
+	free(p);
+}
+
+struct sink *render_plan_sink(const struct render_context *ctx, FILE *md,
+			      FILE *json, const char *spool_dir,
+			      struct buf *err)
+{
+	struct plan_sink *p = xcalloc(1, sizeof(*p));
+
+	p->sink.name = "plan.md and plan.json";
+	p->sink.credential = plan_credential;
+	p->sink.end = plan_end;
+	p->sink.free = plan_free;
+	p->ctx = ctx;
+	p->md = md;
+	p->json = json;
+	buf_init(&p->out);
+	buf_init(&p->line);
+	buf_init(&p->canonical);
+	buf_init(&p->scratch);
+	if (!(p->md_actions = spool_open(spool_dir, err)) ||
+	    !(p->md_skipped = spool_open(spool_dir, err)) ||
+	    !(p->json_skipped = spool_open(spool_dir, err)) ||
+	    !(p->canonical_skipped = spool_open(spool_dir, err)))
+		goto failed;
+	if (gcry_md_open(&p->digest, GCRY_MD_SHA256, 0)) {
+		buf_adds(err, "libgcrypt cannot compute SHA-256");
+		goto failed;
+	}
+	json_head(p);
+	return &p->sink;
+failed:
+	plan_free(&p->sink);
+	return NULL;
 }

@@ -74,8 +74,11 @@ struct bot_resource {
 struct loader {
 	sqlite3 *db;
 	const char *path;
+	char *open_name;            /* what sqlite3_open_v2() was given */
+	int open_flags;
 	struct model *model;
-	struct gpg_session *gpg;
+	struct gpg_pool *gpg;       /* NULL: GPG keys are not inspected */
+	struct snapshot_options opts;
 	struct buf *err;
 	struct table_state state[T_COUNT];
 	gcry_md_hd_t digest;
@@ -83,6 +86,9 @@ struct loader {
 
 	struct bot_resource *bots;
 	size_t bot_count;
+
+	snapshot_row_fn *row_fn;    /* the consumer of snapshot_stream() */
+	void *row_arg;
 };
 
 static int has_column(const struct loader *ld, enum table_id t, int column)
@@ -210,9 +216,10 @@ static int reopen_immutable(struct loader *ld)
 	buf_adds(&uri, "?immutable=1");
 	sqlite3_close(ld->db);
 	ld->db = NULL;
-	rc = sqlite3_open_v2(uri.data, &ld->db,
-			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-	buf_release(&uri);
+	ld->open_flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+	rc = sqlite3_open_v2(uri.data, &ld->db, ld->open_flags, NULL);
+	free(ld->open_name);
+	ld->open_name = buf_detach(&uri, NULL);
 	return rc;
 }
 
@@ -423,11 +430,21 @@ static struct owner *find_owner(struct model *model, int64_t id)
 	return (struct owner *)model_find_owner(model, id);
 }
 
-static void owner_add_email(struct owner *owner, const char *email)
+static void owner_add_email(struct model *model, struct owner *owner,
+			    const char *email)
 {
 	owner->verified_emails = xrealloc(owner->verified_emails,
 		(owner->verified_count + 1) * sizeof(char *));
-	owner->verified_emails[owner->verified_count++] = xstrdup(email);
+	owner->verified_emails[owner->verified_count++] =
+		model_strdup(model, email, strlen(email));
+}
+
+/* A text column copied into the model's strings. */
+static const char *column_pooled(struct model *model, sqlite3_stmt *stmt,
+				 int i)
+{
+	return model_strdup(model, column_text(stmt, i),
+			    (size_t)sqlite3_column_bytes(stmt, i));
 }
 
 static enum snapshot_status load_snapshot_info(struct loader *ld)
@@ -473,9 +490,9 @@ static enum snapshot_status load_users(struct loader *ld)
 		owner = &model->owners[model->owner_count++];
 		memset(owner, 0, sizeof(*owner));
 		owner->id = sqlite3_column_int64(stmt, 0);
-		owner->username = column_strdup(stmt, 1);
-		owner->name = column_strdup(stmt, 2);
-		owner->state = column_strdup(stmt, 3);
+		owner->username = column_pooled(model, stmt, 1);
+		owner->name = column_pooled(model, stmt, 2);
+		owner->state = column_pooled(model, stmt, 3);
 		owner->user_type = sqlite3_column_type(stmt, 4) == SQLITE_NULL
 			? (has_column(ld, T_USERS, 4) ? 0 : -1)
 			: sqlite3_column_int(stmt, 4);
@@ -483,14 +500,14 @@ static enum snapshot_status load_users(struct loader *ld)
 
 		/* The primary address counts once it is confirmed. */
 		if (column_text(stmt, 6) && column_text(stmt, 7))
-			owner_add_email(owner, column_text(stmt, 6));
+			owner_add_email(model, owner, column_text(stmt, 6));
 		if (ld->gitlab_host && owner->username) {
 			struct buf noreply = BUF_INIT;
 
 			buf_addf(&noreply, "%lld-%s@users.noreply.%s",
 				 (long long)owner->id, owner->username,
 				 ld->gitlab_host);
-			owner_add_email(owner, noreply.data);
+			owner_add_email(model, owner, noreply.data);
 			buf_release(&noreply);
 		}
 	}
@@ -503,8 +520,8 @@ static enum snapshot_status load_users(struct loader *ld)
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct owner *owner = find_owner(model, sqlite3_column_int64(stmt, 0));
 
-		if (owner && column_text(stmt, 2))
-			owner_add_email(owner, column_text(stmt, 1));
+		if (owner && column_text(stmt, 2) && column_text(stmt, 1))
+			owner_add_email(model, owner, column_text(stmt, 1));
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "verified_emails.sql");
@@ -618,6 +635,18 @@ static void classify_token(struct loader *ld, struct credential *cred)
 		    cred->owner->username ? cred->owner->username : "?");
 }
 
+/*
+ * Give `cred` to the consumer and release it. Returns -1 when the
+ * consumer failed, with its reason in ld->err.
+ */
+static int hand_over(struct loader *ld, struct credential *cred)
+{
+	int ret = ld->row_fn(ld->row_arg, cred, ld->err);
+
+	credential_release(cred);
+	return ret;
+}
+
 static enum snapshot_status load_tokens(struct loader *ld)
 {
 	struct model *model = ld->model;
@@ -640,10 +669,11 @@ static enum snapshot_status load_tokens(struct loader *ld)
 	if ((status = prepare_query(ld, "personal_access_tokens.sql", &stmt)))
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct credential *cred = model_add(model, KIND_PERSONAL_TOKEN);
+		struct credential row, *cred = &row;
 		const char *scopes = column_text(stmt, 8);
 		int revoked = column_bool(stmt, 3);
 
+		credential_init(cred, KIND_PERSONAL_TOKEN);
 		digest_row(ld, stmt);
 		cred->id = sqlite3_column_int64(stmt, 0);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
@@ -678,6 +708,10 @@ static enum snapshot_status load_tokens(struct loader *ld)
 			buf_release(&why);
 		}
 		classify_token(ld, cred);
+		if (hand_over(ld, cred) < 0) {
+			sqlite3_finalize(stmt);
+			return SNAPSHOT_STOPPED;
+		}
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SNAPSHOT_OK
@@ -759,12 +793,12 @@ static enum snapshot_status load_keys(struct loader *ld)
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *type = column_text(stmt, 4);
 		const char *key = column_text(stmt, 2);
-		struct credential *cred;
+		struct credential row, *cred = &row;
 		const char *usage;
 
 		digest_row(ld, stmt);
-		cred = model_add(model, type && !strcmp(type, "DeployKey")
-					? KIND_DEPLOY_KEY : KIND_SSH_KEY);
+		credential_init(cred, type && !strcmp(type, "DeployKey")
+				      ? KIND_DEPLOY_KEY : KIND_SSH_KEY);
 		cred->id = sqlite3_column_int64(stmt, 0);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
 		cred->owner = model_find_owner(model, cred->owner_id);
@@ -791,9 +825,50 @@ static enum snapshot_status load_keys(struct loader *ld)
 					    &cred->ssh) == 0;
 		if (cred->ssh_ok)
 			check_stored_fingerprints(stmt, cred);
+		if (hand_over(ld, cred) < 0) {
+			sqlite3_finalize(stmt);
+			return SNAPSHOT_STOPPED;
+		}
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "keys.sql");
+}
+
+/*
+ * The inspection of the key in the current row of `stmt`, from the pool
+ * that inspected it ahead. When the pool read another key for this row,
+ * because the snapshot changed between the two reads, the key is
+ * inspected here. Returns -1 when GnuPG failed.
+ */
+static int take_inspection(struct loader *ld, sqlite3_stmt *stmt,
+			   struct credential *cred)
+{
+	const char *key = column_text(stmt, 2);
+	size_t len = (size_t)sqlite3_column_bytes(stmt, 2);
+	struct gpg_pool_result result;
+	unsigned char digest[32];
+	int got;
+
+	gcry_md_hash_buffer(GCRY_MD_SHA256, digest, key ? key : "", len);
+	got = gpg_pool_next(ld->gpg, &result, ld->err);
+	if (got < 0)
+		return -1;
+	if (got && result.id == cred->id &&
+	    !memcmp(result.digest, digest, sizeof(digest))) {
+		cred->gpg = result.info;
+	} else {
+		if (got)
+			gpg_key_info_release(&result.info);
+		gpg_pool_inspect_now(ld->gpg, key ? key : "", len, &cred->gpg);
+	}
+	cred->gpg_ok = cred->gpg.result == GPG_OK;
+	if (cred->gpg.result == GPG_ENGINE_ERROR) {
+		/* A key that was never judged would make a wrong report. */
+		buf_addf(ld->err, "GnuPG failed while reading GPG key %lld: %s",
+			 (long long)cred->id, cred->gpg.error);
+		return -1;
+	}
+	return 0;
 }
 
 static enum snapshot_status load_gpg_keys(struct loader *ld)
@@ -807,9 +882,9 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 	if ((status = prepare_query(ld, "gpg_keys.sql", &stmt)))
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct credential *cred = model_add(model, KIND_GPG_KEY);
-		const char *key = column_text(stmt, 2);
+		struct credential row, *cred = &row;
 
+		credential_init(cred, KIND_GPG_KEY);
 		digest_row(ld, stmt);
 		cred->id = sqlite3_column_int64(stmt, 0);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
@@ -820,43 +895,33 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 		if (!verification_known)
 			cred->unavailable |= FIELD_VERIFICATION;
 
-		cred->gpg_ok = gpg_key_inspect(ld->gpg, key ? key : "",
-					       (size_t)sqlite3_column_bytes(stmt, 2),
-					       model->now, &cred->gpg) == 0;
-		if (!cred->gpg_ok && cred->gpg.result == GPG_ENGINE_ERROR) {
-			/* A key that was never judged would make a wrong report. */
-			buf_addf(ld->err, "GnuPG failed while reading GPG key %lld: %s",
-				 (long long)cred->id, cred->gpg.error);
+		if (ld->gpg && take_inspection(ld, stmt, cred) < 0) {
+			credential_release(cred);
 			sqlite3_finalize(stmt);
 			return SNAPSHOT_GNUPG_FAILED;
 		}
 		if (!cred->gpg_ok) {
 			cred->state = STATE_ACTIVE;
-			continue;
+		} else {
+			if (cred->gpg.uid_count)
+				cred->name = xstrdup(cred->gpg.uids[0].uid);
+			cred->expires_at.state = cred->gpg.expires ? TS_SET : TS_NONE;
+			cred->expires_at.sec = cred->gpg.expires;
+			cred->state = cred->gpg.revoked ? STATE_REVOKED
+				    : cred->gpg.expired ? STATE_EXPIRED : STATE_ACTIVE;
+			if (cred->owner)
+				cred->verification = gpg_key_verify(&cred->gpg,
+					cred->owner->verified_emails,
+					cred->owner->verified_count,
+					&cred->verified_by_revoked_uid);
 		}
-		if (cred->gpg.uid_count)
-			cred->name = xstrdup(cred->gpg.uids[0].uid);
-		cred->expires_at.state = cred->gpg.expires ? TS_SET : TS_NONE;
-		cred->expires_at.sec = cred->gpg.expires;
-		cred->state = cred->gpg.revoked ? STATE_REVOKED
-			    : cred->gpg.expired ? STATE_EXPIRED : STATE_ACTIVE;
-		if (cred->owner)
-			cred->verification = gpg_key_verify(&cred->gpg,
-				(const char *const *)cred->owner->verified_emails,
-				cred->owner->verified_count,
-				&cred->verified_by_revoked_uid);
+		if (hand_over(ld, cred) < 0) {
+			sqlite3_finalize(stmt);
+			return SNAPSHOT_STOPPED;
+		}
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "gpg_keys.sql");
-}
-
-static int compare_credentials(const void *a, const void *b)
-{
-	const struct credential *x = a, *y = b;
-
-	if (x->kind != y->kind)
-		return (int)x->kind - (int)y->kind;
-	return (x->id > y->id) - (x->id < y->id);
 }
 
 static void finish_digest(struct loader *ld)
@@ -868,70 +933,173 @@ static void finish_digest(struct loader *ld)
 	buf_adds(&hex, "sha256:");
 	for (i = 0; i < 32; i++)
 		buf_addf(&hex, "%02x", sum[i]);
+	free(ld->model->snapshot_digest);
 	ld->model->snapshot_digest = buf_detach(&hex, NULL);
 }
 
-enum snapshot_status snapshot_load(const char *path, struct model *model,
-				   struct gpg_session *gpg, struct buf *err)
+/* Start the threads that inspect GPG keys ahead of the stream. */
+static enum snapshot_status start_gpg_pool(struct loader *ld)
 {
-	struct loader ld = { .path = path, .model = model, .gpg = gpg, .err = err };
-	enum snapshot_status status;
+	struct gpg_pool_options opts = {
+		.snapshot_path = ld->path,
+		.open_name = ld->open_name,
+		.open_flags = ld->open_flags,
+		.read_rows = ld->state[T_GPG_KEYS].present,
+		.now = ld->model->now,
+		.cache_dir = ld->opts.cache_dir,
+	};
+	struct buf err = BUF_INIT;
+
+	if (gpg_pool_start(&ld->gpg, &opts, &err) < 0) {
+		buf_addf(ld->err, "cannot start GnuPG to read GPG keys: %s",
+			 err.data);
+		buf_release(&err);
+		return SNAPSHOT_GNUPG_FAILED;
+	}
+	buf_release(&err);
+	ld->model->gnupg_version = xstrdup(gpg_pool_engine_version(ld->gpg));
+	return SNAPSHOT_OK;
+}
+
+void snapshot_close(struct snapshot *snap)
+{
+	struct loader *ld = (struct loader *)snap;
 	size_t i;
 
+	if (!ld)
+		return;
+	gpg_pool_stop(ld->gpg);
+	for (i = 0; i < ld->bot_count; i++)
+		free(ld->bots[i].resource.path);
+	free(ld->bots);
+	free(ld->gitlab_host);
+	free(ld->open_name);
+	if (ld->digest)
+		gcry_md_close(ld->digest);
+	if (ld->db) {
+		sqlite3_exec(ld->db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(ld->db);
+	}
+	free(ld);
+}
+
+enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
+				   struct model *model,
+				   const struct snapshot_options *opts,
+				   struct buf *err)
+{
+	struct loader *ld = xcalloc(1, sizeof(*ld));
+	enum snapshot_status status;
+
+	*out = NULL;
+	ld->path = path;
+	ld->model = model;
+	ld->opts = *opts;
+	ld->err = err;
+	ld->open_name = xstrdup(path);
+	ld->open_flags = SQLITE_OPEN_READONLY;
+
 	if ((status = check_file(path, err)))
-		return status;
-	if (sqlite3_open_v2(path, &ld.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		status = ld.db ? sql_failed(&ld, "opening") : SNAPSHOT_CANNOT_OPEN;
+		goto out;
+	if (sqlite3_open_v2(path, &ld->db, ld->open_flags, NULL) != SQLITE_OK) {
+		status = ld->db ? sql_failed(ld, "opening") : SNAPSHOT_CANNOT_OPEN;
 		goto out;
 	}
-	sqlite3_busy_timeout(ld.db, 5000);
-	if ((status = probe_database(&ld)))
+	sqlite3_busy_timeout(ld->db, 5000);
+	if ((status = probe_database(ld)))
 		goto out;
-	if (gcry_md_open(&ld.digest, GCRY_MD_SHA256, 0)) {
+	if (gcry_md_open(&ld->digest, GCRY_MD_SHA256, 0)) {
 		buf_addf(err, "libgcrypt cannot compute SHA-256");
 		status = SNAPSHOT_FAILED;
 		goto out;
 	}
 
-	if ((status = inspect_schema(&ld)))
+	if ((status = inspect_schema(ld)))
 		goto out;
-	if (!ld.state[T_USERS].present ||
-	    !(ld.state[T_TOKENS].present || ld.state[T_KEYS].present ||
-	      ld.state[T_GPG_KEYS].present)) {
+	if (!ld->state[T_USERS].present ||
+	    !(ld->state[T_TOKENS].present || ld->state[T_KEYS].present ||
+	      ld->state[T_GPG_KEYS].present)) {
 		buf_addf(err, "'%s' is an SQLite database but not a credential snapshot: it needs the users table and at least one of personal_access_tokens, keys and gpg_keys (see docs/export.md)",
 			 path);
 		status = SNAPSHOT_NOT_SNAPSHOT;
 		goto out;
 	}
-	model->summary.kind_available[KIND_PERSONAL_TOKEN] = ld.state[T_TOKENS].present;
-	model->summary.kind_available[KIND_PROJECT_TOKEN] = ld.state[T_TOKENS].present;
-	model->summary.kind_available[KIND_GROUP_TOKEN] = ld.state[T_TOKENS].present;
-	model->summary.kind_available[KIND_SSH_KEY] = ld.state[T_KEYS].present;
-	model->summary.kind_available[KIND_DEPLOY_KEY] = ld.state[T_KEYS].present;
-	model->summary.kind_available[KIND_GPG_KEY] = ld.state[T_GPG_KEYS].present;
+	model->summary.kind_available[KIND_PERSONAL_TOKEN] = ld->state[T_TOKENS].present;
+	model->summary.kind_available[KIND_PROJECT_TOKEN] = ld->state[T_TOKENS].present;
+	model->summary.kind_available[KIND_GROUP_TOKEN] = ld->state[T_TOKENS].present;
+	model->summary.kind_available[KIND_SSH_KEY] = ld->state[T_KEYS].present;
+	model->summary.kind_available[KIND_DEPLOY_KEY] = ld->state[T_KEYS].present;
+	model->summary.kind_available[KIND_GPG_KEY] = ld->state[T_GPG_KEYS].present;
 
-	if ((status = create_views(&ld)) ||
-	    (status = load_snapshot_info(&ld)) ||
-	    (status = load_users(&ld)) ||
-	    (status = load_bots(&ld)) ||
-	    (status = load_tokens(&ld)) ||
-	    (status = load_keys(&ld)) ||
-	    (status = load_gpg_keys(&ld)))
+	/*
+	 * One read transaction for every query, so that the digest and the
+	 * rows come from the same state of the file.
+	 */
+	if ((status = create_views(ld)))
 		goto out;
-
-	qsort(model->creds, model->cred_count, sizeof(*model->creds),
-	      compare_credentials);
-	finish_digest(&ld);
+	if (sqlite3_exec(ld->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		status = sql_failed(ld, "starting a read transaction");
+		goto out;
+	}
+	if ((status = load_snapshot_info(ld)) ||
+	    (status = load_users(ld)) ||
+	    (status = load_bots(ld)))
+		goto out;
+	if (opts->inspect_gpg && (status = start_gpg_pool(ld)))
+		goto out;
+	free(model->snapshot_path);
 	model->snapshot_path = xstrdup(path);
-	model->gnupg_version = xstrdup(gpg_session_engine_version(gpg));
-
 out:
-	for (i = 0; i < ld.bot_count; i++)
-		free(ld.bots[i].resource.path);
-	free(ld.bots);
-	free(ld.gitlab_host);
-	if (ld.digest)
-		gcry_md_close(ld.digest);
-	sqlite3_close(ld.db);
+	if (status) {
+		snapshot_close((struct snapshot *)ld);
+		return status;
+	}
+	*out = (struct snapshot *)ld;
+	return SNAPSHOT_OK;
+}
+
+enum snapshot_status snapshot_stream(struct snapshot *snap, snapshot_row_fn *fn,
+				     void *arg, struct buf *err)
+{
+	struct loader *ld = (struct loader *)snap;
+	enum snapshot_status status;
+
+	ld->row_fn = fn;
+	ld->row_arg = arg;
+	ld->err = err;
+	if ((status = load_tokens(ld)) ||
+	    (status = load_keys(ld)) ||
+	    (status = load_gpg_keys(ld)))
+		return status;
+	finish_digest(ld);
+	return SNAPSHOT_OK;
+}
+
+void snapshot_gpg_stats(struct snapshot *snap, struct gpg_pool_stats *out)
+{
+	struct loader *ld = (struct loader *)snap;
+
+	memset(out, 0, sizeof(*out));
+	if (ld->gpg)
+		gpg_pool_get_stats(ld->gpg, out);
+}
+
+static int ignore_row(void *arg, struct credential *cred, struct buf *err)
+{
+	return 0;
+}
+
+enum snapshot_status snapshot_load(const char *path, struct model *model,
+				   struct gpg_session *gpg, struct buf *err)
+{
+	struct snapshot_options opts = { .inspect_gpg = 0 };
+	struct snapshot *snap;
+	enum snapshot_status status;
+
+	status = snapshot_open(&snap, path, model, &opts, err);
+	if (status)
+		return status;
+	status = snapshot_stream(snap, ignore_row, NULL, err);
+	snapshot_close(snap);
 	return status;
 }

@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "gpgkey.h"
+#include "gpgpool.h"
 #include "model.h"
 
 /* Why a snapshot could not be read; main() maps each to an exit code. */
@@ -12,13 +13,57 @@ enum snapshot_status {
 	SNAPSHOT_NOT_SNAPSHOT,    /* not SQLite, or no credential tables */
 	SNAPSHOT_FAILED,          /* a query failed midway */
 	SNAPSHOT_GNUPG_FAILED,    /* GnuPG stopped working while reading keys */
+	SNAPSHOT_STOPPED,         /* the consumer of the stream failed */
 };
 
+struct snapshot_options {
+	int inspect_gpg;          /* 0: GPG keys are read but not inspected */
+	const char *cache_dir;    /* folder of the GPG key cache, or NULL */
+};
+
+/* An open snapshot whose credentials have not been read yet. */
+struct snapshot;
+
 /*
- * Read the snapshot at `path` (opened read-only, never created) into
- * `model`, whose `now` must be set. SSH keys are parsed here and GPG keys
- * inspected through `gpg`. On failure `err` holds one line that names the
- * file and what to do.
+ * Open the snapshot at `path` (read-only, never created) and read into
+ * `model`, whose `now` must be set, what the credentials refer to: the
+ * owners with their verified addresses, the bot users' projects and
+ * groups, and which tables and columns exist. With opts->inspect_gpg,
+ * threads start inspecting the GPG keys ahead of the stream
+ * (gpgpool.h). On failure `err` holds one line that names the file and
+ * what to do.
+ */
+enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
+				   struct model *model,
+				   const struct snapshot_options *opts,
+				   struct buf *err);
+
+/*
+ * Called with each credential, filled but without findings. The
+ * credential is released after the call returns. Return 0, or -1 with a
+ * reason appended to `err` to stop the stream.
+ */
+typedef int snapshot_row_fn(void *arg, struct credential *cred,
+			    struct buf *err);
+
+/*
+ * Read every credential once, in table order (tokens, then SSH and deploy
+ * keys, then GPG keys) and by id within a table, and hand each to `fn`.
+ * SSH keys are parsed here and GPG keys come inspected. At the end,
+ * model->snapshot_digest is set.
+ */
+enum snapshot_status snapshot_stream(struct snapshot *snap, snapshot_row_fn *fn,
+				     void *arg, struct buf *err);
+
+/* Counters of the GPG key inspection so far (zero without it). */
+void snapshot_gpg_stats(struct snapshot *snap, struct gpg_pool_stats *out);
+/* Stop the inspection threads and close the file. Accepts NULL. */
+void snapshot_close(struct snapshot *snap);
+
+/*
+ * Read the whole snapshot for its digest only (model->snapshot_digest),
+ * without inspecting GPG keys and without keeping credentials. `gpg` is
+ * not used.
  */
 enum snapshot_status snapshot_load(const char *path, struct model *model,
 				   struct gpg_session *gpg, struct buf *err);

@@ -391,7 +391,7 @@ run damaged_box apply "$P/plan.md" --gitlab-url "$URL" $apply_args
 expect "a damaged box is an error, not a rejection" 7 "the box of action 'revoke-pat-13' is damaged"
 
 cp "$T/plan.md.orig" "$P/plan.md"
-sed -i 's/"path": "\/api\/v4\/personal_access_tokens\/10"/"path": "\/api\/v4\/personal_access_tokens\/11"/' "$P/plan.json"
+sed -i 's/"path": *"\/api\/v4\/personal_access_tokens\/10"/"path":"\/api\/v4\/personal_access_tokens\/11"/' "$P/plan.json"
 run edited_json apply "$P/plan.md" --gitlab-url "$URL" $apply_args
 expect "an edited plan.json breaks the plan digest" 7 "the plan digest does not match"
 equal "rejected plans send nothing" "$(query 'deletes()')" 0

@@ -213,7 +213,7 @@ fails "PNG snapshot keeps the previous report" 4 "'$T/image.db'" \
 # A file size limit of 64 blocks of 512 bytes makes writing a report
 # fail part-way, as a full disk would; SIGXFSZ is ignored so that the
 # write returns EFBIG rather than killing the process.
-fails "write failure exits 5 and keeps the previous report" 5 "report.html" \
+fails "write failure exits 5 and keeps the previous report" 5 "report.json" \
 	"$T/previous" \
 	sh -c 'trap "" XFSZ; ulimit -f 64; exec "$@"' sh \
 	"$CREDAUDIT" report --db "$DB" --out "$T/previous" --now 2027-01-01T00:00:00Z
@@ -302,8 +302,11 @@ check_cells() {
 	fi
 }
 
-# HTML: the inventory cells and the summary row of GPG keys.
-"$INSPECT" html-cells "$OLD/report.html" >"$T/old-html"
+# HTML: the cells of the inventory pages and the summary row of GPG keys.
+for page in "$OLD"/inventory/*.html; do
+	"$INSPECT" html-cells "$page"
+done >"$T/old-html"
+"$INSPECT" html-cells "$OLD/report.html" >>"$T/old-html"
 check_cells "older snapshot: HTML key use and expiry not available" \
 	"$T/old-html" \
 	'$1 == "inventory" && ($2 == "ssh_key" || $2 == "deploy_key") && ($4 == "Last used" || $4 == "Expires")'
@@ -318,11 +321,15 @@ else
 		"$rows rows, expected $((ssh_keys + deploy_keys))"
 fi
 
-# Markdown: the same cells, and the GPG section states why it is empty.
+# Markdown: the overview lists no keys, but names their pages; the GPG
+# counts and section state why they are empty.
 "$INSPECT" md-cells "$OLD/report.md" >"$T/old-md"
-check_cells "older snapshot: Markdown key use and expiry not available" \
-	"$T/old-md" \
-	'($1 ~ /^(SSH|Deploy) keys \(/) && ($3 == "Last used" || $3 == "Expires")'
+if grep -qF '`inventory/ssh_key-0001.html`' "$OLD/report.md"; then
+	pass "older snapshot: Markdown names the SSH key pages"
+else
+	fail "older snapshot: Markdown names the SSH key pages" \
+		"$(grep -A3 '^### SSH keys' "$OLD/report.md")"
+fi
 row=$(awk -F "$TAB" '$1 == "Summary" && $3 == "Kind" && $4 == "GPG keys" { print $2 }' "$T/old-md")
 awk -F "$TAB" -v row="$row" '$1 == "Summary" && $2 == row && $3 != "Kind" { print $4 }' \
 	"$T/old-md" >"$T/gpg-counts"

@@ -1,10 +1,12 @@
 /*
- * Reports and plan from a model built by hand with hostile values. Each
- * output is rendered into memory and parsed back with the library that a
- * reader's tool would use: libxml2 for HTML, cmark-gfm for Markdown,
- * jansson for JSON.
+ * Reports and plan from credentials built by hand with hostile values,
+ * fed through the outputs as report.c feeds them. Each output is written
+ * into memory or a temporary folder and parsed back with the library
+ * that a reader's tool would use: libxml2 for HTML, cmark-gfm for
+ * Markdown, jansson for JSON.
  */
 #include <setjmp.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +32,7 @@
 #include "plan_read.h"
 #include "policy.h"
 #include "render.h"
+#include "render_core.h"
 #include "text.h"
 
 #define NOW 1796385600   /* 2026-12-04T12:00:00Z */
@@ -74,13 +78,32 @@ static const struct expected_cred expected[] = {
 #define CRED_COUNT (sizeof(expected) / sizeof(expected[0]))
 #define ACTION_COUNT 8
 
+/* What the plan decided for one credential, kept for the checks. */
+struct decided {
+	enum cred_kind kind;
+	int64_t id;
+	enum plan_outcome outcome;
+	struct plan_action action;    /* `manual` is a copy the fixture owns */
+	const char *reason;
+};
+
 struct fixture {
 	struct model model;
 	struct plan plan;
 	struct policy policy;
 	struct render_context ctx;
-	char *html, *markdown, *json, *plan_md, *plan_json;
-	size_t html_len, markdown_len, json_len, plan_md_len, plan_json_len;
+	struct sink *sinks[4];
+	FILE *files[4];               /* report.json, CSV, plan.md, plan.json */
+	char dir[64];                 /* inventory pages and spools */
+	struct decided decided[CRED_COUNT];
+	size_t decided_count;
+	struct plan_action actions[CRED_COUNT];  /* in plan order */
+	size_t action_count;
+	char *html, *markdown, *json, *csv, *plan_md, *plan_json;
+	size_t html_len, markdown_len, json_len, csv_len, plan_md_len,
+	       plan_json_len;
+	char *pages[KIND_COUNT];      /* page 1 of each kind, or NULL */
+	size_t page_lens[KIND_COUNT];
 };
 
 /* Building the model. */
@@ -92,18 +115,22 @@ static void add_owner(struct model *model, int64_t id, const char *username,
 
 	memset(owner, 0, sizeof(*owner));
 	owner->id = id;
-	owner->username = xstrdup(username);
-	owner->name = name ? xstrdup(name) : NULL;
-	owner->state = state ? xstrdup(state) : NULL;
+	owner->username = model_strdup(model, username, strlen(username));
+	owner->name = name ? model_strdup(model, name, strlen(name)) : NULL;
+	owner->state = state ? model_strdup(model, state, strlen(state)) : NULL;
 	owner->user_type = user_type;
 }
 
-static struct credential *add_cred(struct model *model, enum cred_kind kind,
-				   int64_t id, const char *name,
-				   int64_t owner_id)
+/*
+ * Fill `cred` for a credential of the model. The caller adds the rest
+ * and hands it to feed(), which releases it.
+ */
+static struct credential *add_cred(struct model *model,
+				   struct credential *cred,
+				   enum cred_kind kind, int64_t id,
+				   const char *name, int64_t owner_id)
 {
-	struct credential *cred = model_add(model, kind);
-
+	credential_init(cred, kind);
 	cred->id = id;
 	cred->name = name ? xstrdup(name) : NULL;
 	cred->owner_id = owner_id;
@@ -140,9 +167,83 @@ static void add_uid(struct gpg_key_info *gpg, const char *uid,
 	entry->revoked = revoked;
 }
 
-static void build_model(struct model *model, int with_gpg_table)
+/* Hand `cred` to the plan, the model and every output, as report.c does. */
+static void feed(struct fixture *f, struct credential *cred)
 {
-	struct credential *cred;
+	struct plan_decision decision;
+	struct decided *kept = &f->decided[f->decided_count++];
+	struct buf err = BUF_INIT;
+	size_t i;
+
+	plan_decide(&f->plan, cred, &decision);
+	model_count(&f->model, cred,
+		    decision.outcome == PLAN_ACTION ? decision.action.id : NULL,
+		    decision.outcome == PLAN_NOT_POSSIBLE, 1);
+	for (i = 0; i < 4; i++) {
+		int ret = f->sinks[i]->credential(f->sinks[i], cred, &decision,
+						  &err);
+
+		if (ret)
+			print_error("%s: %s\n", f->sinks[i]->name, err.data);
+		assert_int_equal(ret, 0);
+	}
+	kept->kind = cred->kind;
+	kept->id = cred->id;
+	kept->outcome = decision.outcome;
+	kept->action = decision.action;
+	kept->action.manual = decision.action.manual
+			      ? xstrdup(decision.action.manual) : NULL;
+	kept->reason = decision.reason;
+	if (decision.outcome == PLAN_ACTION)
+		f->actions[f->action_count++] = kept->action;
+	plan_decision_release(&decision);
+	credential_release(cred);
+	buf_release(&err);
+}
+
+static void start_outputs(struct fixture *f)
+{
+	struct buf err = BUF_INIT;
+	char **data[4] = { &f->json, &f->csv, &f->plan_md, &f->plan_json };
+	size_t *lens[4] = { &f->json_len, &f->csv_len, &f->plan_md_len,
+			    &f->plan_json_len };
+	size_t i;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/credaudit-render-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	for (i = 0; i < 4; i++) {
+		f->files[i] = open_memstream(data[i], lens[i]);
+		assert_non_null(f->files[i]);
+	}
+	f->sinks[0] = render_json_sink(&f->ctx, f->files[0]);
+	f->sinks[1] = render_csv_sink(&f->ctx, f->files[1], f->sinks[0]);
+	f->sinks[2] = render_inventory_sink(&f->ctx, f->dir, &err);
+	assert_non_null(f->sinks[2]);
+	f->sinks[3] = render_plan_sink(&f->ctx, f->files[2], f->files[3],
+				       f->dir, &err);
+	assert_non_null(f->sinks[3]);
+	buf_release(&err);
+}
+
+static char *read_whole_file(const char *path, size_t *len)
+{
+	struct buf data = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *file = fopen(path, "rb");
+
+	if (!file)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0)
+		buf_add(&data, chunk, n);
+	fclose(file);
+	return buf_detach(&data, len);
+}
+
+static void build_model(struct fixture *f, int with_gpg_table)
+{
+	struct model *model = &f->model;
+	struct credential row, *cred;
 	int k;
 
 	model_init(model);
@@ -159,110 +260,123 @@ static void build_model(struct model *model, int with_gpg_table)
 	add_owner(model, 6, username_invalid, "Invalid \xC0\xAF", "active", 0);
 	for (k = 0; k < KIND_COUNT; k++)
 		model->summary.kind_available[k] = 1;
+	if (!with_gpg_table)
+		model->summary.kind_available[KIND_GPG_KEY] = 0;
+	start_outputs(f);
 
-	cred = add_cred(model, KIND_PERSONAL_TOKEN, 101, name_img, 1);
+	cred = add_cred(model, &row, KIND_PERSONAL_TOKEN, 101, name_img, 1);
 	strlist_add(&cred->scopes, "api", 3);
 	strlist_add(&cred->scopes, "read_user", 9);
 	ts_parse("2026-03-01T09:30:00Z", &cred->last_used_at);
 	ts_parse("2027-01-01", &cred->expires_at);
 	credential_add_finding(cred, "credential-unused", SEV_MEDIUM,
 			       "last used 278 days ago (limit 90)");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_PERSONAL_TOKEN, 102, name_script, 2);
+	cred = add_cred(model, &row, KIND_PERSONAL_TOKEN, 102, name_script, 2);
 	strlist_add(&cred->scopes, "api", 3);
 	cred->revoked = 1;
 	cred->state = STATE_REVOKED;
 	ts_parse("2026-05-01T10:00:00Z", &cred->revoked_at);
 	credential_add_finding(cred, "owner-inactive", SEV_HIGH,
 			       "owner @bob is blocked");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_PERSONAL_TOKEN, 103, name_pipe, 6);
+	cred = add_cred(model, &row, KIND_PERSONAL_TOKEN, 103, name_pipe, 6);
 	strlist_add(&cred->scopes, "read_api", 8);
 	cred->unavailable = FIELD_LAST_USED;
 	cred->last_used_at.state = TS_UNAVAILABLE;
 	ts_parse("2026-13-45\xFF", &cred->expires_at);
 	credential_add_finding(cred, "date-invalid", SEV_MEDIUM,
 			       "expires_at cannot be parsed as a date");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_PERSONAL_TOKEN, 104, "expired", 1);
+	cred = add_cred(model, &row, KIND_PERSONAL_TOKEN, 104, "expired", 1);
 	ts_parse("2026-02-01", &cred->expires_at);
 	cred->state = STATE_EXPIRED;
 	credential_add_finding(cred, "credential-never-used", SEV_MEDIUM,
 			       "never used, created 328 days ago (limit 30)");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_PROJECT_TOKEN, 201, name_link, 3);
+	cred = add_cred(model, &row, KIND_PROJECT_TOKEN, 201, name_link, 3);
 	cred->resource.type = RESOURCE_PROJECT;
 	cred->resource.id = 5;
 	cred->resource.path = xstrdup("acme/api");
 	strlist_add(&cred->scopes, "sudo", 4);
 	credential_add_finding(cred, "token-admin-scope", SEV_HIGH,
 			       "scope sudo works only for administrators");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_GROUP_TOKEN, 301, name_autolink, 4);
+	cred = add_cred(model, &row, KIND_GROUP_TOKEN, 301, name_autolink, 4);
 	cred->resource.type = RESOURCE_GROUP;
 	cred->resource.id = 9;
 	cred->resource.path = xstrdup("acme");
 	credential_add_finding(cred, "owner-inactive", SEV_HIGH,
 			       "owner @group_9_bot_3c4d is blocked");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_GROUP_TOKEN, 302, name_www, 4);
+	cred = add_cred(model, &row, KIND_GROUP_TOKEN, 302, name_www, 4);
 	cred->unavailable = FIELD_RESOURCE;
 	credential_add_finding(cred, "credential-never-used", SEV_MEDIUM,
 			       "never used, created 328 days ago (limit 30)");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_SSH_KEY, 401, name_bidi, 1);
+	cred = add_cred(model, &row, KIND_SSH_KEY, 401, name_bidi, 1);
 	add_ssh(cred, "ssh-rsa", 1024);
 	credential_add_finding(cred, "ssh-key-rsa-weak", SEV_HIGH,
 			       "RSA key of 1024 bits (minimum 2048)");
 	credential_add_finding(cred, "token-no-expiry", SEV_MEDIUM,
 			       "report-only finding");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_SSH_KEY, 402, "ldap key", 5);
+	cred = add_cred(model, &row, KIND_SSH_KEY, 402, "ldap key", 5);
 	add_ssh(cred, "ssh-dss", 1024);
 	cred->ldap = 1;
 	credential_add_finding(cred, "ssh-key-dsa", SEV_HIGH,
 			       "DSA key of 1024 bits");
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_SSH_KEY, 403, NULL, 5);
+	cred = add_cred(model, &row, KIND_SSH_KEY, 403, NULL, 5);
 	snprintf(cred->ssh.error, sizeof(cred->ssh.error), "%s",
 		 "invalid base64 <b>in</b> key");
 	cred->unavailable = FIELD_USAGE_TYPE;
+	feed(f, cred);
 
-	cred = add_cred(model, KIND_DEPLOY_KEY, 501, name_mail, 1);
+	cred = add_cred(model, &row, KIND_DEPLOY_KEY, 501, name_mail, 1);
 	add_ssh(cred, "ssh-ed25519", 256);
 	credential_add_finding(cred, "credential-unused", SEV_MEDIUM,
 			       "last used 120 days ago (limit 90)");
+	feed(f, cred);
 
-	if (with_gpg_table) {
-		cred = add_cred(model, KIND_GPG_KEY, 601,
-				"Mallory <m@evil.example>", 5);
-		cred->gpg_ok = 1;
-		snprintf(cred->gpg.fingerprint, sizeof(cred->gpg.fingerprint),
-			 "%s", "5FB74E1F6F1B4DB0C6C3B5B6F2D1A1E3A8E8F3C1");
-		snprintf(cred->gpg.keyid, sizeof(cred->gpg.keyid), "%s",
-			 "F2D1A1E3A8E8F3C1");
-		snprintf(cred->gpg.algorithm, sizeof(cred->gpg.algorithm),
-			 "%s", "RSA");
-		cred->gpg.bits = 3072;
-		cred->gpg.created = NOW - 400 * DAY;
-		add_uid(&cred->gpg, "Mallory <m@evil.example>", "Mallory",
-			"m@evil.example", 1);
-		add_uid(&cred->gpg, "x\xE2\x80\x8By <x@y.example>",
-			"x\xE2\x80\x8By", "x@y.example", 0);
-		cred->verification = GPG_VERIFIED;
-		cred->verified_by_revoked_uid = 1;
-		credential_add_finding(cred, "gpg-key-revoked-uid-match",
-				       SEV_MEDIUM, "verified only through a revoked user ID");
+	if (!with_gpg_table)
+		return;
+	cred = add_cred(model, &row, KIND_GPG_KEY, 601,
+			"Mallory <m@evil.example>", 5);
+	cred->gpg_ok = 1;
+	snprintf(cred->gpg.fingerprint, sizeof(cred->gpg.fingerprint),
+		 "%s", "5FB74E1F6F1B4DB0C6C3B5B6F2D1A1E3A8E8F3C1");
+	snprintf(cred->gpg.keyid, sizeof(cred->gpg.keyid), "%s",
+		 "F2D1A1E3A8E8F3C1");
+	snprintf(cred->gpg.algorithm, sizeof(cred->gpg.algorithm),
+		 "%s", "RSA");
+	cred->gpg.bits = 3072;
+	cred->gpg.created = NOW - 400 * DAY;
+	add_uid(&cred->gpg, "Mallory <m@evil.example>", "Mallory",
+		"m@evil.example", 1);
+	add_uid(&cred->gpg, "x\xE2\x80\x8By <x@y.example>",
+		"x\xE2\x80\x8By", "x@y.example", 0);
+	cred->verification = GPG_VERIFIED;
+	cred->verified_by_revoked_uid = 1;
+	credential_add_finding(cred, "gpg-key-revoked-uid-match",
+			       SEV_MEDIUM, "verified only through a revoked user ID");
+	feed(f, cred);
 
-		cred = add_cred(model, KIND_GPG_KEY, 602, NULL, 99);
-		snprintf(cred->gpg.error, sizeof(cred->gpg.error), "%s",
-			 "not OpenPGP data");
-		credential_add_finding(cred, "owner-missing", SEV_HIGH,
-				       "owner user 99 is not in the users table");
-	} else {
-		model->summary.kind_available[KIND_GPG_KEY] = 0;
-	}
-	model_summarize(model);
+	cred = add_cred(model, &row, KIND_GPG_KEY, 602, NULL, 99);
+	snprintf(cred->gpg.error, sizeof(cred->gpg.error), "%s",
+		 "not OpenPGP data");
+	credential_add_finding(cred, "owner-missing", SEV_HIGH,
+			       "owner user 99 is not in the users table");
+	feed(f, cred);
 }
 
 /* Rendering into memory. */
@@ -287,35 +401,73 @@ static char *render_to_memory(render_fn *render,
 	return data;
 }
 
+/* End the outputs and read back what they wrote. */
+static void finish_outputs(struct fixture *f)
+{
+	struct buf err = BUF_INIT, path = BUF_INIT;
+	size_t i;
+	int k;
+
+	for (i = 0; i < 4; i++) {
+		int ret = f->sinks[i]->end(f->sinks[i], &err);
+
+		if (ret)
+			print_error("%s: %s\n", f->sinks[i]->name, err.data);
+		assert_int_equal(ret, 0);
+	}
+	render_inventory_pages(f->sinks[2], f->ctx.pages);
+	for (i = 0; i < 4; i++) {
+		f->sinks[i]->free(f->sinks[i]);
+		assert_int_equal(fclose(f->files[i]), 0);
+	}
+	for (k = 0; k < KIND_COUNT; k++) {
+		if (!f->ctx.pages[k])
+			continue;
+		assert_int_equal(f->ctx.pages[k], 1);
+		buf_reset(&path);
+		buf_addf(&path, "%s/", f->dir);
+		inventory_page_name(&path, (enum cred_kind)k, 1, 0);
+		f->pages[k] = read_whole_file(path.data, &f->page_lens[k]);
+		assert_non_null(f->pages[k]);
+		unlink(path.data);
+	}
+	assert_int_equal(rmdir(f->dir), 0);
+	buf_release(&path);
+	buf_release(&err);
+}
+
 static void fixture_init(struct fixture *f, int with_gpg_table)
 {
 	memset(f, 0, sizeof(*f));
-	build_model(&f->model, with_gpg_table);
-	plan_build(&f->plan, &f->model, 7);
+	plan_init(&f->plan, NOW, 7);
 	policy_defaults(&f->policy);
 	f->ctx.model = &f->model;
 	f->ctx.policy = &f->policy;
 	f->ctx.plan = &f->plan;
 	f->ctx.template_dir = NULL;
 	f->ctx.tool_version = "test";
+	build_model(f, with_gpg_table);
+	finish_outputs(f);
 	f->html = render_to_memory(render_html, &f->ctx, &f->html_len);
 	f->markdown = render_to_memory(render_markdown, &f->ctx,
 				       &f->markdown_len);
-	f->json = render_to_memory(render_json, &f->ctx, &f->json_len);
-	f->plan_md = render_to_memory(render_plan_markdown, &f->ctx,
-				      &f->plan_md_len);
-	f->plan_json = render_to_memory(render_plan_json, &f->ctx,
-					&f->plan_json_len);
 }
 
 static void fixture_release(struct fixture *f)
 {
+	size_t i;
+	int k;
+
 	free(f->html);
 	free(f->markdown);
 	free(f->json);
+	free(f->csv);
 	free(f->plan_md);
 	free(f->plan_json);
-	plan_release(&f->plan);
+	for (k = 0; k < KIND_COUNT; k++)
+		free(f->pages[k]);
+	for (i = 0; i < f->decided_count; i++)
+		free(f->decided[i].action.manual);
 	model_release(&f->model);
 }
 
@@ -385,14 +537,15 @@ static void plan_actions_and_paths(void **state)
 	size_t i;
 
 	assert_int_equal(f->plan.count, ACTION_COUNT);
+	assert_int_equal(f->action_count, ACTION_COUNT);
 	for (i = 0; i < ACTION_COUNT; i++) {
-		const struct plan_action *action = &f->plan.actions[i];
+		const struct plan_action *action = &f->actions[i];
 
 		assert_string_equal(action->id, want[i].id);
 		assert_non_null(action->consequence);
 		if (want[i].manual) {
 			assert_null(action->method);
-			assert_null(action->api_path);
+			assert_string_equal(action->api_path, "");
 			assert_non_null(action->manual);
 		} else {
 			assert_string_equal(action->method, want[i].method);
@@ -400,13 +553,14 @@ static void plan_actions_and_paths(void **state)
 			assert_null(action->manual);
 		}
 	}
-	assert_int_equal(f->plan.actions[0].type, ACTION_REVOKE_TOKEN);
-	assert_int_equal(f->plan.actions[4].type, ACTION_DELETE_SSH_KEY);
-	assert_int_equal(f->plan.actions[5].type, ACTION_DELETE_SSH_KEY);
-	assert_int_equal(f->plan.actions[6].type, ACTION_REVIEW_GPG_KEY);
-	assert_non_null(strstr(f->plan.actions[1].consequence,
+	assert_int_equal(f->actions[0].type, ACTION_REVOKE_TOKEN);
+	assert_int_equal(f->actions[4].type, ACTION_DELETE_SSH_KEY);
+	assert_int_equal(f->actions[5].type, ACTION_DELETE_SSH_KEY);
+	assert_int_equal(f->actions[6].type, ACTION_REVIEW_GPG_KEY);
+	assert_int_equal(f->plan.by_type[ACTION_REVOKE_TOKEN], 4);
+	assert_non_null(strstr(f->actions[1].consequence,
 			       "bot user is scheduled for deletion"));
-	assert_non_null(strstr(f->plan.actions[0].consequence,
+	assert_non_null(strstr(f->actions[0].consequence,
 			       "e-mails the owner"));
 }
 
@@ -415,25 +569,25 @@ static void plan_skips_inactive_and_ldap(void **state)
 	const struct fixture *f = *state;
 	size_t i;
 
-	for (i = 0; i < f->model.cred_count; i++) {
-		const struct credential *cred = &f->model.creds[i];
+	assert_int_equal(f->decided_count, CRED_COUNT);
+	for (i = 0; i < f->decided_count; i++) {
+		const struct decided *got = &f->decided[i];
 		const struct expected_cred *want =
-			find_expected(cred->kind, cred->id);
-		const struct plan_action *action = plan_find(&f->plan, cred);
+			find_expected(got->kind, got->id);
 
 		assert_non_null(want);
 		if (want->action) {
-			assert_non_null(action);
-			assert_string_equal(action->id, want->action);
-			assert_ptr_equal(action->cred, cred);
+			assert_int_equal(got->outcome, PLAN_ACTION);
+			assert_string_equal(got->action.id, want->action);
+		} else if (got->id == 402) {
+			assert_int_equal(got->outcome, PLAN_NOT_POSSIBLE);
+			assert_non_null(strstr(got->reason,
+					       "cannot be deleted in GitLab (LDAP)"));
 		} else {
-			assert_null(action);
+			assert_int_equal(got->outcome, PLAN_NOTHING);
 		}
 	}
 	assert_int_equal(f->plan.skipped_count, 1);
-	assert_int_equal(f->plan.skipped[0].cred->id, 402);
-	assert_non_null(strstr(f->plan.skipped[0].reason,
-			       "cannot be deleted in GitLab (LDAP)"));
 }
 
 static void plan_validity_window(void **state)
@@ -450,20 +604,28 @@ static void plan_report_only_rule_no_action(void **state)
 {
 	struct model model;
 	struct plan plan;
-	struct credential *cred;
+	struct plan_decision decision;
+	struct credential row, *cred;
 
 	(void)state;
 	model_init(&model);
 	model.now = NOW;
-	cred = add_cred(&model, KIND_PERSONAL_TOKEN, 7, "no expiry", 1);
+	plan_init(&plan, NOW, 1);
+	cred = add_cred(&model, &row, KIND_PERSONAL_TOKEN, 7, "no expiry", 1);
 	credential_add_finding(cred, "token-no-expiry", SEV_MEDIUM, "x");
-	cred = add_cred(&model, KIND_PERSONAL_TOKEN, 8, "unknown rule", 1);
+	plan_decide(&plan, cred, &decision);
+	assert_int_equal(decision.outcome, PLAN_NOTHING);
+	plan_decision_release(&decision);
+	plan_decision_release(&decision);
+	credential_release(cred);
+	cred = add_cred(&model, &row, KIND_PERSONAL_TOKEN, 8, "unknown rule", 1);
 	credential_add_finding(cred, "not-a-rule", SEV_HIGH, "x");
-	plan_build(&plan, &model, 1);
+	plan_decide(&plan, cred, &decision);
+	assert_int_equal(decision.outcome, PLAN_NOTHING);
+	plan_decision_release(&decision);
+	credential_release(cred);
 	assert_int_equal(plan.count, 0);
 	assert_int_equal(plan.skipped_count, 0);
-	plan_release(&plan);
-	plan_release(&plan);
 	model_release(&model);
 }
 
@@ -527,16 +689,61 @@ static void count_rows(xmlNodePtr node, size_t counts[KIND_COUNT])
 	}
 }
 
+/* Page 1 of each kind that has one, parsed. */
+struct pages {
+	htmlDocPtr docs[KIND_COUNT];
+};
+
+static void parse_pages(const struct fixture *f, struct pages *pages)
+{
+	int k;
+
+	for (k = 0; k < KIND_COUNT; k++)
+		pages->docs[k] = f->pages[k]
+			? parse_html(f->pages[k], f->page_lens[k]) : NULL;
+}
+
+static void free_pages(struct pages *pages)
+{
+	int k;
+
+	for (k = 0; k < KIND_COUNT; k++)
+		if (pages->docs[k])
+			xmlFreeDoc(pages->docs[k]);
+}
+
+static xmlNodePtr find_row(const struct pages *pages, const char *id)
+{
+	xmlNodePtr row;
+	int k;
+
+	for (k = 0; k < KIND_COUNT; k++)
+		if (pages->docs[k] &&
+		    (row = find_by_id(xmlDocGetRootElement(pages->docs[k]), id)))
+			return row;
+	return NULL;
+}
+
 static void html_rows_per_kind(void **state)
 {
 	const struct fixture *f = *state;
-	htmlDocPtr doc = parse_html(f->html, f->html_len);
+	struct pages pages;
+	htmlDocPtr overview = parse_html(f->html, f->html_len);
 	size_t counts[KIND_COUNT] = { 0 };
 	size_t want[KIND_COUNT] = { 0 };
 	size_t i;
 	int k;
 
-	count_rows(xmlDocGetRootElement(doc), counts);
+	/* The overview lists no rows of the inventory; the pages do. */
+	count_rows(xmlDocGetRootElement(overview), counts);
+	for (k = 0; k < KIND_COUNT; k++)
+		assert_int_equal(counts[k], 0);
+	xmlFreeDoc(overview);
+	parse_pages(f, &pages);
+	for (k = 0; k < KIND_COUNT; k++)
+		if (pages.docs[k])
+			count_rows(xmlDocGetRootElement(pages.docs[k]), counts);
+	free_pages(&pages);
 	for (i = 0; i < CRED_COUNT; i++)
 		want[expected[i].kind]++;
 	for (k = 0; k < KIND_COUNT; k++) {
@@ -545,12 +752,12 @@ static void html_rows_per_kind(void **state)
 				    kind_id((enum cred_kind)k), counts[k], want[k]);
 		assert_int_equal(counts[k], want[k]);
 	}
-	xmlFreeDoc(doc);
 }
 
 /*
- * Check every element: nothing that runs code or loads anything, and
- * every link points at an element of the page itself.
+ * Check every element: nothing that runs code or loads anything. A link
+ * points at an element of the page itself, or at another file of the
+ * report by a relative path.
  */
 static void check_inert(htmlDocPtr doc, xmlNodePtr node, size_t *links)
 {
@@ -583,9 +790,11 @@ static void check_inert(htmlDocPtr doc, xmlNodePtr node, size_t *links)
 				continue;
 			value = prop(node, "href");
 			assert_non_null(value);
-			if (value[0] != '#')
-				fail_msg("link to \"%s\" leaves the page", value);
-			if (!find_by_id(xmlDocGetRootElement(doc), value + 1))
+			if (value[0] != '#' &&
+			    (strchr(value, ':') || value[0] == '/'))
+				fail_msg("link to \"%s\" leaves the report", value);
+			if (value[0] == '#' &&
+			    !find_by_id(xmlDocGetRootElement(doc), value + 1))
 				fail_msg("link to \"%s\" has no target", value);
 			(*links)++;
 			xmlFree(value);
@@ -598,13 +807,25 @@ static void html_has_no_active_content(void **state)
 {
 	const struct fixture *f = *state;
 	htmlDocPtr doc = parse_html(f->html, f->html_len);
+	struct pages pages;
 	size_t links = 0;
+	int k;
 
 	check_inert(doc, xmlDocGetRootElement(doc), &links);
-	assert_true(links > CRED_COUNT);
 	assert_null(strstr(f->html, "<script"));
 	assert_null(strstr(f->html, "<img"));
 	xmlFreeDoc(doc);
+	parse_pages(f, &pages);
+	for (k = 0; k < KIND_COUNT; k++) {
+		if (!pages.docs[k])
+			continue;
+		check_inert(pages.docs[k], xmlDocGetRootElement(pages.docs[k]),
+			    &links);
+		assert_null(strstr(f->pages[k], "<script"));
+		assert_null(strstr(f->pages[k], "<img"));
+	}
+	free_pages(&pages);
+	assert_true(links > CRED_COUNT);
 }
 
 static void count_csp(xmlNodePtr node, size_t *count, int *ours)
@@ -628,13 +849,25 @@ static void html_sets_one_policy(void **state)
 {
 	const struct fixture *f = *state;
 	htmlDocPtr doc = parse_html(f->html, f->html_len);
+	struct pages pages;
 	size_t count = 0;
-	int ours = 0;
+	int ours = 0, k;
 
 	count_csp(xmlDocGetRootElement(doc), &count, &ours);
 	assert_int_equal(count, 1);
 	assert_true(ours);
 	xmlFreeDoc(doc);
+	parse_pages(f, &pages);
+	for (k = 0; k < KIND_COUNT; k++) {
+		if (!pages.docs[k])
+			continue;
+		count = 0;
+		ours = 0;
+		count_csp(xmlDocGetRootElement(pages.docs[k]), &count, &ours);
+		assert_int_equal(count, 1);
+		assert_true(ours);
+	}
+	free_pages(&pages);
 }
 
 /* The text of the first <bdi> under `node`, where a user value goes. */
@@ -694,73 +927,75 @@ static void assert_cell_contains(xmlNodePtr row, size_t index,
 static void html_values_stay_text(void **state)
 {
 	const struct fixture *f = *state;
-	htmlDocPtr doc = parse_html(f->html, f->html_len);
-	xmlNodePtr root = xmlDocGetRootElement(doc), row;
+	struct pages pages;
+	xmlNodePtr row;
 
-	row = find_by_id(root, "personal_access_token-101");
+	parse_pages(f, &pages);
+	row = find_row(&pages, "personal_access_token-101");
 	assert_non_null(row);
 	assert_cell_value(row, 1, name_img);
-	row = find_by_id(root, "personal_access_token-102");
+	row = find_row(&pages, "personal_access_token-102");
 	assert_non_null(row);
 	assert_cell_value(row, 1, name_script);
 	assert_cell_contains(row, 2, "Bob </td><b>Baker</b>");
-	row = find_by_id(root, "personal_access_token-103");
+	row = find_row(&pages, "personal_access_token-103");
 	assert_non_null(row);
 	assert_cell_value(row, 2, username_invalid);
 	assert_cell_contains(row, 2, "x\\xFFy");
 	assert_cell_contains(row, 2, "invalid UTF-8");
-	row = find_by_id(root, "project_access_token-201");
+	row = find_row(&pages, "project_access_token-201");
 	assert_non_null(row);
 	assert_cell_value(row, 1, name_link);
-	row = find_by_id(root, "ssh_key-401");
+	row = find_row(&pages, "ssh_key-401");
 	assert_non_null(row);
 	assert_cell_value(row, 1, name_bidi);
 	assert_cell_contains(row, 1, "laptop\\u{202E}gnp.exe");
 	assert_cell_contains(row, 1, "bidi controls");
-	row = find_by_id(root, "gpg_key-601");
+	row = find_row(&pages, "gpg_key-601");
 	assert_non_null(row);
 	assert_cell_value(row, 1, "shalom");
 	assert_cell_contains(row, 1, name_hebrew);
 	assert_cell_contains(row, 4, "x\\u{200B}y");
 	assert_cell_contains(row, 4, "invisible characters");
-	xmlFreeDoc(doc);
+	free_pages(&pages);
 }
 
 static void html_marks_unavailable_and_invalid(void **state)
 {
 	const struct fixture *f = *state;
-	htmlDocPtr doc = parse_html(f->html, f->html_len);
-	xmlNodePtr root = xmlDocGetRootElement(doc), row;
+	struct pages pages;
+	xmlNodePtr row;
 
+	parse_pages(f, &pages);
 	/* PAT columns: ID Name Owner Scopes Created Last-used Expires ... */
-	row = find_by_id(root, "personal_access_token-103");
+	row = find_row(&pages, "personal_access_token-103");
 	assert_non_null(row);
 	assert_cell_contains(row, 5, "not available in this snapshot");
 	assert_cell_contains(row, 6, "2026-13-45\\xFF (invalid)");
-	row = find_by_id(root, "personal_access_token-101");
+	row = find_row(&pages, "personal_access_token-101");
 	assert_cell_contains(row, 6, "2027-01-01");
-	row = find_by_id(root, "personal_access_token-104");
+	row = find_row(&pages, "personal_access_token-104");
 	assert_cell_contains(row, 5, "never");
-	row = find_by_id(root, "personal_access_token-102");
+	row = find_row(&pages, "personal_access_token-102");
 	assert_cell_contains(row, 6, "no expiry");
 	assert_cell_contains(row, 8, "yes, 2026-05-01T10:00:00Z");
 	/* SSH: ... Usage is column 6. */
-	row = find_by_id(root, "ssh_key-403");
+	row = find_row(&pages, "ssh_key-403");
 	assert_non_null(row);
 	assert_cell_contains(row, 6, "not available in this snapshot");
 	assert_cell_contains(row, 3, "cannot be parsed: invalid base64 <b>in</b> key");
-	row = find_by_id(root, "group_access_token-302");
+	row = find_row(&pages, "group_access_token-302");
 	assert_cell_contains(row, 3, "not available in this snapshot");
-	xmlFreeDoc(doc);
+	free_pages(&pages);
 }
 
-static void html_links_rows_to_plan(void **state)
+static void html_rows_name_plan_actions(void **state)
 {
 	const struct fixture *f = *state;
-	htmlDocPtr doc = parse_html(f->html, f->html_len);
-	xmlNodePtr root = xmlDocGetRootElement(doc);
+	struct pages pages;
 	size_t i;
 
+	parse_pages(f, &pages);
 	for (i = 0; i < CRED_COUNT; i++) {
 		struct buf row_id = BUF_INIT;
 		xmlNodePtr row, last;
@@ -768,7 +1003,7 @@ static void html_links_rows_to_plan(void **state)
 
 		buf_addf(&row_id, "%s-%lld", kind_id(expected[i].kind),
 			 (long long)expected[i].id);
-		row = find_by_id(root, row_id.data);
+		row = find_row(&pages, row_id.data);
 		assert_non_null(row);
 		last = xmlGetLastChild(row);
 		while (last && last->type != XML_ELEMENT_NODE)
@@ -776,7 +1011,6 @@ static void html_links_rows_to_plan(void **state)
 		text = (char *)xmlNodeGetContent(last);
 		if (expected[i].action) {
 			assert_string_equal(text, expected[i].action);
-			assert_non_null(find_by_id(root, expected[i].action));
 		} else if (expected[i].id == 402) {
 			assert_string_equal(text, "not possible in GitLab");
 		} else {
@@ -785,7 +1019,7 @@ static void html_links_rows_to_plan(void **state)
 		xmlFree(text);
 		buf_release(&row_id);
 	}
-	xmlFreeDoc(doc);
+	free_pages(&pages);
 }
 
 static void html_output_is_stable(void **state)
@@ -1066,94 +1300,69 @@ static size_t child_count(cmark_node *node)
 	return count;
 }
 
-static const struct expected_cred *expected_for_row(cmark_node *heading,
-						    int64_t id)
+/* The credential that a findings row names in its first cell. */
+static const struct expected_cred *expected_for_label(const char *text)
 {
-	struct buf title = BUF_INIT;
-	const struct expected_cred *want = NULL;
-	int k;
+	size_t i;
 
-	node_text(heading, &title);
-	for (k = 0; k < KIND_COUNT; k++)
-		if (!strncmp(title.data, kind_label((enum cred_kind)k),
-			     strlen(kind_label((enum cred_kind)k))) &&
-		    title.data[strlen(kind_label((enum cred_kind)k))] == ' ')
-			want = find_expected((enum cred_kind)k, id);
-	buf_release(&title);
-	return want;
-}
+	for (i = 0; i < CRED_COUNT; i++) {
+		struct buf label = BUF_INIT;
+		int match;
 
-static void check_inventory_row(cmark_node *heading, cmark_node *row,
-				size_t columns, size_t *rows)
-{
-	struct buf id = BUF_INIT, text = BUF_INIT, name = BUF_INIT;
-	const struct expected_cred *want;
-	cmark_node *cells = cmark_node_first_child(row);
-	size_t name_column;
-
-	assert_int_equal(child_count(row), columns);
-	node_text(cells, &id);
-	want = expected_for_row(heading, strtoll(id.data, NULL, 10));
-	if (!want)
-		fail_msg("inventory row for unknown credential %s", id.data);
-	(*rows)++;
-
-	/* The last cell is the plan. Column 1 is the name, or the owner for GPG keys. */
-	node_text(cmark_node_last_child(row), &text);
-	assert_string_equal(text.data, want->action ? want->action
-			    : want->id == 402 ? "not possible in GitLab" : "none");
-	buf_reset(&text);
-	name_column = want->kind == KIND_GPG_KEY ? 0 : 1;
-	if (name_column) {
-		node_text(cmark_node_next(cells), &text);
-		if (want->name)
-			escaped(&name, want->name);
-		else
-			buf_adds(&name, "none");
-		if (strncmp(text.data, name.data, name.len))
-			print_error("row %s: name cell \"%s\", expected \"%s\"\n",
-				    id.data, text.data, name.data);
-		assert_int_equal(strncmp(text.data, name.data, name.len), 0);
+		buf_addf(&label, "%s %lld", kind_noun(expected[i].kind),
+			 (long long)expected[i].id);
+		label.data[0] = (char)toupper((unsigned char)label.data[0]);
+		match = !strncmp(text, label.data, label.len) &&
+			(!text[label.len] || text[label.len] == ' ');
+		buf_release(&label);
+		if (match)
+			return &expected[i];
 	}
-	buf_release(&id);
-	buf_release(&text);
-	buf_release(&name);
+	return NULL;
 }
 
-static void markdown_one_row_per_credential(void **state)
+static void markdown_lists_worst_cases(void **state)
 {
 	const struct fixture *f = *state;
 	cmark_parser *parser;
 	cmark_node *doc = parse_markdown(f->markdown, f->markdown_len, &parser);
-	cmark_node *node, *heading = NULL;
-	size_t rows = 0, tables = 0;
+	cmark_node *node;
+	size_t rows = 0;
 
 	for (node = cmark_node_first_child(doc); node;
 	     node = cmark_node_next(node)) {
 		struct buf first = BUF_INIT;
 		cmark_node *header, *row;
-		size_t columns;
 
-		if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
-			heading = node;
 		if (strcmp(cmark_node_get_type_string(node), "table"))
 			continue;
 		header = cmark_node_first_child(node);
 		node_text(cmark_node_first_child(header), &first);
-		if (strcmp(first.data, "ID")) {
+		if (strcmp(first.data, "Credential")) {
 			buf_release(&first);
 			continue;
 		}
 		buf_release(&first);
-		tables++;
-		columns = child_count(header);
-		assert_int_equal(cmark_gfm_extensions_get_table_columns(node),
-				 columns);
-		for (row = cmark_node_next(header); row; row = cmark_node_next(row))
-			check_inventory_row(heading, row, columns, &rows);
+		for (row = cmark_node_next(header); row; row = cmark_node_next(row)) {
+			struct buf label = BUF_INIT, plan = BUF_INIT;
+			const struct expected_cred *want;
+
+			assert_int_equal(child_count(row), 4);
+			node_text(cmark_node_first_child(row), &label);
+			want = expected_for_label(label.data);
+			if (!want)
+				fail_msg("findings row for unknown credential \"%s\"",
+					 label.data);
+			node_text(cmark_node_last_child(row), &plan);
+			assert_string_equal(plan.data, want->action ? want->action
+				: want->id == 402 ? "not possible in GitLab" : "none");
+			rows++;
+			buf_release(&label);
+			buf_release(&plan);
+		}
 	}
-	assert_int_equal(tables, KIND_COUNT);
-	assert_int_equal(rows, CRED_COUNT);
+	/* Every rule has fewer findings than the overview shows, so all are listed. */
+	assert_int_equal(rows, f->model.summary.findings);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
 }
@@ -1339,6 +1548,139 @@ static void json_kind_not_available(void **state)
 	json_decref(root);
 }
 
+/* credentials.csv, split by a small RFC 4180 reader. */
+
+#define CSV_FIELDS_MAX 64
+
+/*
+ * Read one record at `*p` into `fields` and move `*p` past its CRLF.
+ * Returns the number of fields, or 0 at the end of the text.
+ */
+static size_t csv_record(const char **p, const char *end,
+			 struct buf fields[CSV_FIELDS_MAX])
+{
+	size_t n = 0;
+
+	if (*p >= end)
+		return 0;
+	for (;;) {
+		struct buf *field = &fields[n < CSV_FIELDS_MAX ? n : CSV_FIELDS_MAX - 1];
+
+		buf_reset(field);
+		if (**p == '"') {
+			for ((*p)++; *p < end; (*p)++) {
+				if (**p == '"' && *p + 1 < end && (*p)[1] == '"') {
+					buf_addch(field, '"');
+					(*p)++;
+				} else if (**p == '"') {
+					(*p)++;
+					break;
+				} else {
+					buf_addch(field, **p);
+				}
+			}
+		} else {
+			while (*p < end && **p != ',' && **p != '\r')
+				buf_addch(field, *(*p)++);
+		}
+		n++;
+		if (*p < end && **p == ',') {
+			(*p)++;
+			continue;
+		}
+		assert_true(*p + 1 < end + 1 && **p == '\r' && (*p)[1] == '\n');
+		*p += 2;
+		return n;
+	}
+}
+
+static void csv_one_row_per_credential(void **state)
+{
+	const struct fixture *f = *state;
+	struct buf fields[CSV_FIELDS_MAX];
+	const char *p = f->csv, *end = f->csv + f->csv_len;
+	size_t columns, n, rows = 0, i, name = 0, plan = 0, kind = 0, id = 0;
+
+	for (i = 0; i < CSV_FIELDS_MAX; i++)
+		buf_init(&fields[i]);
+	columns = csv_record(&p, end, fields);
+	assert_true(columns > 20);
+	for (i = 0; i < columns; i++) {
+		if (!strcmp(fields[i].data, "name"))
+			name = i;
+		else if (!strcmp(fields[i].data, "plan_action"))
+			plan = i;
+		else if (!strcmp(fields[i].data, "kind"))
+			kind = i;
+		else if (!strcmp(fields[i].data, "id"))
+			id = i;
+	}
+	assert_true(name && plan);
+	while ((n = csv_record(&p, end, fields))) {
+		const struct expected_cred *want = NULL;
+		struct buf shown = BUF_INIT;
+		size_t k;
+
+		assert_int_equal(n, columns);
+		for (k = 0; k < CRED_COUNT; k++)
+			if (!strcmp(fields[kind].data, kind_id(expected[k].kind)) &&
+			    strtoll(fields[id].data, NULL, 10) == expected[k].id)
+				want = &expected[k];
+		assert_non_null(want);
+		/* Names appear as in report.json; GPG keys have none. */
+		if (want->name && want->kind != KIND_GPG_KEY) {
+			text_escape_str(&shown, want->name, TEXT_NO_LIMIT);
+			assert_string_equal(fields[name].data, shown.data);
+		}
+		assert_string_equal(fields[plan].data,
+				    want->action ? want->action : "");
+		buf_release(&shown);
+		rows++;
+	}
+	assert_int_equal(rows, CRED_COUNT);
+	for (i = 0; i < CSV_FIELDS_MAX; i++)
+		buf_release(&fields[i]);
+}
+
+/* A text cell that a spreadsheet would run as a formula gets a ' first. */
+static void csv_guards_formulas(void **state)
+{
+	struct model model;
+	struct plan plan;
+	struct render_context ctx = { 0 };
+	struct plan_decision decision = { 0 };
+	struct credential row, *cred;
+	struct buf err = BUF_INIT;
+	struct sink *sink;
+	char *csv = NULL;
+	size_t len;
+	FILE *out = open_memstream(&csv, &len);
+
+	(void)state;
+	assert_non_null(out);
+	model_init(&model);
+	model.now = NOW;
+	plan_init(&plan, NOW, 7);
+	ctx.model = &model;
+	ctx.plan = &plan;
+	sink = render_csv_sink(&ctx, out, NULL);
+	cred = add_cred(&model, &row, KIND_PERSONAL_TOKEN, 1,
+			"=HYPERLINK(\"http://evil.example\")", 1);
+	assert_int_equal(sink->credential(sink, cred, &decision, &err), 0);
+	credential_release(cred);
+	cred = add_cred(&model, &row, KIND_PERSONAL_TOKEN, 2, "'quoted", 1);
+	assert_int_equal(sink->credential(sink, cred, &decision, &err), 0);
+	credential_release(cred);
+	assert_int_equal(sink->end(sink, &err), 0);
+	sink->free(sink);
+	assert_int_equal(fclose(out), 0);
+	assert_non_null(strstr(csv, "\r\npersonal_access_token,1,\"'=HYPERLINK(\"\"http://evil.example\"\")\","));
+	assert_non_null(strstr(csv, "\r\npersonal_access_token,2,''quoted,"));
+	free(csv);
+	model_release(&model);
+	buf_release(&err);
+}
+
 /* plan.md and plan.json. */
 
 static void plan_markdown_one_task_per_action(void **state)
@@ -1361,9 +1703,9 @@ static void plan_markdown_one_task_per_action(void **state)
 		assert_int_equal(child_count(node), 1);
 		code = cmark_node_first_child(cmark_node_first_child(node));
 		assert_int_equal(cmark_node_get_type(code), CMARK_NODE_CODE);
-		assert_true(tasks < f->plan.count);
+		assert_true(tasks < f->action_count);
 		assert_string_equal(cmark_node_get_literal(code),
-				    f->plan.actions[tasks].id);
+				    f->actions[tasks].id);
 		tasks++;
 	}
 	cmark_iter_free(iter);
@@ -1395,10 +1737,10 @@ static void plan_json_lists_actions(void **state)
 		json_t *request = json_object_get(action, "request");
 
 		assert_string_equal(json_string_value(json_object_get(action, "id")),
-				    f->plan.actions[i].id);
+				    f->actions[i].id);
 		assert_true(json_is_false(json_object_get(action, "approved")));
 		assert_true(json_array_size(json_object_get(action, "reasons")) > 0);
-		if (f->plan.actions[i].method)
+		if (f->actions[i].method)
 			assert_true(json_is_object(request));
 		else
 			assert_true(json_is_null(request));
@@ -1517,16 +1859,18 @@ int main(void)
 		cmocka_unit_test(html_sets_one_policy),
 		cmocka_unit_test(html_values_stay_text),
 		cmocka_unit_test(html_marks_unavailable_and_invalid),
-		cmocka_unit_test(html_links_rows_to_plan),
+		cmocka_unit_test(html_rows_name_plan_actions),
 		cmocka_unit_test(html_output_is_stable),
 		cmocka_unit_test(html_names_libraries),
 		cmocka_unit_test(html_template_rejects_script),
 		cmocka_unit_test(html_template_needs_placeholders),
 		cmocka_unit_test(html_template_policy_replaced),
 		cmocka_unit_test(markdown_has_no_links_or_html),
-		cmocka_unit_test(markdown_one_row_per_credential),
+		cmocka_unit_test(markdown_lists_worst_cases),
 		cmocka_unit_test(json_has_fields),
 		cmocka_unit_test(json_marks_unavailable_and_invalid),
+		cmocka_unit_test(csv_one_row_per_credential),
+		cmocka_unit_test(csv_guards_formulas),
 		cmocka_unit_test(plan_markdown_one_task_per_action),
 		cmocka_unit_test(plan_json_lists_actions),
 		cmocka_unit_test(plan_files_read_back),

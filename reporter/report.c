@@ -1,0 +1,314 @@
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_code.h"
+#include "journal.h"
+#include "keycache.h"
+#include "model.h"
+#include "msg.h"
+#include "output.h"
+#include "plan.h"
+#include "policy.h"
+#include "progress.h"
+#include "render.h"
+#include "snapshot.h"
+
+/* The sinks, in the order they see each credential: CSV reads JSON's line. */
+enum sink_id { SINK_JSON, SINK_CSV, SINK_INVENTORY, SINK_PLAN, SINK_COUNT };
+
+struct run {
+	const struct report_options *opts;
+	struct model model;
+	struct policy policy;
+	struct plan plan;
+	struct render_context ctx;
+	struct journal journal;
+	struct output_set set;
+	struct snapshot *snapshot;
+	struct sink *sinks[SINK_COUNT];
+	size_t rows[KIND_COUNT];
+	struct progress progress;
+	int write_failed;       /* a sink failed on a write, not on its input */
+};
+
+static int exit_code_for(enum snapshot_status status)
+{
+	switch (status) {
+	case SNAPSHOT_OK:
+		return EXIT_OK;
+	case SNAPSHOT_CANNOT_OPEN:
+		return EXIT_CANNOT_OPEN;
+	case SNAPSHOT_NOT_SNAPSHOT:
+		return EXIT_NOT_SNAPSHOT;
+	case SNAPSHOT_GNUPG_FAILED:
+		return EXIT_GNUPG;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+static void show_progress(struct run *run)
+{
+	struct progress_counts counts = { 0 };
+	struct gpg_pool_stats stats;
+	size_t pages[KIND_COUNT];
+	int k;
+
+	snapshot_gpg_stats(run->snapshot, &stats);
+	render_inventory_pages(run->sinks[SINK_INVENTORY], pages);
+	counts.tokens = run->rows[KIND_PERSONAL_TOKEN] +
+			run->rows[KIND_PROJECT_TOKEN] + run->rows[KIND_GROUP_TOKEN];
+	counts.keys = run->rows[KIND_SSH_KEY] + run->rows[KIND_DEPLOY_KEY];
+	counts.gpg_keys = run->rows[KIND_GPG_KEY];
+	counts.gpg_inspected = stats.inspected;
+	counts.gpg_cached = stats.from_cache;
+	for (k = 0; k < KIND_COUNT; k++)
+		counts.pages += pages[k];
+	progress_show(&run->progress, &counts);
+}
+
+/*
+ * Everything that happens to one credential: its findings, the plan's
+ * decision, the counts of the overview, and every output that lists it.
+ */
+static int on_credential(void *arg, struct credential *cred, struct buf *err)
+{
+	struct run *run = arg;
+	struct plan_decision decision;
+	size_t page = inventory_page(run->rows[cred->kind]++);
+	size_t i;
+	int ret = 0;
+
+	policy_check(&run->policy, cred, run->model.now);
+	plan_decide(&run->plan, cred, &decision);
+	model_count(&run->model, cred,
+		    decision.outcome == PLAN_ACTION ? decision.action.id : NULL,
+		    decision.outcome == PLAN_NOT_POSSIBLE, page);
+	for (i = 0; i < SINK_COUNT && !ret; i++)
+		ret = run->sinks[i]->credential(run->sinks[i], cred, &decision,
+						err);
+	plan_decision_release(&decision);
+	if (ret < 0)
+		run->write_failed = 1;
+	if (progress_due(&run->progress))
+		show_progress(run);
+	return ret;
+}
+
+/* Open a file of the set, or say why not. */
+static FILE *add_file(struct run *run, const char *name)
+{
+	struct buf err = BUF_INIT;
+	FILE *file = output_set_add(&run->set, name, &err);
+
+	if (!file)
+		error("%s", err.data);
+	buf_release(&err);
+	return file;
+}
+
+static int start_sinks(struct run *run)
+{
+	struct buf err = BUF_INIT;
+	FILE *json, *csv, *plan_md, *plan_json;
+	const char *inventory;
+
+	if (!(json = add_file(run, "report.json")) ||
+	    !(csv = add_file(run, "credentials.csv")) ||
+	    !(plan_md = add_file(run, "plan.md")) ||
+	    !(plan_json = add_file(run, "plan.json")))
+		return EXIT_OUTPUT;
+	inventory = output_set_add_dir(&run->set, INVENTORY_DIR, &err);
+	if (!inventory) {
+		error("%s", err.data);
+		goto output_failed;
+	}
+	run->sinks[SINK_JSON] = render_json_sink(&run->ctx, json);
+	run->sinks[SINK_CSV] = render_csv_sink(&run->ctx, csv,
+					       run->sinks[SINK_JSON]);
+	run->sinks[SINK_INVENTORY] = render_inventory_sink(&run->ctx, inventory,
+							   &err);
+	if (!run->sinks[SINK_INVENTORY]) {
+		error("%s", err.data);
+		buf_release(&err);
+		return EXIT_INTERNAL;
+	}
+	run->sinks[SINK_PLAN] = render_plan_sink(&run->ctx, plan_md, plan_json,
+						 run->opts->out, &err);
+	if (!run->sinks[SINK_PLAN]) {
+		error("%s", err.data);
+		goto output_failed;
+	}
+	buf_release(&err);
+	return EXIT_OK;
+output_failed:
+	buf_release(&err);
+	return EXIT_OUTPUT;
+}
+
+/* What the apply journal in the output folder records as done. */
+static void read_journal(struct run *run)
+{
+	struct buf path = BUF_INIT, err = BUF_INIT;
+
+	buf_addf(&path, "%s/%s", run->opts->out, JOURNAL_NAME);
+	if (journal_read(path.data, &run->journal, &err) < 0)
+		warning("%s; the reports do not mark what apply carried out",
+			err.data);
+	else if (run->journal.count)
+		run->ctx.done = done_index_build(&run->journal);
+	buf_release(&path);
+	buf_release(&err);
+}
+
+static int finish(struct run *run)
+{
+	struct buf err = BUF_INIT;
+	const struct {
+		const char *name;
+		int (*render)(const struct render_context *, FILE *, struct buf *);
+	} overview[] = {
+		{ "report.html", render_html },
+		{ "report.md", render_markdown },
+	};
+	size_t i;
+	int code = EXIT_OK;
+
+	for (i = 0; i < SINK_COUNT; i++) {
+		if (run->sinks[i]->end(run->sinks[i], &err) < 0) {
+			error("writing %s in '%s' failed: %s; check the free space and permissions of the output folder",
+			      run->sinks[i]->name, run->opts->out, err.data);
+			code = EXIT_OUTPUT;
+			goto out;
+		}
+	}
+	render_inventory_pages(run->sinks[SINK_INVENTORY], run->ctx.pages);
+	for (i = 0; i < sizeof(overview) / sizeof(overview[0]); i++) {
+		FILE *file = add_file(run, overview[i].name);
+
+		if (!file) {
+			code = EXIT_OUTPUT;
+			goto out;
+		}
+		if (overview[i].render(&run->ctx, file, &err) < 0) {
+			/* A stream error means the disk, not the renderer, failed. */
+			int write_failed = ferror(file);
+
+			error("writing %s in '%s' failed: %s%s", overview[i].name,
+			      run->opts->out, err.data,
+			      write_failed ? "; check the free space and permissions of the output folder" : "");
+			code = write_failed ? EXIT_OUTPUT : EXIT_INTERNAL;
+			goto out;
+		}
+	}
+	if (output_set_commit(&run->set, &err) < 0) {
+		error("%s", err.data);
+		code = EXIT_OUTPUT;
+	}
+out:
+	buf_release(&err);
+	return code;
+}
+
+static void closing_note(struct run *run)
+{
+	struct gpg_pool_stats stats;
+	size_t total = 0;
+	int k;
+
+	snapshot_gpg_stats(run->snapshot, &stats);
+	for (k = 0; k < KIND_COUNT; k++)
+		total += run->rows[k];
+	if (stats.rows)
+		verbose("GPG keys: %zu inspected by GnuPG (%zu listed in batches, %zu alone, %zu batches redone), %zu from the cache",
+			stats.inspected, stats.batches.listed_together,
+			stats.batches.listed_alone, stats.batches.batches_redone,
+			stats.from_cache);
+	if (stats.cache_damaged)
+		warning("%zu damaged entries of the GPG key cache were ignored",
+			stats.cache_damaged);
+	note("wrote %zu credentials, %zu findings and %zu plan actions to %s/",
+	     total, run->model.summary.findings, run->plan.count,
+	     run->opts->out);
+}
+
+int report_run(const struct report_options *opts)
+{
+	struct run run;
+	struct snapshot_options snapshot_opts = { .inspect_gpg = 1 };
+	struct buf err = BUF_INIT, cache_dir = BUF_INIT;
+	enum snapshot_status status;
+	size_t i;
+	int code;
+
+	memset(&run, 0, sizeof(run));
+	run.opts = opts;
+	model_init(&run.model);
+	run.model.now = opts->now;
+	policy_defaults(&run.policy);
+	plan_init(&run.plan, opts->now, opts->plan_valid_days);
+	run.ctx.model = &run.model;
+	run.ctx.policy = &run.policy;
+	run.ctx.plan = &run.plan;
+	run.ctx.template_dir = opts->template_dir;
+	run.ctx.tool_version = opts->tool_version;
+	progress_init(&run.progress);
+
+	if (!opts->no_cache) {
+		if (keycache_default_dir(&cache_dir) == 0)
+			snapshot_opts.cache_dir = cache_dir.data;
+		else
+			verbose("neither XDG_CACHE_HOME nor HOME is an absolute path, so GPG key results are not cached");
+	}
+	status = snapshot_open(&run.snapshot, opts->db, &run.model,
+			       &snapshot_opts, &err);
+	if (status != SNAPSHOT_OK) {
+		error("%s", err.data);
+		code = exit_code_for(status);
+		goto out;
+	}
+	read_journal(&run);
+
+	if (output_set_begin(&run.set, opts->out, &err) < 0) {
+		error("%s", err.data);
+		code = EXIT_OUTPUT;
+		goto out;
+	}
+	if ((code = start_sinks(&run)))
+		goto out;
+
+	buf_reset(&err);
+	status = snapshot_stream(run.snapshot, on_credential, &run, &err);
+	progress_end(&run.progress);
+	if (status == SNAPSHOT_STOPPED) {
+		error("writing the reports in '%s' failed: %s; check the free space and permissions of the output folder",
+		      opts->out, err.data);
+		code = EXIT_OUTPUT;
+		goto out;
+	}
+	if (status != SNAPSHOT_OK) {
+		error("%s", err.data);
+		code = exit_code_for(status);
+		goto out;
+	}
+	code = finish(&run);
+	if (code == EXIT_OK)
+		closing_note(&run);
+out:
+	progress_end(&run.progress);
+	for (i = 0; i < SINK_COUNT; i++)
+		if (run.sinks[i])
+			run.sinks[i]->free(run.sinks[i]);
+	output_set_abort(&run.set);
+	snapshot_close(run.snapshot);
+	done_index_free((struct done_index *)run.ctx.done);
+	journal_release(&run.journal);
+	model_release(&run.model);
+	buf_release(&cache_dir);
+	buf_release(&err);
+	return code;
+}
