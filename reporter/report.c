@@ -15,10 +15,15 @@
 #include "policy.h"
 #include "progress.h"
 #include "render.h"
+#include "sink_thread.h"
 #include "snapshot.h"
 
-/* The sinks, in the order they see each credential: CSV reads JSON's line. */
-enum sink_id { SINK_JSON, SINK_CSV, SINK_INVENTORY, SINK_PLAN, SINK_COUNT };
+/*
+ * The sinks, in the order they see each credential: CSV reads JSON's
+ * line. The inventory, the slowest to build, runs on a thread of its own
+ * and takes each credential last.
+ */
+enum sink_id { SINK_JSON, SINK_CSV, SINK_PLAN, SINK_INVENTORY, SINK_COUNT };
 
 struct run {
 	const struct report_options *opts;
@@ -30,6 +35,7 @@ struct run {
 	struct output_set set;
 	struct snapshot *snapshot;
 	struct sink *sinks[SINK_COUNT];
+	struct sink_thread *inventory;  /* runs sinks[SINK_INVENTORY] */
 	size_t rows[KIND_COUNT];
 	struct progress progress;
 	int write_failed;       /* a sink failed on a write, not on its input */
@@ -55,19 +61,18 @@ static void show_progress(struct run *run)
 {
 	struct progress_counts counts = { 0 };
 	struct gpg_pool_stats stats;
-	size_t pages[KIND_COUNT];
 	int k;
 
 	snapshot_gpg_stats(run->snapshot, &stats);
-	render_inventory_pages(run->sinks[SINK_INVENTORY], pages);
 	counts.tokens = run->rows[KIND_PERSONAL_TOKEN] +
 			run->rows[KIND_PROJECT_TOKEN] + run->rows[KIND_GROUP_TOKEN];
 	counts.keys = run->rows[KIND_SSH_KEY] + run->rows[KIND_DEPLOY_KEY];
 	counts.gpg_keys = run->rows[KIND_GPG_KEY];
 	counts.gpg_inspected = stats.inspected;
 	counts.gpg_cached = stats.from_cache;
+	/* The inventory thread may be a page behind the rows handed to it. */
 	for (k = 0; k < KIND_COUNT; k++)
-		counts.pages += pages[k];
+		counts.pages += run->rows[k] / INVENTORY_PAGE_ROWS;
 	progress_show(&run->progress, &counts);
 }
 
@@ -88,9 +93,12 @@ static int on_credential(void *arg, struct credential *cred, struct buf *err)
 	model_count(&run->model, cred,
 		    decision.outcome == PLAN_ACTION ? decision.action.id : NULL,
 		    decision.outcome == PLAN_NOT_POSSIBLE, page);
-	for (i = 0; i < SINK_COUNT && !ret; i++)
+	for (i = 0; i < SINK_INVENTORY && !ret; i++)
 		ret = run->sinks[i]->credential(run->sinks[i], cred, &decision,
 						err);
+	/* The inventory thread takes the credential, and releases it. */
+	if (!ret)
+		ret = sink_thread_give(run->inventory, cred, &decision, err);
 	plan_decision_release(&decision);
 	if (ret < 0)
 		run->write_failed = 1;
@@ -143,6 +151,12 @@ static int start_sinks(struct run *run)
 		error("%s", err.data);
 		goto output_failed;
 	}
+	run->inventory = sink_thread_start(run->sinks[SINK_INVENTORY], &err);
+	if (!run->inventory) {
+		error("%s", err.data);
+		buf_release(&err);
+		return EXIT_INTERNAL;
+	}
 	buf_release(&err);
 	return EXIT_OK;
 output_failed:
@@ -179,7 +193,11 @@ static int finish(struct run *run)
 	int code = EXIT_OK;
 
 	for (i = 0; i < SINK_COUNT; i++) {
-		if (run->sinks[i]->end(run->sinks[i], &err) < 0) {
+		int ret = i == SINK_INVENTORY
+			? sink_thread_finish(run->inventory, &err)
+			: run->sinks[i]->end(run->sinks[i], &err);
+
+		if (ret < 0) {
 			error("writing %s in '%s' failed: %s; check the free space and permissions of the output folder",
 			      run->sinks[i]->name, run->opts->out, err.data);
 			code = EXIT_OUTPUT;
@@ -300,6 +318,7 @@ int report_run(const struct report_options *opts)
 		closing_note(&run);
 out:
 	progress_end(&run.progress);
+	sink_thread_free(run.inventory);
 	for (i = 0; i < SINK_COUNT; i++)
 		if (run.sinks[i])
 			run.sinks[i]->free(run.sinks[i]);
