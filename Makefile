@@ -142,13 +142,16 @@ check: deps-browser
 	@BUILD=$(BUILD) VALGRIND="$(VALGRIND)" sh tests/run.sh $(UNIT_TESTS)
 
 # Where check-asan has the sanitizers write their reports, so that a report
-# from a process whose exit status no test checks still fails the run.
-SANITIZER_LOGS = build-asan/sanitizer-logs
+# from a process whose exit status no test checks still fails the run. It
+# is outside build-asan, because the build creates build-asan/tests only
+# when build-asan does not exist yet.
+SANITIZER_LOGS = build-asan-reports
 
 check-asan:
 	@rm -rf $(SANITIZER_LOGS) && mkdir -p $(SANITIZER_LOGS)
-	@ASAN_OPTIONS=log_path=$(CURDIR)/$(SANITIZER_LOGS)/asan \
-	UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(SANITIZER_LOGS)/ubsan \
+	@ASAN_OPTIONS=log_path=$(CURDIR)/$(SANITIZER_LOGS)/asan:log_exe_name=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(SANITIZER_LOGS)/ubsan:log_exe_name=1 \
 	$(MAKE) --no-print-directory BUILD=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		check; \
@@ -196,6 +199,6 @@ bench: deps
 	@BUILD=$(BUILD) sh bench/run.sh
 
 clean:
-	rm -rf build build-asan $(FUZZ_BUILD) out samples/demo.db samples/hostile.db
+	rm -rf build build-asan $(SANITIZER_LOGS) $(FUZZ_BUILD) out samples/demo.db samples/hostile.db
 
 -include $(wildcard $(BUILD)/*.d)
