@@ -52,9 +52,11 @@ cat >"$E2E_TMP/control-csp.html" <<EOF
 EOF
 
 pages="$E2E_TMP/control-script.html $E2E_TMP/control-csp.html $OUT/report.html"
-# Paginated inventory pages, where the report has them.
-inventory=$(ls "$OUT"/inventory/*.html 2>/dev/null | head -n 1)
-[ -n "$inventory" ] && pages="$pages $inventory"
+# The inventory pages, one per kind in this small sample, which show the
+# hostile values in full rows.
+for inventory in "$OUT"/inventory/*.html; do
+	[ -e "$inventory" ] && pages="$pages $inventory"
+done
 
 # shellcheck disable=SC2086
 node --experimental-websocket tests/browser/page-check.js "$CHROMIUM" \
