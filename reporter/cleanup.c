@@ -72,9 +72,9 @@ static void remove_tree(const char *path)
  * Remove a folder that a GnuPG process may still write to. GPGME starts
  * gpg detached, so it outlives this process for a moment and can create
  * files in its home again after the first removal. Closing every
- * descriptor first ends gpg's input and output, so it exits soon; the
- * folder is removed again until it has stayed away for REMOVED_CHECKS
- * checks in a row, at most REMOVE_TRIES times.
+ * descriptor first ends gpg's input and output, so it exits soon. The
+ * folder is then removed again until it has stayed away for
+ * REMOVED_CHECKS checks in a row, at most REMOVE_TRIES times.
  */
 #define REMOVED_CHECKS 3
 #define REMOVE_TRIES 40

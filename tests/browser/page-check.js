@@ -190,7 +190,7 @@ async function main() {
 		const conn = await connect(browser.url);
 		for (const file of files)
 			await checkPage(conn, file);
-		// Chromium may close the socket before it answers.
+		// Chromium may close the socket before it replies.
 		conn.send('Browser.close').catch(() => {});
 	} catch (err) {
 		browser.child.kill('SIGKILL');

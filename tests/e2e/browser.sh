@@ -1,10 +1,10 @@
 #!/bin/sh
-# The HTML report of samples/hostile.db in a real browser: Debian's
+# The HTML report of samples/hostile.db in a real browser. Debian's
 # headless Chromium opens it, and tests/browser/page-check.js records
-# through the DevTools protocol every script that the page compiles,
-# every dialog, console message, uncaught exception, browser log entry
-# (such as a Content Security Policy violation) and request for anything
-# but the page. The report must cause none. Two control pages that are
+# through the DevTools protocol what the page does: every script that it
+# compiles, every dialog, console message, uncaught exception, browser
+# log entry (such as a Content Security Policy violation) and request for
+# anything but the page. The report must cause none. Two control pages that are
 # not reports prove that the harness sees a script that runs and a CSP
 # violation, so a silent harness cannot pass the report.
 . tests/e2e/lib.sh
