@@ -172,9 +172,10 @@ fuzz:
 		$(patsubst %,$(FUZZ_BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# The binary on the sample database and every unit test under memcheck.
+# The binary on the sample databases and every unit test under memcheck.
 valgrind: deps
-	@$(MAKE) --no-print-directory all samples/demo.db $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory all samples/demo.db samples/hostile.db \
+		$(UNIT_TESTS)
 	@BUILD=$(BUILD) VALGRIND="$(VALGRIND)" sh tests/e2e/valgrind.sh
 	@for test in $(UNIT_TESTS); do \
 		echo "== valgrind $$test"; \
