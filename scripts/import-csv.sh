@@ -1,7 +1,9 @@
 #!/bin/sh
 # Build a credaudit snapshot from CSV files exported from GitLab's database
 # (docs/export.md): import-csv.sh CSV_DIR NEW.db [GITLAB_HOST]
-# NULL is written as \N by the export and turned back into NULL here.
+# Columns are matched by the names in each file's header row, so a file
+# may hold the columns in any order and leave out those an older GitLab
+# lacks. NULL is written as \N by the export and turned back into NULL here.
 set -eu
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
@@ -22,29 +24,50 @@ if [ ! -d "$dir" ]; then
 	exit 2
 fi
 
-sqlite3 -bail "$db.tmp" < "$schema"
+tmp=$db.tmp
+rm -f "$tmp"
+trap 'rm -f "$tmp"' EXIT
+sqlite3 -bail "$tmp" < "$schema"
+
+quote_sql() {
+	printf "'%s'" "$(printf %s "$1" | sed "s/'/''/g")"
+}
+
 imported=0
 for csv in "$dir"/*.csv; do
 	[ -f "$csv" ] || continue
 	table=$(basename "$csv" .csv)
-	if [ -z "$(sqlite3 "$db.tmp" "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '$table'")" ]; then
-		echo "import-csv: skipping $csv: no table '$table' in the schema" >&2
+	known=$(sqlite3 "$tmp" "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $(quote_sql "$table")")
+	if [ "$known" -eq 0 ]; then
+		echo "import-csv: skipping '$csv': the snapshot has no table '$table'" >&2
 		continue
 	fi
-	sqlite3 -bail "$db.tmp" ".import --csv --skip 1 '$csv' $table"
-	for column in $(sqlite3 "$db.tmp" "SELECT name FROM pragma_table_info('$table')"); do
-		sqlite3 -bail "$db.tmp" "UPDATE \"$table\" SET \"$column\" = NULL WHERE \"$column\" = '\\N'"
-	done
+
+	# .import into a table that does not exist creates it from the header.
+	staging="staging_$imported"
+	sqlite3 -bail "$tmp" ".import --csv '$csv' $staging"
+	unknown=$(sqlite3 "$tmp" "SELECT group_concat(name, ', ') FROM pragma_table_info('$staging')
+		WHERE name NOT IN (SELECT name FROM pragma_table_info($(quote_sql "$table")))")
+	if [ -n "$unknown" ]; then
+		echo "import-csv: '$csv' has columns that table '$table' does not: $unknown; fix the header row" >&2
+		exit 1
+	fi
+	columns=$(sqlite3 "$tmp" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$staging')")
+	nulls=$(sqlite3 "$tmp" "SELECT group_concat('NULLIF(\"' || name || '\", ''\\N'')', ', ') FROM pragma_table_info('$staging')")
+	sqlite3 -bail "$tmp" "INSERT INTO \"$table\" ($columns) SELECT $nulls FROM $staging; DROP TABLE $staging;"
+	echo "import-csv: $table: $(sqlite3 "$tmp" "SELECT count(*) FROM \"$table\"") rows" >&2
 	imported=$((imported + 1))
 done
 if [ "$imported" -eq 0 ]; then
-	rm -f "$db.tmp"
 	echo "import-csv: no CSV file in '$dir'" >&2
 	exit 1
 fi
-sqlite3 -bail "$db.tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('exported_at', '$(date -u +%Y-%m-%dT%H:%M:%SZ)')"
+
+sqlite3 -bail "$tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('exported_at', '$(date -u +%Y-%m-%dT%H:%M:%SZ)')"
 if [ -n "$host" ]; then
-	sqlite3 -bail "$db.tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('gitlab_host', '$(printf %s "$host" | sed "s/'/''/g")')"
+	sqlite3 -bail "$tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('gitlab_host', $(quote_sql "$host"))"
 fi
-mv "$db.tmp" "$db"
+sqlite3 -bail "$tmp" "VACUUM"
+mv "$tmp" "$db"
+trap - EXIT
 echo "import-csv: imported $imported tables into $db" >&2
