@@ -1,5 +1,6 @@
 #include "gitlab_api.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -22,10 +23,32 @@ struct gitlab_client {
 	struct buf request_url;
 };
 
+/*
+ * Return 1 when `host` (as libcurl's URL parser returns it, IPv6 in
+ * brackets) is a loopback address written out: an IPv4 literal in
+ * 127.0.0.0/8, ::1, or the name "localhost". Any other name is rejected
+ * without being resolved, because a name such as 127.0.0.1.nip.io can
+ * resolve to any address.
+ */
 static int loopback_host(const char *host)
 {
-	return !strcmp(host, "localhost") || !strncmp(host, "127.", 4) ||
-	       !strcmp(host, "[::1]") || !strcmp(host, "::1");
+	struct in_addr v4;
+	struct in6_addr v6;
+	char inner[INET6_ADDRSTRLEN + 2];
+	size_t len = strlen(host);
+
+	if (!strcasecmp(host, "localhost"))
+		return 1;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	if (len >= 2 && host[0] == '[' && host[len - 1] == ']' &&
+	    len - 2 < sizeof(inner)) {
+		memcpy(inner, host + 1, len - 2);
+		inner[len - 2] = '\0';
+		host = inner;
+	}
+	return inet_pton(AF_INET6, host, &v6) == 1 &&
+	       IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 char *gitlab_url_check(const char *url, struct buf *err)

@@ -51,8 +51,9 @@ struct gitlab_client;
  * Check `url` and return the base URL that request paths ("/api/v4/...")
  * are appended to, or NULL with a reason in `err`. The URL must be http
  * or https without user name, password, query or fragment. Plain http is
- * accepted only for a loopback host, because the token would otherwise
- * cross the network unencrypted. The caller frees the result.
+ * accepted only for 127.0.0.0/8, ::1 or "localhost", written out, because
+ * the token would otherwise cross the network unencrypted. No name is
+ * resolved. The caller frees the result.
  */
 char *gitlab_url_check(const char *url, struct buf *err);
 
