@@ -193,6 +193,94 @@ out:
 	return ret;
 }
 
+/*
+ * Put the previous versions of the first `count` files back after a
+ * failed commit, so the folder holds the old report, not a mix.
+ */
+static void restore_files(struct output_set *set, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		struct output_file *out = &set->files[i];
+
+		if (!out->backup) {
+			/* Without a backup the new file can only be removed. */
+			if (!out->existed)
+				unlink(out->name);
+			continue;
+		}
+		rename(out->backup, out->name);
+		cleanup_forget(out->backup);
+		free(out->backup);
+		out->backup = NULL;
+	}
+}
+
+static void drop_backups(struct output_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->count; i++) {
+		struct output_file *out = &set->files[i];
+
+		if (!out->backup)
+			continue;
+		unlink(out->backup);
+		cleanup_forget(out->backup);
+		free(out->backup);
+		out->backup = NULL;
+	}
+}
+
+/*
+ * Rename every temporary file over its final name. The previous version
+ * of each is first hard-linked aside, and a failure part way puts them
+ * all back. A final name that is a folder fails before anything moves.
+ */
+static int replace_files(struct output_set *set, struct buf *err)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < set->count; i++) {
+		struct output_file *out = &set->files[i];
+
+		if (lstat(out->name, &st) == 0 && S_ISDIR(st.st_mode)) {
+			buf_addf(err, "cannot replace '%s': it is a folder; move it away and run again",
+				 out->name);
+			return -1;
+		}
+	}
+	for (i = 0; i < set->count; i++) {
+		struct output_file *out = &set->files[i];
+		struct buf backup = BUF_INIT;
+
+		/* The temporary name is unique, so the backup name is too. */
+		buf_addf(&backup, "%s.old", out->temp);
+		out->existed = lstat(out->name, &st) == 0;
+		if (out->existed && link(out->name, backup.data) == 0) {
+			cleanup_add(backup.data, 0);
+			out->backup = buf_detach(&backup, NULL);
+		}
+		buf_release(&backup);
+	}
+	for (i = 0; i < set->count; i++) {
+		struct output_file *out = &set->files[i];
+
+		if (rename(out->temp, out->name) < 0) {
+			buf_addf(err, "cannot rename '%s' to '%s': %s; the previous report is left as it was",
+				 out->temp, out->name, strerror(errno));
+			restore_files(set, i);
+			return -1;
+		}
+		cleanup_forget(out->temp);
+		free(out->temp);
+		out->temp = NULL;
+	}
+	return 0;
+}
+
 int output_set_commit(struct output_set *set, struct buf *err)
 {
 	size_t i;
@@ -231,27 +319,20 @@ int output_set_commit(struct output_set *set, struct buf *err)
 			return -1;
 		}
 	}
-	for (i = 0; i < set->count; i++) {
-		struct output_file *out = &set->files[i];
+	if (replace_files(set, err) < 0)
+		return -1;
+	for (i = 0; i < set->dir_count; i++) {
+		struct output_file *out = &set->dirs[i];
 
-		if (rename(out->temp, out->name) < 0) {
-			buf_addf(err, "cannot rename '%s' to '%s': %s",
-				 out->temp, out->name, strerror(errno));
+		if (commit_dir(set, out, err) < 0) {
+			restore_files(set, set->count);
 			return -1;
 		}
 		cleanup_forget(out->temp);
 		free(out->temp);
 		out->temp = NULL;
 	}
-	for (i = 0; i < set->dir_count; i++) {
-		struct output_file *out = &set->dirs[i];
-
-		if (commit_dir(set, out, err) < 0)
-			return -1;
-		cleanup_forget(out->temp);
-		free(out->temp);
-		out->temp = NULL;
-	}
+	drop_backups(set);
 	return 0;
 }
 
@@ -269,6 +350,7 @@ void output_set_abort(struct output_set *set)
 			cleanup_forget(out->temp);
 		}
 		free(out->temp);
+		free(out->backup);
 		free(out->name);
 	}
 	for (i = 0; i < set->dir_count; i++) {

@@ -19,6 +19,8 @@
 struct output_file {
 	char *name;        /* final path */
 	char *temp;        /* temporary path while writing */
+	char *backup;      /* previous version kept during the commit, or NULL */
+	int existed;       /* a previous version was there at commit time */
 	FILE *file;
 };
 

@@ -348,4 +348,13 @@ else
 		"$(grep -A3 '^### GPG keys' "$OLD/report.md")"
 fi
 
+# A final name that is now a folder stops the commit before any file moves,
+# so the folder keeps the whole previous report, not a mix of two runs.
+KEEP="$T/keep"
+"$CREDAUDIT" report -q --db "$DB" --out "$KEEP" --now "$NOW"
+rm "$KEEP/report.md"
+mkdir "$KEEP/report.md"
+fails "output name taken by a folder exits 5" 5 "'$KEEP/report.md'" "$KEEP" \
+	"$CREDAUDIT" report --db "$DB" --out "$KEEP" --now 2026-12-05T12:00:00Z
+
 finish
