@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "cleanup.h"
+#include "html_template.h"
 #include "commands.h"
 #include "exit_code.h"
 #include "msg.h"
@@ -75,6 +76,8 @@ static int usage_error(const char *fmt, ...)
 	fputs("Run 'credaudit --help' for the options.\n", stderr);
 	return EXIT_USAGE;
 }
+
+static int check_template(const char *dir);
 
 static int parse_report_options(int argc, char **argv,
 				struct report_options *opts)
@@ -153,7 +156,29 @@ static int parse_report_options(int argc, char **argv,
 		return usage_error("%s: pass the snapshot with --db FILE", "missing --db");
 	if (!now_set)
 		opts->now = (int64_t)time(NULL);
+	if (opts->template_dir && check_template(opts->template_dir))
+		return EXIT_USAGE;
 	return EXIT_OK;
+}
+
+/*
+ * Load a --template folder's report.html once before any work, so that a
+ * template credaudit rejects is a usage error rather than a failed run.
+ */
+static int check_template(const char *dir)
+{
+	struct render_context ctx = { .template_dir = dir };
+	xmlNodePtr found[PH_COUNT];
+	struct buf err = BUF_INIT;
+	htmlDocPtr doc = html_template_load(&ctx, found, &err);
+
+	if (doc) {
+		xmlFreeDoc(doc);
+		return 0;
+	}
+	error("invalid --template '%s': %s", dir, err.data);
+	buf_release(&err);
+	return -1;
 }
 
 static int cmd_report(int argc, char **argv)

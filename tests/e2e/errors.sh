@@ -357,4 +357,13 @@ mkdir "$KEEP/report.md"
 fails "output name taken by a folder exits 5" 5 "'$KEEP/report.md'" "$KEEP" \
 	"$CREDAUDIT" report --db "$DB" --out "$KEEP" --now 2026-12-05T12:00:00Z
 
+# A restyled template that credaudit rejects is a usage error, found
+# before any work is done.
+mkdir -p "$T/template"
+printf '<html><body onload="x()"></body></html>\n' >"$T/template/report.html"
+fails "template with an event handler exits 2" 2 "'$T/template'" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" --template "$T/template"
+fails "missing template folder exits 2" 2 "'$T/no-such-folder'" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" --template "$T/no-such-folder"
+
 finish
