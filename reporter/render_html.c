@@ -32,7 +32,7 @@ static void fill_header(struct html *h, xmlNodePtr header)
 	const struct policy_rule **rules;
 	struct buf libraries = BUF_INIT;
 	char now[TS_TEXT_MAX];
-	xmlNodePtr facts, body, row, dd;
+	xmlNodePtr facts, body, row, dd, details;
 	size_t i;
 
 	html_el_text(header, "h1", "GitLab credential audit");
@@ -62,8 +62,17 @@ static void fill_header(struct html *h, xmlNodePtr header)
 	html_fact(facts, "Libraries", libraries.data);
 	buf_release(&libraries);
 
-	html_set_attr(html_el_text(header, "h2", "Rules"), "id", "rules");
-	body = html_add_table(header, "ca-rules", rule_headers,
+	/*
+	 * The rule table is long and the same in every report, so it starts
+	 * folded; <details> needs no script, and a link to #rules opens it.
+	 */
+	details = html_el(header, "details");
+	html_set_attr(details, "id", "rules");
+	buf_addf(&libraries, "Rules (%zu): what each finding means and where its number comes from",
+		 policy_rule_count);
+	html_el_text(details, "summary", libraries.data);
+	buf_release(&libraries);
+	body = html_add_table(details, "ca-rules", rule_headers,
 			 sizeof(rule_headers) / sizeof(rule_headers[0]));
 	rules = xcalloc(policy_rule_count, sizeof(*rules));
 	render_rules_sorted(rules);

@@ -138,9 +138,9 @@ static char *squeeze_space(char *text)
  * so anything else in a report came from neither.
  */
 static const char *const renderer_elements[] = {
-	"a", "bdi", "br", "code", "dd", "dl", "dt", "h1", "h2", "h3", "head",
-	"li", "meta", "ol", "p", "section", "span", "table", "tbody", "td",
-	"th", "thead", "tr", "ul",
+	"a", "bdi", "br", "code", "dd", "details", "dl", "dt", "h1", "h2",
+	"h3", "head", "li", "meta", "ol", "p", "section", "span", "summary",
+	"table", "tbody", "td", "th", "thead", "tr", "ul",
 };
 
 static const char *const renderer_attributes[] = {
