@@ -208,6 +208,71 @@ static void check_key(struct gitlab_client *client,
 	json_decref(root);
 }
 
+/* Append the name of the user that GET /api/v4/user returned. */
+static void describe_user(struct buf *detail, json_t *user)
+{
+	json_t *username = json_object_get(user, "username");
+
+	buf_adds(detail, "user @");
+	text_escape_str(detail, json_string_value(username),
+			GITLAB_MESSAGE_MAX);
+	buf_addf(detail, " (id %" JSON_INTEGER_FORMAT ")",
+		 json_integer_value(json_object_get(user, "id")));
+}
+
+enum server_status check_gitlab_server(struct gitlab_client *client,
+				       struct buf *detail, long *http_status)
+{
+	static const char path[] = "/api/v4/user";
+	struct gitlab_response resp;
+	enum gitlab_outcome outcome;
+	enum server_status status;
+	json_t *user = NULL;
+
+	gitlab_response_init(&resp);
+	outcome = gitlab_request(client, "GET", path, &resp);
+	*http_status = resp.status;
+	if (outcome == GITLAB_INTERRUPTED) {
+		buf_addf(detail, "GET %s was interrupted", path);
+		status = SERVER_INTERRUPTED;
+		goto out;
+	}
+	if (outcome != GITLAB_ANSWERED) {
+		if (resp.status)
+			buf_addf(detail, "GET %s returned %ld on every attempt (%u)",
+				 path, resp.status, resp.attempts);
+		else
+			buf_addf(detail, "GET %s failed on every attempt (%u): %s",
+				 path, resp.attempts, resp.error);
+		status = SERVER_UNREACHABLE;
+		goto out;
+	}
+	if (resp.status == 401 || resp.status == 403) {
+		buf_addf(detail, "GET %s returned %ld", path, resp.status);
+		gitlab_error_message(&resp, detail);
+		status = SERVER_REJECTED;
+		goto out;
+	}
+	if (resp.status == 200)
+		user = json_loadb(resp.body.data, resp.body.len, 0, NULL);
+	if (!json_is_object(user) ||
+	    !json_is_integer(json_object_get(user, "id")) ||
+	    !json_is_string(json_object_get(user, "username"))) {
+		buf_addf(detail, "GET %s returned %ld%s", path, resp.status,
+			 resp.status == 200 ? " without a user object" : "");
+		status = SERVER_NOT_GITLAB;
+		goto out;
+	}
+	describe_user(detail, user);
+	/* A non-admin user has "is_admin": false, or no "is_admin" at all. */
+	status = json_is_true(json_object_get(user, "is_admin")) ?
+		 SERVER_ADMIN : SERVER_NOT_ADMIN;
+out:
+	json_decref(user);
+	gitlab_response_release(&resp);
+	return status;
+}
+
 void check_credential(struct gitlab_client *client,
 		      const struct plan_item *item, struct cred_check *check)
 {

@@ -39,6 +39,27 @@ void cred_check_release(struct cred_check *check);
 void check_credential(struct gitlab_client *client,
 		      const struct plan_item *item, struct cred_check *check);
 
+/* What GET /api/v4/user showed about the GitLab URL and the token. */
+enum server_status {
+	SERVER_ADMIN,         /* GitLab, and the token is an administrator's */
+	SERVER_NOT_ADMIN,     /* GitLab, but the token is not an admin's */
+	SERVER_REJECTED,      /* 401 or 403: the token is invalid or expired */
+	SERVER_NOT_GITLAB,    /* a response, but not GitLab's API v4 */
+	SERVER_UNREACHABLE,   /* no response, 5xx or 429 to the end */
+	SERVER_INTERRUPTED,
+};
+
+/*
+ * Check that the client's URL is GitLab's REST API v4 and that the token
+ * belongs to an administrator, with GET /api/v4/user (retried as
+ * gitlab_request() does). `detail` gets one line for a message: the
+ * user's name, or what was wrong. `http_status` gets the last status.
+ * Until this returns SERVER_ADMIN, a 404 proves nothing about a
+ * credential, because the URL may not be GitLab's.
+ */
+enum server_status check_gitlab_server(struct gitlab_client *client,
+				       struct buf *detail, long *http_status);
+
 /*
  * Append GitLab's error message from a response body ({"message": ...}
  * or {"error": ...}) to `out`, escaped and cut for display, or nothing

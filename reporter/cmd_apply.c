@@ -65,7 +65,8 @@ static const char apply_usage[] =
 "3/4 the --db snapshot cannot be read, 5 the journal cannot be written,\n"
 "6 GnuPG cannot be started, 7 the plan cannot be used, 8 the plan expired\n"
 "or is for another snapshot, 9 signature missing or not good, 10 GitLab\n"
-"rejected the token (401/403), 11 some actions failed or were not reached.\n";
+"rejected the token (401/403) or it is not an administrator's, 11 some\n"
+"actions failed or were not reached, 12 --gitlab-url is not GitLab's API.\n";
 
 /* A token longer than this is not a GitLab token. */
 #define TOKEN_MAX 1024
@@ -818,6 +819,51 @@ static void print_summary(const struct apply_run *run, size_t not_approved)
 		       run->earlier, run->not_reached, not_approved);
 }
 
+/*
+ * Check that the GitLab URL serves GitLab's API and that the token is an
+ * administrator's, before any action: a wrong URL would otherwise return
+ * 404 for every credential, which reads as "deleted". Returns an exit code.
+ */
+static int check_server(struct apply_run *run)
+{
+	struct buf detail = BUF_INIT;
+	long status = 0;
+	int code = EXIT_OK;
+
+	switch (check_gitlab_server(run->client, &detail, &status)) {
+	case SERVER_ADMIN:
+		verbose("GitLab at %s: the token is an administrator's, %s",
+			run->base_url, detail.data);
+		break;
+	case SERVER_NOT_ADMIN:
+		error("the token belongs to %s, who is not an administrator of %s: pass an administrator's personal access token with scope api",
+		      detail.data, run->base_url);
+		code = EXIT_GITLAB_AUTH;
+		break;
+	case SERVER_REJECTED:
+		error("GitLab returned %ld: the token is invalid, expired, or not an administrator's with scope api (and admin_mode where Admin Mode is on); nothing was sent, run again with a valid token (%s)",
+		      status, detail.data);
+		code = EXIT_GITLAB_AUTH;
+		break;
+	case SERVER_NOT_GITLAB:
+		error("--gitlab-url '%s' is not GitLab's REST API v4: %s; pass the address of the GitLab instance, the part before /api/v4, such as https://gitlab.example.com",
+		      run->base_url, detail.data);
+		code = EXIT_NOT_GITLAB;
+		break;
+	case SERVER_UNREACHABLE:
+		error("cannot reach GitLab at '%s': %s; check --gitlab-url and the network, then run again",
+		      run->base_url, detail.data);
+		code = EXIT_ACTIONS_FAILED;
+		break;
+	case SERVER_INTERRUPTED:
+		error("interrupted before any action: nothing was sent");
+		code = EXIT_ACTIONS_FAILED;
+		break;
+	}
+	buf_release(&detail);
+	return code;
+}
+
 static int run_actions(struct apply_run *run)
 {
 	struct gitlab_options gopts = { 0 };
@@ -847,6 +893,8 @@ static int run_actions(struct apply_run *run)
 	sigaction(SIGINT, &action, &old_int);
 	sigaction(SIGTERM, &action, &old_term);
 
+	if ((code = check_server(run)))
+		goto out;
 	approved = plan_cli_count_approved(&run->plan, NULL);
 	note("%s %zu approved actions of %s against %s",
 	     run->opts->execute ? "carrying out" : "dry run of",
@@ -867,13 +915,13 @@ static int run_actions(struct apply_run *run)
 	print_summary(run, run->plan.count - approved);
 	if (interrupted)
 		error("interrupted: the run stopped; run it again to continue");
-
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	if (run->stop_code)
 		code = run->stop_code;
 	else if (run->failed)
 		code = EXIT_ACTIONS_FAILED;
+out:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	buf_release(&err);
 	return code;
 }

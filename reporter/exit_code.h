@@ -18,6 +18,7 @@ enum exit_code {
 	EXIT_GITLAB_AUTH = 10,  /* GitLab returned 401 or 403: run stopped */
 	EXIT_ACTIONS_FAILED = 11, /* some approved actions failed or were
 				     not reached */
+	EXIT_NOT_GITLAB = 12,   /* --gitlab-url does not serve GitLab's API */
 };
 
 #endif

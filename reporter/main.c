@@ -58,7 +58,8 @@ static const char usage_text[] =
 "opened, 4 not a credential snapshot, 5 output cannot be written,\n"
 "6 GnuPG cannot be started, 7 plan cannot be used, 8 plan expired or for\n"
 "another snapshot, 9 signature missing or not good, 10 GitLab rejected\n"
-"the token, 11 some plan actions failed (docs/exit-codes.md).\n";
+"the token, 11 some plan actions failed, 12 --gitlab-url is not GitLab\n"
+"(docs/exit-codes.md).\n";
 
 static int usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));

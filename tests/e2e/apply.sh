@@ -12,6 +12,8 @@ NOW=2026-12-04T12:00:00Z
 T=$E2E_TMP
 # The admin token the mock accepts; no output may ever contain it.
 TOKEN="glpat-e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+# The token of a user who is not an administrator.
+USER_TOKEN="glpat-user-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 OUT=$T/outputs
 mkdir -p "$OUT"
 MOCK_PID=
@@ -39,6 +41,7 @@ fi
 start_mock() {
 	rm -f "$T/port"
 	"$PYTHON" "$MOCK" --port-file "$T/port" --port "${2:-0}" --token "$TOKEN" \
+		--user-token "$USER_TOKEN" \
 		--snapshot samples/demo.db --state "$1" --today 2026-12-04 \
 		--idle 120 2>>"$T/mock.log" &
 	MOCK_PID=$!
@@ -269,19 +272,46 @@ expect "actions after a persistent 5xx are not reached" 11 "1 not reached"
 equal "a failing DELETE is sent 1 + --retries times" \
 	"$(query 'deletes("/api/v4/users/5/keys/8")')" 4
 
-ctl fail '{"method": "GET", "path": ".*", "status": 403, "times": 1}'
+ctl fail '{"method": "GET", "path": "/api/v4/(personal_access_tokens|users)/.*", "status": 403, "times": 1}'
 run forbidden apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
 expect "403 stops the run" 10 "GitLab returned 403"
 
 before=$(query 'deletes()')
-GITLAB_TOKEN=wrong-token "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
-	--execute $apply_args >"$OUT/unauth.out" 2>"$OUT/unauth.err"
-RC=$?
-LAST=unauth
+ctl fail '{"method": "GET", "path": "/api/v4/(personal_access_tokens|users)/.*", "status": 401, "times": 1}'
+run unauth apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
 expect "401 stops the run with a clear message" 10 "GitLab returned 401: the token is invalid"
 equal "401 sends no DELETE" "$(query 'deletes()')" "$before"
 equal "401 is journaled as stopped" \
 	"$(journal_count "$P/journal.jsonl" 'e["result"] == "stopped" and e["http_status"] == 401')" 1
+
+# --- The server and the token are checked before any action ---------------
+
+lines=$(wc -l <"$P/journal.jsonl")
+requests=$(query 'len(s["requests"])')
+GITLAB_TOKEN=wrong-token "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
+	--execute $apply_args >"$OUT/wrong_token.out" 2>"$OUT/wrong_token.err"
+RC=$?
+LAST=wrong_token
+expect "invalid token stops before any action" 10 "GitLab returned 401: the token is invalid"
+equal "invalid token sends only GET /api/v4/user" \
+	"$(query '[r["path"] for r in s["requests"][-1:]], len(s["requests"])')" \
+	"(['/api/v4/user'], $((requests + 1)))"
+
+GITLAB_TOKEN=$USER_TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
+	--execute $apply_args >"$OUT/not_admin.out" 2>"$OUT/not_admin.err"
+RC=$?
+LAST=not_admin
+expect "non-admin token is rejected" 10 "the token belongs to user @bob (id 2), who is not an administrator"
+
+run wrong_base apply "$P/plan.md" --gitlab-url "$URL/gitlab" --execute $apply_args
+expect "URL that is not GitLab is rejected" 12 "is not GitLab's REST API v4: GET /api/v4/user returned 404"
+if grep -q 'skipped' "$OUT/wrong_base.out"; then
+	fail "wrong URL skips no action" "$(cat "$OUT/wrong_base.out")"
+else
+	pass "wrong URL skips no action"
+fi
+equal "failed server checks journal nothing" "$(wc -l <"$P/journal.jsonl")" "$lines"
+equal "failed server checks send no DELETE" "$(query 'deletes()')" "$before"
 stop_mock
 
 # --- Interrupted runs resume without repeating ------------------------------
@@ -483,6 +513,11 @@ stop_mock
 
 run http_remote apply "$P/plan.md" --gitlab-url http://gitlab.example.com
 expect "plain http to a remote host is rejected" 2 "unencrypted"
+# Such a name is rejected before it is resolved, so no DNS query is sent.
+for host in 127.0.0.1.nip.io 127.attacker.example localhost.attacker.example; do
+	run http_lookalike apply "$P/plan.md" --gitlab-url "http://$host:1"
+	expect "plain http to $host is rejected" 2 "unencrypted"
+done
 run url_secret apply "$P/plan.md" --gitlab-url "https://root:$TOKEN@gitlab.example.com"
 expect "credentials in the URL are rejected" 2 "user name or password"
 

@@ -2,10 +2,13 @@
 """A small stand-in for GitLab's REST API v4, for the apply tests.
 
 It serves the GET and DELETE endpoints that a credaudit revocation plan
-uses, on 127.0.0.1 and a port that the system picks (written to
---port-file), with state read from a credaudit snapshot (SQLite) or from
-a state file that an earlier run of the mock saved. Every request must
-carry the PRIVATE-TOKEN header with the token given by --token.
+uses, and GET /api/v4/user, on 127.0.0.1 and a port that the system
+picks (written to --port-file), with state read from a credaudit
+snapshot (SQLite) or from a state file that an earlier run of the mock
+saved. Every request must carry the PRIVATE-TOKEN header with the
+administrator's token given by --token. The token given by --user-token
+belongs to a user who is not an administrator: GET /api/v4/user works
+with it, and every other request returns 403.
 
 Tests steer it through /_mock/ endpoints, which need no token:
 
@@ -323,7 +326,10 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 self.answer(200, state.to_json())
             return
-        authorized = self.headers.get("PRIVATE-TOKEN") == self.server.token
+        sent_token = self.headers.get("PRIVATE-TOKEN")
+        authorized = sent_token == self.server.token
+        as_user = self.server.user_token is not None and \
+            sent_token == self.server.user_token
         with state.lock:
             rule = next((r for r in state.rules if r.matches(method, path)),
                         None)
@@ -342,6 +348,17 @@ class Handler(BaseHTTPRequestHandler):
                 state.save()
             self.answer(rule.status, {"message": "%d injected" % rule.status},
                         headers)
+            return
+        if method == "GET" and path == API + "/user" and \
+                (authorized or as_user):
+            entry["status"] = 200
+            # GitLab adds "is_admin" to the user only for administrators.
+            self.answer(200, {"id": 1, "username": "root", "is_admin": True}
+                        if authorized else {"id": 2, "username": "bob"})
+            return
+        if as_user:
+            entry["status"] = 403
+            self.answer(403, {"message": "403 Forbidden"})
             return
         if not authorized:
             entry["status"] = 401
@@ -365,10 +382,11 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, state, token, verbose, port):
+    def __init__(self, state, token, user_token, verbose, port):
         super().__init__(("127.0.0.1", port), Handler)
         self.state = state
         self.token = token
+        self.user_token = user_token
         self.verbose = verbose
         self.last_request = time.monotonic()
 
@@ -397,6 +415,9 @@ def main():
                         "picks); a restarted mock can take its old one")
     parser.add_argument("--token", required=True,
                         help="the PRIVATE-TOKEN value that requests need")
+    parser.add_argument("--user-token", default=None,
+                        help="a PRIVATE-TOKEN value of a user who is not "
+                        "an administrator")
     parser.add_argument("--snapshot", help="credaudit snapshot to load")
     parser.add_argument("--state", help="state file, loaded when it exists "
                         "and saved after every request")
@@ -423,7 +444,8 @@ def main():
         parser.error("pass --snapshot, or --state with an existing file")
     state.save()
 
-    server = Server(state, args.token, args.verbose, args.port)
+    server = Server(state, args.token, args.user_token, args.verbose,
+                    args.port)
     temp = "%s.tmp" % args.port_file
     with open(temp, "w") as out:
         out.write("%d\n" % server.server_address[1])
