@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gcrypt.h>
 
@@ -100,6 +101,7 @@ struct apply_run {
 	json_t *approver;              /* "unsigned", or an array of signers */
 	char run_id[17];
 	size_t done, would_send, skipped, failed, manual, earlier, not_reached;
+	size_t stopped;
 	int stop_code;                 /* set when the run must stop */
 };
 
@@ -214,6 +216,12 @@ static int parse_apply_options(int argc, char **argv,
 		return plan_cli_usage_error("apply", "--require-signature needs --keyring FILE with the approvers' public keys");
 	if (opts->keyring && !opts->require_signature)
 		return plan_cli_usage_error("apply", "--keyring is used only with --require-signature");
+	if (opts->keyring && access(opts->keyring, R_OK) < 0)
+		return plan_cli_usage_error("apply", "cannot read --keyring '%s': %s",
+					    opts->keyring, strerror(errno));
+	if (opts->ca_file && access(opts->ca_file, R_OK) < 0)
+		return plan_cli_usage_error("apply", "cannot read --cacert '%s': %s",
+					    opts->ca_file, strerror(errno));
 	return EXIT_OK;
 }
 
@@ -384,7 +392,9 @@ static void record(struct apply_run *run, const struct plan_item *item,
 	jset(plan, "digest", json_string(run->plan.digest));
 	jset(entry, "plan", plan);
 
-	if (strcmp(result, JOURNAL_SENDING) != 0) {
+	if (!strcmp(result, JOURNAL_STOPPED))
+		run->stopped++;
+	if (strcmp(result, JOURNAL_SENDING) != 0 && msg_level != MSG_QUIET) {
 		printf("%s: %s: %s\n", item->id,
 		       strcmp(result, JOURNAL_WOULD_SEND) ? result : "would send",
 		       detail);
@@ -478,11 +488,15 @@ static void delete_refused(struct apply_run *run, const struct plan_item *item,
 	cred_check_release(&check);
 }
 
-/* Append why the DELETE failed, for the journal and the message. */
+/*
+ * Set `detail` to why the DELETE failed, for the journal and the message.
+ * It replaces what a credential check left there.
+ */
 static void describe_last_error(struct buf *detail,
 				const struct plan_item *item,
 				const struct gitlab_response *resp)
 {
+	buf_reset(detail);
 	if (resp->status)
 		buf_addf(detail, "%s %s returned %ld", item->method,
 			 item->path, resp->status);
@@ -614,8 +628,9 @@ static void apply_item(struct apply_run *run, const struct plan_item *item)
 	earlier = journal_find(&run->journal, JOURNAL_DONE, item->id,
 			       item->method, item->path, run->base_url);
 	if (earlier) {
-		printf("%s: done in an earlier run at %s (journal line %ld): not sent again\n",
-		       item->id, earlier->time_text, earlier->line);
+		if (msg_level != MSG_QUIET)
+			printf("%s: done in an earlier run at %s (journal line %ld): not sent again\n",
+			       item->id, earlier->time_text, earlier->line);
 		run->earlier++;
 		return;
 	}
@@ -676,8 +691,9 @@ static int check_approval(struct apply_run *run)
 
 	plan_cli_count_approved(&run->plan, &json_only);
 	if (json_only) {
-		error("%zu actions are approved in %s but not ticked in the signed %s: tick them in plan.md and sign it again",
-		      json_only, run->plan.json_path, run->plan.md_path);
+		error("%zu %s approved in %s but not ticked in the signed %s: tick them in plan.md and sign it again",
+		      json_only, json_only == 1 ? "action is" : "actions are",
+		      run->plan.json_path, run->plan.md_path);
 		code = EXIT_SIGNATURE;
 		goto out;
 	}
@@ -706,6 +722,8 @@ static int check_approval(struct apply_run *run)
 		jset(signer, "signed_at", json_string(when));
 		if (json_array_append_new(run->approver, signer) < 0)
 			abort();
+		if (msg_level == MSG_QUIET)
+			continue;
 		printf("good signature by ");
 		plan_cli_print_signer(stdout, &signers[i]);
 		printf("\n");
@@ -807,16 +825,23 @@ out:
 	return code;
 }
 
+/* Print the counts of the run; they add up to the approved actions. */
 static void print_summary(const struct apply_run *run, size_t not_approved)
 {
+	const char *actions = not_approved == 1 ? "action" : "actions";
+
+	if (msg_level == MSG_QUIET)
+		return;
 	if (run->opts->execute)
-		printf("%zu done, %zu skipped, %zu failed, %zu manual, %zu done in earlier runs, %zu not reached; %zu actions not approved\n",
-		       run->done, run->skipped, run->failed, run->manual,
-		       run->earlier, run->not_reached, not_approved);
+		printf("%zu done, %zu skipped, %zu failed, %zu stopped, %zu manual, %zu done in earlier runs, %zu not reached; %zu %s not approved\n",
+		       run->done, run->skipped, run->failed, run->stopped,
+		       run->manual, run->earlier, run->not_reached,
+		       not_approved, actions);
 	else
-		printf("dry run: %zu would be sent, %zu skipped, %zu failed, %zu manual, %zu done in earlier runs, %zu not reached; %zu actions not approved; pass --execute to send the requests\n",
-		       run->would_send, run->skipped, run->failed, run->manual,
-		       run->earlier, run->not_reached, not_approved);
+		printf("dry run: %zu would be sent, %zu skipped, %zu failed, %zu stopped, %zu manual, %zu done in earlier runs, %zu not reached; %zu %s not approved; pass --execute to send the requests\n",
+		       run->would_send, run->skipped, run->failed,
+		       run->stopped, run->manual, run->earlier,
+		       run->not_reached, not_approved, actions);
 }
 
 /*
@@ -896,9 +921,10 @@ static int run_actions(struct apply_run *run)
 	if ((code = check_server(run)))
 		goto out;
 	approved = plan_cli_count_approved(&run->plan, NULL);
-	note("%s %zu approved actions of %s against %s",
+	note("%s %zu approved %s of %s against %s",
 	     run->opts->execute ? "carrying out" : "dry run of",
-	     approved, run->plan.md_path, run->base_url);
+	     approved, approved == 1 ? "action" : "actions",
+	     run->plan.md_path, run->base_url);
 	for (i = 0; i < run->plan.count; i++) {
 		const struct plan_item *item = &run->plan.items[i];
 

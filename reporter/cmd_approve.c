@@ -34,8 +34,9 @@ static const char approve_usage[] =
 "  -v, --verbose      print progress detail\n"
 "\n"
 "Exit codes: 0 checked (and signed), 2 usage or no single secret key\n"
-"matches KEY, 6 GnuPG cannot be started or signing failed, 7 the plan\n"
-"cannot be used or nothing is approved (--sign).\n";
+"matches KEY, 5 the signature file cannot be written, 6 GnuPG cannot be\n"
+"started or signing failed, 7 the plan cannot be used or nothing is\n"
+"approved (--sign).\n";
 
 struct approve_options {
 	const char *plan;
@@ -96,6 +97,9 @@ static int parse_approve_options(int argc, char **argv,
 					    argv[optind]);
 	if (opts->gnupg_home && !opts->key)
 		return plan_cli_usage_error("approve", "--gnupg-home needs --sign KEY");
+	if (opts->key && !opts->gnupg_home && !getenv("GNUPGHOME") &&
+	    (!getenv("HOME") || !*getenv("HOME")))
+		return plan_cli_usage_error("approve", "HOME is not set, so there is no default GnuPG home (~/.gnupg): pass --gnupg-home DIR with the signing key");
 	return EXIT_OK;
 }
 
@@ -125,8 +129,9 @@ static int sign_plan(const struct approve_options *opts,
 	int code = EXIT_OK, ret;
 
 	if (json_only) {
-		error("%zu actions are approved in %s but not ticked in %s; a signature covers only plan.md, so tick them there and sign again",
-		      json_only, plan->json_path, plan->md_path);
+		error("%zu %s approved in %s but not ticked in %s; a signature covers only plan.md, so tick them there and sign again",
+		      json_only, json_only == 1 ? "action is" : "actions are",
+		      plan->json_path, plan->md_path);
 		return EXIT_PLAN_INVALID;
 	}
 	if (opts->signature)
@@ -138,12 +143,15 @@ static int sign_plan(const struct approve_options *opts,
 			     opts->gnupg_home, path.data, &signer, &err);
 	if (ret < 0) {
 		error("%s", err.data);
-		code = ret == -2 ? EXIT_USAGE : EXIT_GNUPG;
+		code = ret == -2 ? EXIT_USAGE : ret == -3 ? EXIT_OUTPUT :
+		       EXIT_GNUPG;
 		goto out;
 	}
-	printf("signed %s: ", plan->md_path);
-	plan_cli_print_signer(stdout, &signer);
-	printf("\nsignature: %s\n", path.data);
+	if (msg_level != MSG_QUIET) {
+		printf("signed %s: ", plan->md_path);
+		plan_cli_print_signer(stdout, &signer);
+		printf("\nsignature: %s\n", path.data);
+	}
 	free(signer.user_id);
 out:
 	buf_release(&err);
@@ -164,9 +172,11 @@ int cmd_approve(int argc, char **argv)
 		goto out;
 
 	approved = plan_cli_count_approved(&plan, &json_only);
-	printf("%s: %zu of %zu actions approved\n", plan.md_path, approved,
-	       plan.count);
-	list_approved(&plan);
+	if (msg_level != MSG_QUIET) {
+		printf("%s: %zu of %zu %s approved\n", plan.md_path, approved,
+		       plan.count, plan.count == 1 ? "action" : "actions");
+		list_approved(&plan);
+	}
 	if ((int64_t)time(NULL) > plan.valid_until)
 		warning("the plan was valid until %s: apply will reject it without --force; make a new plan with credaudit report",
 			plan.valid_until_text);

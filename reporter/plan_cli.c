@@ -25,12 +25,48 @@ int plan_cli_usage_error(const char *command, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* The first line of every plan.md that `credaudit report` writes. */
+#define PLAN_HEADING "# Revocation plan"
+
+/*
+ * Return 0 when `md_path` starts as a plan.md does, or when it cannot be
+ * opened (plan_file_read() then names the problem); else print why it is
+ * not a plan and return -1. This catches report.md or plan.json passed
+ * by mistake before their companion files are looked for.
+ */
+static int check_plan_heading(const char *md_path)
+{
+	char first[sizeof(PLAN_HEADING) + 2] = "";
+	FILE *file = fopen(md_path, "r");
+	size_t len = strlen(md_path);
+
+	if (!file)
+		return 0;
+	if (!fgets(first, sizeof(first), file))
+		first[0] = '\0';
+	fclose(file);
+	first[strcspn(first, "\r\n")] = '\0';
+	if (!strcmp(first, PLAN_HEADING))
+		return 0;
+	if (len >= 5 && !strcmp(md_path + len - 5, ".json"))
+		error("'%s' is not a plan.md: pass the plan.md next to it, whose boxes approve the actions",
+		      md_path);
+	else
+		error("'%s' is not a revocation plan: pass the plan.md that credaudit report wrote, which starts with '# Revocation plan'",
+		      md_path);
+	return -1;
+}
+
 int plan_cli_load(struct plan_file *plan, const char *md_path)
 {
 	struct buf problems = BUF_INIT;
 	enum plan_read_status status;
 	char *line, *next;
 
+	if (check_plan_heading(md_path) < 0) {
+		memset(plan, 0, sizeof(*plan));
+		return EXIT_PLAN_INVALID;
+	}
 	status = plan_file_read(plan, md_path, &problems);
 	for (line = problems.data; *line; line = next) {
 		next = strchr(line, '\n');

@@ -104,13 +104,18 @@ int signature_sign(const void *data, size_t len, const char *key_pattern,
 	gpgme_key_t key = NULL;
 	gpgme_sign_result_t result;
 	gpgme_error_t gerr;
-	const char *home_name = home ? home :
-		getenv("GNUPGHOME") ? getenv("GNUPGHOME") : "~/.gnupg";
+	struct buf default_home = BUF_INIT;
+	const char *home_name = home ? home : getenv("GNUPGHOME");
 	char *armor = NULL;
 	size_t armor_len = 0;
 	int ret = -1;
 
 	memset(signer, 0, sizeof(*signer));
+	if (!home_name) {
+		buf_addf(&default_home, "%s/.gnupg",
+			 getenv("HOME") ? getenv("HOME") : "");
+		home_name = default_home.data;
+	}
 	gpgme_check_version(NULL);
 	if ((gerr = gpgme_new(&ctx)) != 0 ||
 	    (gerr = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
@@ -149,12 +154,15 @@ int signature_sign(const void *data, size_t len, const char *key_pattern,
 		buf_adds(err, "cannot read the signature from GPGME: out of memory");
 		goto out;
 	}
-	if (file_write_atomic(sig_path, armor, armor_len, 0644, err) < 0)
+	if (file_write_atomic(sig_path, armor, armor_len, 0644, err) < 0) {
+		ret = -3;
 		goto out;
+	}
 	ret = 0;
 out:
 	if (armor)
 		gpgme_free(armor);
+	buf_release(&default_home);
 	gpgme_data_release(in);
 	gpgme_data_release(out);
 	if (key)

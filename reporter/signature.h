@@ -28,7 +28,8 @@ struct plan_signer {
  * the GnuPG home `home`, or in $GNUPGHOME or ~/.gnupg when `home` is
  * NULL. Writes an ASCII-armored detached signature to `sig_path`
  * (through a temporary file) and fills `signer`. Returns 0; -2 when no
- * single usable secret key matches `key`; -1 when GnuPG fails. A one-line
+ * single usable secret key matches `key`; -3 when `sig_path` cannot be
+ * written; -1 when GnuPG fails. A one-line
  * reason is appended to `err` on failure.
  */
 int signature_sign(const void *data, size_t len, const char *key,

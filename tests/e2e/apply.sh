@@ -167,6 +167,15 @@ equal() {
 	fi
 }
 
+# adds_up NAME: the counts before ';' in the summary of the last run add
+# up to the number of approved actions that its first note names.
+adds_up() {
+	approved=$(sed -n 's/.*\(carrying out\|dry run of\) \([0-9]*\) approved action.*/\2/p' "$OUT/$LAST.err")
+	counted=$(grep -E 'not reached; ' "$OUT/$LAST.out" | sed 's/;.*//' |
+		grep -o '[0-9][0-9]*' | paste -sd+ | bc)
+	equal "$1" "$counted" "$approved"
+}
+
 apply_args="--timeout 2 --retries 3 --retry-wait 0.05 --max-wait 5"
 
 # --- Approve a subset, dry run, execute, rerun -----------------------------
@@ -179,9 +188,17 @@ approve_json "$P/plan.json" revoke-pat-15
 
 run approve approve "$P/plan.md"
 expect "approve lists the approved subset" 0 "5 of 62 actions approved"
+run approve_quiet approve -q "$P/plan.md"
+expect "approve -q succeeds" 0
+equal "approve -q prints nothing" "$(cat "$OUT/approve_quiet.out" "$OUT/approve_quiet.err")" ""
+run approve_report approve "$P/report.md"
+expect "approve of report.md says it is no plan" 7 "is not a revocation plan: pass the plan.md"
+run approve_json approve "$P/plan.json"
+expect "approve of plan.json asks for plan.md" 7 "is not a plan.md"
 
 run dry apply "$P/plan.md" --gitlab-url "$URL" $apply_args
 expect "dry run succeeds" 0 "dry run: 5 would be sent"
+adds_up "the summary adds up after a dry run"
 equal "dry run sends no DELETE" "$(query 'deletes()')" 0
 equal "dry run leaves token 12 active" "$(query 'token(12)["revoked"]')" False
 equal "dry run is journaled as dry run" \
@@ -189,6 +206,7 @@ equal "dry run is journaled as dry run" \
 
 run exec apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
 expect "execute carries out the approved actions" 0 "5 done, 0 skipped, 0 failed"
+adds_up "the summary adds up after execute"
 equal "execute revokes the ticked tokens" \
 	"$(query '[token(i)["revoked"] for i in (12, 13)]')" "[True, True]"
 equal "execute revokes the token approved in plan.json" \
@@ -204,7 +222,7 @@ equal "journal lines carry credential, request and UTC time" \
 	"$(wc -l <"$P/journal.jsonl" | tr -d ' ')"
 
 run rerun apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
-expect "rerun succeeds" 0 "0 done, 0 skipped, 0 failed, 0 manual, 5 done in earlier runs"
+expect "rerun succeeds" 0 "0 done, 0 skipped, 0 failed, 0 stopped, 0 manual, 5 done in earlier runs"
 equal "rerun repeats no DELETE" "$(query 'deletes()')" 5
 
 # --- Credentials that changed since the plan -------------------------------
@@ -268,6 +286,7 @@ ctl fail '{"method": "DELETE", "path": "/api/v4/users/5/keys/8", "status": 500, 
 tick "$P/plan.md" delete-ssh-key-8 delete-ssh-key-11
 run exhausted apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
 expect "retries end after --retries and the run stops" 11 "delete-ssh-key-8: failed"
+expect "the failure detail is only the failure" 11 "delete-ssh-key-8: failed: DELETE /api/v4/users/5/keys/8 returned 500 on every attempt (4)"
 expect "actions after a persistent 5xx are not reached" 11 "1 not reached"
 equal "a failing DELETE is sent 1 + --retries times" \
 	"$(query 'deletes("/api/v4/users/5/keys/8")')" 4
@@ -275,6 +294,8 @@ equal "a failing DELETE is sent 1 + --retries times" \
 ctl fail '{"method": "GET", "path": "/api/v4/(personal_access_tokens|users)/.*", "status": 403, "times": 1}'
 run forbidden apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
 expect "403 stops the run" 10 "GitLab returned 403"
+expect "the summary counts the stopped action" 10 ", 1 stopped,"
+adds_up "the summary adds up after a stop"
 
 before=$(query 'deletes()')
 ctl fail '{"method": "GET", "path": "/api/v4/(personal_access_tokens|users)/.*", "status": 401, "times": 1}'
@@ -325,6 +346,7 @@ ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/15", "die
 run died apply "$P/plan.md" --gitlab-url "$URL" --execute \
 	--timeout 1 --retries 2 --retry-wait 0.05
 expect "a mock that dies mid-run stops the run" 11 "2 not reached"
+adds_up "the summary adds up after a lost response"
 wait "$MOCK_PID" 2>/dev/null
 MOCK_PID=
 start_mock "$T/mock3.json" "$(cat "$T/port")"
@@ -364,6 +386,7 @@ wait "$apply_pid"
 RC=$?
 LAST=terminated
 expect "SIGTERM stops the run after the request in flight" 11 "interrupted: the run stopped"
+adds_up "the summary adds up after SIGTERM"
 equal "SIGTERM is journaled as stopped" \
 	"$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-31" and e["result"] == "stopped"')" 1
 sleep 2.5
@@ -451,6 +474,19 @@ if make_key alice && make_key mallory; then
 	run unsigned_required apply "$P/plan.md" --gitlab-url "$URL" \
 		--require-signature --keyring "$T/approvers.asc" $apply_args
 	expect "a required signature that is missing is rejected" 9 "the plan has no signature"
+	run no_keyring apply "$P/plan.md" --gitlab-url "$URL" \
+		--require-signature --keyring "$T/missing.asc" $apply_args
+	expect "a missing keyring is a usage error" 2 "cannot read --keyring '$T/missing.asc'"
+	run no_cacert apply "$P/plan.md" --gitlab-url "$URL" --cacert "$T/missing.pem" $apply_args
+	expect "a missing CA file is a usage error" 2 "cannot read --cacert '$T/missing.pem'"
+	run sign_unwritable approve "$P/plan.md" --sign alice@example.com \
+		--gnupg-home "$T/g-alice" --signature /proc/credaudit-test.asc
+	expect "an unwritable signature file is an output error" 5
+	env -u HOME -u GNUPGHOME "$CREDAUDIT" approve "$P/plan.md" --sign alice@example.com \
+		>"$OUT/no_home.out" 2>"$OUT/no_home.err"
+	RC=$?
+	LAST=no_home
+	expect "approve --sign without HOME asks for --gnupg-home" 2 "HOME is not set.*pass --gnupg-home"
 
 	run sign approve "$P/plan.md" --sign alice@example.com --gnupg-home "$T/g-alice"
 	expect "approve --sign writes a detached signature" 0 "signed $P/plan.md: $alice_fpr"
@@ -485,6 +521,7 @@ if make_key alice && make_key mallory; then
 	RC=$?
 	LAST=json_sign
 	expect "approve --sign rejects approvals made only in plan.json" 7 "not ticked in"
+	expect "one action takes the singular" 7 "1 action is approved in"
 else
 	fail "gpg makes test keys" "$(cat "$T/mock.log" | tail -n 3)"
 fi
