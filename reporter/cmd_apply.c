@@ -815,10 +815,10 @@ static int open_journal(struct apply_run *run)
 		code = EXIT_OUTPUT;
 		goto out;
 	}
-	if (run->journal.bad_lines)
-		warning("journal '%s': %zu lines are not journal entries (first: line %ld) and are ignored",
-			path.data, run->journal.bad_lines,
-			run->journal.first_bad_line);
+	if (run->journal.bad_lines) {
+		journal_describe_bad_lines(&run->journal, path.data, &err);
+		warning("%s", err.data);
+	}
 out:
 	buf_release(&path);
 	buf_release(&err);

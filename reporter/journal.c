@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -95,8 +96,9 @@ int journal_read(const char *path, struct journal *journal, struct buf *err)
 		if (i > start) {
 			if (read_entry(text.data + start, i - start, &entry) < 0) {
 				entry_release(&entry);
-				if (!journal->bad_lines++)
-					journal->first_bad_line = line;
+				if (journal->bad_lines < JOURNAL_BAD_LINES_SHOWN)
+					journal->bad_line_numbers[journal->bad_lines] = line;
+				journal->bad_lines++;
 			} else {
 				entry.line = line;
 				if (journal->count == cap) {
@@ -125,6 +127,28 @@ void journal_release(struct journal *journal)
 		entry_release(&journal->entries[i]);
 	free(journal->entries);
 	memset(journal, 0, sizeof(*journal));
+}
+
+void journal_describe_bad_lines(const struct journal *journal,
+				const char *path, struct buf *out)
+{
+	size_t shown = journal->bad_lines < JOURNAL_BAD_LINES_SHOWN ?
+		       journal->bad_lines : JOURNAL_BAD_LINES_SHOWN;
+	size_t i;
+
+	if (!journal->bad_lines)
+		return;
+	buf_adds(out, journal->bad_lines == 1 ? "line " : "lines ");
+	for (i = 0; i < shown; i++) {
+		if (i > 0)
+			buf_adds(out, i + 1 == journal->bad_lines ? " and " : ", ");
+		buf_addf(out, "%ld", journal->bad_line_numbers[i]);
+	}
+	if (journal->bad_lines > shown)
+		buf_addf(out, " and %zu more", journal->bad_lines - shown);
+	buf_addf(out, " of journal '%s' %s not journal entries and %s ignored",
+		 path, journal->bad_lines == 1 ? "is" : "are",
+		 journal->bad_lines == 1 ? "is" : "are");
 }
 
 static int same(const char *a, const char *b)
@@ -167,11 +191,41 @@ const struct journal_entry *journal_find_done_credential(
 	return NULL;
 }
 
+/* Append a newline when the file's last byte is not one. */
+static int end_last_line(struct journal_writer *writer, struct buf *err)
+{
+	struct stat st;
+	char last;
+	ssize_t n;
+
+	if (fstat(writer->fd, &st) < 0 || st.st_size == 0)
+		return 0;
+	do {
+		n = pread(writer->fd, &last, 1, st.st_size - 1);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		buf_addf(err, "cannot read journal '%s': %s", writer->path,
+			 strerror(errno));
+		return -1;
+	}
+	if (n == 1 && last == '\n')
+		return 0;
+	do {
+		n = write(writer->fd, "\n", 1);
+	} while (n < 0 && errno == EINTR);
+	if (n != 1 || fsync(writer->fd) < 0) {
+		buf_addf(err, "cannot end the last line of journal '%s': %s",
+			 writer->path, n == 0 ? "nothing written" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int journal_open(struct journal_writer *writer, const char *path,
 		 struct buf *err)
 {
 	writer->path = xstrdup(path);
-	writer->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	writer->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
 			  0640);
 	if (writer->fd < 0) {
 		buf_addf(err, "cannot open journal '%s': %s", path,
@@ -184,7 +238,7 @@ int journal_open(struct journal_writer *writer, const char *path,
 			 "cannot lock journal '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	return 0;
+	return end_last_line(writer, err);
 }
 
 int journal_append(struct journal_writer *writer, const json_t *entry,

@@ -12,8 +12,10 @@
  * The apply journal: journal.jsonl next to the plan, one JSON object per
  * line, appended by every run of `credaudit apply` and never rewritten.
  * docs/plan.md describes the fields. Each line is written with one
- * write() and synced before the run goes on, so after a crash the file
- * ends with whole lines (a torn last line is skipped with a warning).
+ * write() and synced before the run goes on. A last line without its
+ * newline (a crash, a full disk, an edit) is skipped with a warning, and
+ * journal_open() ends it, so that the next entry starts on a line of its
+ * own.
  */
 
 #define JOURNAL_NAME "journal.jsonl"
@@ -41,11 +43,14 @@ struct journal_entry {
 	long line;           /* in the file, for messages */
 };
 
+/* Line numbers of bad lines kept for the warning; the rest are counted. */
+#define JOURNAL_BAD_LINES_SHOWN 5
+
 struct journal {
 	struct journal_entry *entries;   /* in file order */
 	size_t count;
 	size_t bad_lines;                /* lines that are not journal entries */
-	long first_bad_line;
+	long bad_line_numbers[JOURNAL_BAD_LINES_SHOWN];   /* the first ones */
 };
 
 /*
@@ -55,6 +60,14 @@ struct journal {
  */
 int journal_read(const char *path, struct journal *journal, struct buf *err);
 void journal_release(struct journal *journal);
+
+/*
+ * Append one warning line about the journal's bad lines, which names the
+ * first of them ("lines 3 and 7 of journal 'PATH' are not journal
+ * entries and are ignored"), or nothing when there are none.
+ */
+void journal_describe_bad_lines(const struct journal *journal,
+				const char *path, struct buf *out);
 
 /*
  * The last entry (not a dry run) with `result` for the action `action`
@@ -77,8 +90,10 @@ struct journal_writer {
 
 /*
  * Open `path` for appending (creating it with mode 0640) and take an
- * exclusive lock, so that two runs of apply cannot interleave. Returns 0,
- * or -1 with a reason appended to `err`.
+ * exclusive lock, so that two runs of apply cannot interleave. When the
+ * file does not end with a newline, append one, so that the torn last
+ * line stays a line of its own. Returns 0, or -1 with a reason appended
+ * to `err`.
  */
 int journal_open(struct journal_writer *writer, const char *path,
 		 struct buf *err);

@@ -170,11 +170,19 @@ static void read_journal(struct run *run)
 	struct buf path = BUF_INIT, err = BUF_INIT;
 
 	buf_addf(&path, "%s/%s", run->opts->out, JOURNAL_NAME);
-	if (journal_read(path.data, &run->journal, &err) < 0)
+	if (journal_read(path.data, &run->journal, &err) < 0) {
 		warning("%s; the reports do not mark what apply carried out",
 			err.data);
-	else if (run->journal.count)
+		goto out;
+	}
+	if (run->journal.bad_lines) {
+		journal_describe_bad_lines(&run->journal, path.data, &err);
+		warning("%s: the reports mark only what the other lines record as done",
+			err.data);
+	}
+	if (run->journal.count)
 		run->ctx.done = done_index_build(&run->journal);
+out:
 	buf_release(&path);
 	buf_release(&err);
 }

@@ -236,6 +236,23 @@ expect "a revoked token is reported as revoked" 0 "revoke-pat-16: skipped: chang
 expect "a moved key is reported with its new owner" 0 "delete-ssh-key-11: skipped: changed since the plan: the key now belongs to user 3"
 equal "skipped credentials get no DELETE" \
 	"$(query 'deletes("/api/v4/personal_access_tokens/16") + deletes("/api/v4/users/7/keys/11")')" 0
+
+# --- A journal whose last line is torn ---------------------------------------
+
+J=$T/torn
+make_plan "$J"
+tick "$J/plan.md" revoke-pat-30
+printf 'not json\n{"half":' >"$J/journal.jsonl"
+run torn apply "$J/plan.md" --gitlab-url "$URL" $apply_args
+expect "a torn journal names its bad lines" 0 "lines 1 and 2 of journal '$J/journal.jsonl' are not journal entries"
+equal "the next entry starts on a new line" "$(sed -n 2p "$J/journal.jsonl")" '{"half":'
+equal "the new entry is a whole line" \
+	"$(sed -n 3p "$J/journal.jsonl" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["action"])')" \
+	revoke-pat-30
+run torn_again apply "$J/plan.md" --gitlab-url "$URL" $apply_args
+equal "the warning comes once per run" "$(grep -c 'not journal entries' "$OUT/torn_again.err")" 1
+run torn_report report --db samples/demo.db --out "$J" --now "$NOW"
+expect "the report warns about the bad lines" 0 "lines 1 and 2 of journal '$J/journal.jsonl' are not journal entries"
 stop_mock
 
 # A later report in the same folder marks what apply carried out.
