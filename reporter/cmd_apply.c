@@ -44,8 +44,8 @@ static const char apply_usage[] =
 "  --gitlab-url URL     the GitLab instance, e.g. https://gitlab.example.com\n"
 "  --token-file FILE    read the token from FILE (not readable by others)\n"
 "  --execute            send the DELETE requests\n"
-"  --force              accept a plan past its validity or for another\n"
-"                       snapshot\n"
+"  --force              accept a plan past its validity, created in the\n"
+"                       future, or for another snapshot\n"
 "  --db FILE            check that the plan was made from this snapshot\n"
 "  --require-signature  accept only a plan signed by a key of --keyring\n"
 "  --keyring FILE       public keys of the approvers (armored or binary)\n"
@@ -64,10 +64,11 @@ static const char apply_usage[] =
 "\n"
 "Exit codes: 0 every approved action done or skipped as changed, 2 usage,\n"
 "3/4 the --db snapshot cannot be read, 5 the journal cannot be written,\n"
-"6 GnuPG cannot be started, 7 the plan cannot be used, 8 the plan expired\n"
-"or is for another snapshot, 9 signature missing or not good, 10 GitLab\n"
-"rejected the token (401/403) or it is not an administrator's, 11 some\n"
-"actions failed or were not reached, 12 --gitlab-url is not GitLab's API.\n";
+"6 GnuPG cannot be started, 7 the plan cannot be used, 8 the plan expired,\n"
+"is dated in the future or is for another snapshot, 9 signature missing\n"
+"or not good, 10 GitLab rejected the token (401/403) or it is not an\n"
+"administrator's, 11 some actions failed or were not reached,\n"
+"12 --gitlab-url is not GitLab's API.\n";
 
 /* A token longer than this is not a GitLab token. */
 #define TOKEN_MAX 1024
@@ -780,10 +781,28 @@ out:
 	return code;
 }
 
+/*
+ * How far in the future a plan's creation time may lie, for clocks that
+ * differ a little between the machines of report and apply.
+ */
+#define CLOCK_SKEW_MAX (5 * 60)
+
 static int check_validity(const struct apply_options *opts,
 			  const struct plan_file *plan)
 {
-	if ((int64_t)time(NULL) <= plan->valid_until)
+	int64_t now = (int64_t)time(NULL);
+
+	if (plan->created > now + CLOCK_SKEW_MAX) {
+		if (opts->force) {
+			warning("the plan was created at %s, which is in the future; going on because of --force",
+				plan->created_text);
+			return EXIT_OK;
+		}
+		error("the plan was created at %s, which is in the future (more than %d minutes after this computer's clock): make the plan without --now, or with the current time, or pass --force",
+		      plan->created_text, CLOCK_SKEW_MAX / 60);
+		return EXIT_PLAN_STALE;
+	}
+	if (now <= plan->valid_until)
 		return EXIT_OK;
 	if (opts->force) {
 		warning("the plan was valid until %s; going on because of --force",

@@ -427,6 +427,17 @@ expect "--force accepts a stale plan" 0 "dry run: 1 would be sent"
 equal "a forced run is journaled as forced" \
 	"$(journal_count "$S/journal.jsonl" 'e["forced"]')" 1
 
+F=$T/future
+"$CREDAUDIT" report --db samples/demo.db --out "$F" --now 2030-01-01T00:00:00Z \
+	--plan-valid-days 3650 -q
+tick "$F/plan.md" revoke-pat-10
+requests=$(query 'len(s["requests"])')
+run future apply "$F/plan.md" --gitlab-url "$URL" $apply_args
+expect "a plan created in the future is rejected" 8 "created at 2030-01-01T00:00:00Z, which is in the future"
+equal "a plan from the future sends nothing" "$(query 'len(s["requests"])')" "$requests"
+run future_forced apply "$F/plan.md" --gitlab-url "$URL" --force $apply_args
+expect "--force accepts a plan from the future" 0 "dry run: 1 would be sent"
+
 P=$T/edit
 make_plan "$P"
 tick "$P/plan.md" revoke-pat-12
