@@ -14,7 +14,7 @@ libcurl4-openssl-dev valgrind python3 time"
 for option in "$@"; do
 	case $option in
 	--browser)
-		# tests/browser/page-check.js runs on Node.js 20.10 or later.
+		# tests/browser/page-check.js runs on Debian 12's Node.js 18.
 		packages="$packages chromium nodejs"
 		;;
 	--fuzz)
