@@ -12,6 +12,7 @@
 #include "msg.h"
 #include "output.h"
 #include "plan.h"
+#include "plan_archive.h"
 #include "policy.h"
 #include "progress.h"
 #include "render.h"
@@ -189,6 +190,7 @@ out:
 
 static int finish(struct run *run)
 {
+	struct plan_archive archive = { 0 };
 	struct buf err = BUF_INIT;
 	const struct {
 		const char *name;
@@ -231,11 +233,21 @@ static int finish(struct run *run)
 			goto out;
 		}
 	}
+	/* Keep an approved plan before the commit replaces it. */
+	if (plan_archive_prepare(&archive, run->opts->out, &err) < 0) {
+		error("%s; nothing was written", err.data);
+		code = EXIT_OUTPUT;
+		goto out;
+	}
 	if (output_set_commit(&run->set, &err) < 0) {
 		error("%s", err.data);
+		plan_archive_abort(&archive);
 		code = EXIT_OUTPUT;
+		goto out;
 	}
+	plan_archive_finish(&archive);
 out:
+	plan_archive_release(&archive);
 	buf_release(&err);
 	return code;
 }

@@ -255,9 +255,36 @@ run torn_report report --db samples/demo.db --out "$J" --now "$NOW"
 expect "the report warns about the bad lines" 0 "lines 1 and 2 of journal '$J/journal.jsonl' are not journal entries"
 stop_mock
 
-# A later report in the same folder marks what apply carried out.
-run later_report report --db samples/demo.db --out "$P" --now "$NOW" -q
+# A later report in the same folder marks what apply carried out, and
+# keeps the approved plan that its new plan replaces.
+cp "$P/plan.md" "$T/approved-plan.md"
+echo "not a signature" >"$P/plan.md.asc"
+run failed_report report --db samples/demo.db --out "$P" --now "$NOW" \
+	--template "$T/no-such-template"
+if [ "$RC" -ne 0 ] && [ ! -e "$P/plans" ] && cmp -s "$P/plan.md" "$T/approved-plan.md"; then
+	pass "a failed report keeps the plan in place"
+else
+	fail "a failed report keeps the plan in place" "exit $RC; $(ls "$P")"
+fi
+run later_report report --db samples/demo.db --out "$P" --now "$NOW"
 expect "a later report reads the journal" 0
+expect "a later report names where the plan is kept" 0 "the approved plan that was in $P/ is kept in $P/plans/2026-12-04T12:00:00Z-"
+kept=$(ls -d "$P"/plans/*/ 2>/dev/null | head -n 1)
+if [ -n "$kept" ] && cmp -s "$kept/plan.md" "$T/approved-plan.md" &&
+	[ -f "$kept/plan.json" ] && [ -f "$kept/plan.md.asc" ]; then
+	pass "the approved plan and its signature are kept"
+else
+	fail "the approved plan and its signature are kept" "$(find "$P/plans" 2>&1)"
+fi
+equal "the new plan.md has no ticked box" "$(grep -c '^- \[x\]' "$P/plan.md")" 0
+if [ -e "$P/plan.md.asc" ]; then
+	fail "the old signature is not left next to the new plan"
+else
+	pass "the old signature is not left next to the new plan"
+fi
+run unticked_report report --db samples/demo.db --out "$P" --now "$NOW" -q
+equal "an unapproved plan is replaced without being kept" \
+	"$(ls -d "$P"/plans/*/ | wc -l | tr -d ' ')" 1
 equal "the HTML report marks each action done" \
 	"$(grep -o 'done by apply: <bdi>[a-z0-9-]*</bdi>' "$P/report.html" | sort -u | tr '\n' ' ')" \
 	"done by apply: <bdi>delete-ssh-key-5</bdi> done by apply: <bdi>delete-ssh-key-8</bdi> done by apply: <bdi>revoke-pat-12</bdi> done by apply: <bdi>revoke-pat-13</bdi> done by apply: <bdi>revoke-pat-15</bdi> done by apply: <bdi>revoke-pat-18</bdi> "
