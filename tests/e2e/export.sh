@@ -42,7 +42,8 @@ fi
 
 # The credentials and their findings must match; the header names the file.
 credentials() {
-	sed -n '/"credentials": \[/,$p' "$1/report.json"
+	awk '/^  "credentials": \[/ { on = 1 } on { print } on && /^  \]/ { exit }' \
+		"$1/report.json"
 }
 credentials "$T/direct" >"$T/direct.json"
 credentials "$T/imported" >"$T/imported.json"
