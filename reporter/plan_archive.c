@@ -23,7 +23,7 @@ static int file_exists(const char *path)
 
 /*
  * Decide whether the plan in `out` must be kept, and name its folder
- * after its creation time and digest (or plan.md's change time when it
+ * after its creation time and digest (or plan.md's modification time when it
  * cannot be read). Returns 1 to keep it, 0 when it is not approved.
  */
 static int plan_to_keep(const char *out, struct buf *name)
@@ -41,7 +41,7 @@ static int plan_to_keep(const char *out, struct buf *name)
 	if (plan_file_read(&plan, md.data, &problems) == PLAN_READ_OK) {
 		keep = plan_cli_count_approved(&plan, NULL) > 0 ||
 		       file_exists(sig.data);
-		/* "sha256:" and 12 hex digits tell plans of one time apart. */
+		/* Skip "sha256:"; 12 hex digits tell plans of one time apart. */
 		buf_addf(name, "%s-%.12s", plan.created_text,
 			 plan.digest + 7);
 	} else {
@@ -174,7 +174,7 @@ void plan_archive_abort(struct plan_archive *archive)
 	archive->count = 0;
 	if (archive->dir) {
 		rmdir(archive->dir);
-		/* Remove plans/ too when this run made it. */
+		/* rmdir() removes plans/ only when it is empty, as when this run made it. */
 		buf_addf(&plans, "%s/plans", archive->out);
 		rmdir(plans.data);
 		free(archive->dir);

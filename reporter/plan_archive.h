@@ -7,7 +7,7 @@
  * Keeping an approved plan when `credaudit report` writes a new plan into
  * its folder. A plan is kept when a box of plan.md is ticked, an action
  * of plan.json is approved, plan.md.asc exists, or plan.md cannot be read
- * as a plan (then nobody can tell that it was not approved).
+ * as a plan, because then no one can tell whether it was approved.
  *
  * plan_archive_prepare() hard-links plan.md, plan.json and plan.md.asc
  * into OUT/plans/<created>-<digest>/ before the outputs are committed, so

@@ -20,6 +20,9 @@ int plan_digest_compute(const json_t *root, char out[PLAN_DIGEST_MAX],
 		buf_adds(err, "cannot copy the plan to compute its digest: out of memory");
 		return -1;
 	}
+	/* The snapshot's path is only information, so a copy of the same
+	   snapshot elsewhere gives the same plan. */
+	json_object_del(json_object_get(copy, "snapshot"), "path");
 	actions = json_object_get(copy, "actions");
 	json_array_foreach(actions, i, action) {
 		if (json_is_object(action) &&

@@ -12,8 +12,9 @@
  * changed without plan.md showing it.
  *
  * The canonical form is jansson's compact dump with keys sorted, after
- * every action's "approved" is set to false: approving in plan.json does
- * not change the digest, and neither do indentation or key order.
+ * every action's "approved" is set to false and "snapshot"."path" is
+ * removed: approving in plan.json does not change the digest, and neither
+ * do indentation, key order or where the snapshot was read.
  */
 #define PLAN_DIGEST_MAX 72
 

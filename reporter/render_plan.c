@@ -539,10 +539,9 @@ static int finish_digest(struct plan_sink *p, char out[PLAN_DIGEST_MAX])
 	buf_addf(&tail, "],\"schema_version\":%d,\"snapshot\":", SCHEMA_VERSION);
 	jsonw_init(&w, &tail, 0);
 	jsonw_object(&w, 1);
+	/* The path is only information: the digest identifies the snapshot. */
 	jsonw_key(&w, "digest");
 	jsonw_string_or_null(&w, model->snapshot_digest);
-	jsonw_key(&w, "path");
-	user_string(p, &w, model->snapshot_path);
 	jsonw_end(&w);
 	buf_adds(&tail, ",\"valid_until\":");
 	ts_format(plan->valid_until, text);

@@ -479,6 +479,11 @@ run other_db apply "$P/plan.md" --gitlab-url "$URL" --db "$T/other.db" $apply_ar
 expect "a plan for another snapshot is rejected" 8 "the plan was made from snapshot"
 run same_db apply "$P/plan.md" --gitlab-url "$URL" --db samples/demo.db $apply_args
 expect "a plan for the given snapshot is accepted" 0 "dry run: 1 would be sent"
+cp samples/demo.db "$T/copy.db"
+"$CREDAUDIT" report --db "$T/copy.db" --out "$T/copy" --now "$NOW" \
+	--plan-valid-days 3650 -q
+equal "the plan digest does not depend on the snapshot path" \
+	"$(grep '^- Plan digest' "$T/copy/plan.md")" "$(grep '^- Plan digest' "$P/plan.md")"
 
 cp "$P/plan.md" "$T/plan.md.orig"
 sed -i 's/^- \[x\] `revoke-pat-12` /- [x] `revoke-pat-21` /' "$P/plan.md"
