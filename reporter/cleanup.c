@@ -46,12 +46,18 @@ void cleanup_forget(const char *path)
 			slots[i].used = 0;
 }
 
-/* Remove a folder tree by running rm, since nftw() is not signal-safe. */
+/*
+ * Remove a folder tree by running rm, since nftw() is not signal-safe.
+ * vfork(), not fork(): glibc's fork() takes the malloc and at-fork locks,
+ * so a signal that arrives while this thread or another one holds them
+ * would deadlock here. The child only calls open(), dup2(), execve() and
+ * _exit().
+ */
 static void remove_tree(const char *path)
 {
 	char *const argv[] = { "rm", "-rf", "--", (char *)path, NULL };
 	char *const envp[] = { NULL };
-	pid_t pid = fork();
+	pid_t pid = vfork();
 
 	if (pid == 0) {
 		/* A GnuPG process that still writes makes rm fail at times, and
