@@ -189,8 +189,6 @@ void model_release(struct model *model)
 {
 	size_t i, j;
 
-	for (i = 0; i < model->owner_count; i++)
-		free(model->owners[i].verified_emails);
 	free(model->owners);
 	strpool_release(&model->strings);
 	for (i = 0; i < model->group_count; i++)

@@ -71,8 +71,7 @@ struct owner {
 	const char *state;    /* "active", "blocked", ...; NULL if unknown */
 	int user_type;        /* users.user_type; -1 if unknown */
 	int admin;
-	const char **verified_emails;  /* addresses GitLab counts as verified */
-	size_t verified_count;
+	const char *primary_email;  /* users.email once confirmed, else NULL */
 };
 
 enum resource_type {

@@ -65,6 +65,12 @@ struct table_state {
 	unsigned columns;           /* bit i: column i exists */
 };
 
+/* A confirmed secondary address of a user, from the emails table. */
+struct secondary_email {
+	int64_t user_id;
+	const char *email;          /* in the model's strings */
+};
+
 /* A project bot user's project or group, from members or user_details. */
 struct bot_resource {
 	int64_t user_id;
@@ -86,6 +92,8 @@ struct loader {
 
 	struct bot_resource *bots;
 	size_t bot_count;
+	struct secondary_email *emails;   /* by user id */
+	size_t email_count;
 
 	snapshot_row_fn *row_fn;    /* the consumer of snapshot_stream() */
 	void *row_arg;
@@ -430,21 +438,29 @@ static struct owner *find_owner(struct model *model, int64_t id)
 	return (struct owner *)model_find_owner(model, id);
 }
 
-static void owner_add_email(struct model *model, struct owner *owner,
-			    const char *email)
-{
-	owner->verified_emails = xrealloc(owner->verified_emails,
-		(owner->verified_count + 1) * sizeof(char *));
-	owner->verified_emails[owner->verified_count++] =
-		model_strdup(model, email, strlen(email));
-}
-
 /* A text column copied into the model's strings. */
 static const char *column_pooled(struct model *model, sqlite3_stmt *stmt,
 				 int i)
 {
 	return model_strdup(model, column_text(stmt, i),
 			    (size_t)sqlite3_column_bytes(stmt, i));
+}
+
+/* users.state: GitLab's own states share one copy, others are copied. */
+static const char *column_state(struct model *model, sqlite3_stmt *stmt,
+				int i)
+{
+	static const char *const states[] = {
+		"active", "blocked", "ldap_blocked", "blocked_pending_approval",
+		"banned", "deactivated",
+	};
+	const char *text = column_text(stmt, i);
+	size_t k;
+
+	for (k = 0; text && k < sizeof(states) / sizeof(states[0]); k++)
+		if (!strcmp(text, states[k]))
+			return states[k];
+	return column_pooled(model, stmt, i);
 }
 
 static enum snapshot_status load_snapshot_info(struct loader *ld)
@@ -477,6 +493,11 @@ static enum snapshot_status load_users(struct loader *ld)
 	size_t cap = 0;
 	int rc;
 
+	/*
+	 * Owners stay in memory for the whole run, so each takes little: the
+	 * private commit address is made when a GPG key needs it, and the
+	 * secondary addresses wait in ld->emails.
+	 */
 	if ((status = prepare_query(ld, "users.sql", &stmt)))
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -492,7 +513,7 @@ static enum snapshot_status load_users(struct loader *ld)
 		owner->id = sqlite3_column_int64(stmt, 0);
 		owner->username = column_pooled(model, stmt, 1);
 		owner->name = column_pooled(model, stmt, 2);
-		owner->state = column_pooled(model, stmt, 3);
+		owner->state = column_state(model, stmt, 3);
 		owner->user_type = sqlite3_column_type(stmt, 4) == SQLITE_NULL
 			? (has_column(ld, T_USERS, 4) ? 0 : -1)
 			: sqlite3_column_int(stmt, 4);
@@ -500,31 +521,74 @@ static enum snapshot_status load_users(struct loader *ld)
 
 		/* The primary address counts once it is confirmed. */
 		if (column_text(stmt, 6) && column_text(stmt, 7))
-			owner_add_email(model, owner, column_text(stmt, 6));
-		if (ld->gitlab_host && owner->username) {
-			struct buf noreply = BUF_INIT;
-
-			buf_addf(&noreply, "%lld-%s@users.noreply.%s",
-				 (long long)owner->id, owner->username,
-				 ld->gitlab_host);
-			owner_add_email(model, owner, noreply.data);
-			buf_release(&noreply);
-		}
+			owner->primary_email = column_pooled(model, stmt, 6);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return sql_failed(ld, "users.sql");
+	if (model->owner_count)
+		model->owners = xrealloc(model->owners, model->owner_count *
+					 sizeof(*model->owners));
 
 	if ((status = prepare_query(ld, "verified_emails.sql", &stmt)))
 		return status;
+	cap = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct owner *owner = find_owner(model, sqlite3_column_int64(stmt, 0));
+		int64_t user_id = sqlite3_column_int64(stmt, 0);
 
-		if (owner && column_text(stmt, 2) && column_text(stmt, 1))
-			owner_add_email(model, owner, column_text(stmt, 1));
+		if (!column_text(stmt, 2) || !column_text(stmt, 1) ||
+		    !find_owner(model, user_id))
+			continue;
+		if (ld->email_count == cap) {
+			cap = cap ? cap * 2 : 64;
+			ld->emails = xrealloc(ld->emails, cap * sizeof(*ld->emails));
+		}
+		ld->emails[ld->email_count].user_id = user_id;
+		ld->emails[ld->email_count].email = column_pooled(model, stmt, 1);
+		ld->email_count++;
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "verified_emails.sql");
+}
+
+/*
+ * The addresses that GitLab counts as verified for `owner`: the confirmed
+ * primary address, the confirmed secondary ones, and the private commit
+ * address ID-USERNAME@users.noreply.HOST. They go into `list`, whose
+ * strings stay valid until `noreply` changes.
+ */
+static size_t verified_emails(const struct loader *ld,
+			      const struct owner *owner, struct buf *noreply,
+			      const char ***list, size_t *cap)
+{
+	size_t lo = 0, hi = ld->email_count, n = 0;
+
+	/* The rows arrive by user id, so a user's addresses are adjacent. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ld->emails[mid].user_id < owner->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < ld->email_count && ld->emails[hi].user_id == owner->id;)
+		hi++;
+	if (*cap < hi - lo + 2) {
+		*cap = hi - lo + 2;
+		*list = xrealloc(*list, *cap * sizeof(**list));
+	}
+	if (owner->primary_email)
+		(*list)[n++] = owner->primary_email;
+	for (; lo < hi; lo++)
+		(*list)[n++] = ld->emails[lo].email;
+	if (ld->gitlab_host && owner->username) {
+		buf_reset(noreply);
+		buf_addf(noreply, "%lld-%s@users.noreply.%s",
+			 (long long)owner->id, owner->username, ld->gitlab_host);
+		(*list)[n++] = noreply->data;
+	}
+	return n;
 }
 
 static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
@@ -877,6 +941,9 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 	sqlite3_stmt *stmt;
 	enum snapshot_status status;
 	int verification_known = has_column(ld, T_USERS, 7);
+	const char **emails = NULL;
+	size_t email_cap = 0;
+	struct buf noreply = BUF_INIT;
 	int rc;
 
 	if ((status = prepare_query(ld, "gpg_keys.sql", &stmt)))
@@ -897,8 +964,8 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 
 		if (ld->gpg && take_inspection(ld, stmt, cred) < 0) {
 			credential_release(cred);
-			sqlite3_finalize(stmt);
-			return SNAPSHOT_GNUPG_FAILED;
+			status = SNAPSHOT_GNUPG_FAILED;
+			goto out;
 		}
 		if (!cred->gpg_ok) {
 			cred->state = STATE_ACTIVE;
@@ -909,19 +976,25 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 			cred->expires_at.sec = cred->gpg.expires;
 			cred->state = cred->gpg.revoked ? STATE_REVOKED
 				    : cred->gpg.expired ? STATE_EXPIRED : STATE_ACTIVE;
-			if (cred->owner)
-				cred->verification = gpg_key_verify(&cred->gpg,
-					cred->owner->verified_emails,
-					cred->owner->verified_count,
-					&cred->verified_by_revoked_uid);
+		}
+		if (cred->gpg_ok && cred->owner) {
+			size_t n = verified_emails(ld, cred->owner, &noreply,
+						   &emails, &email_cap);
+
+			cred->verification = gpg_key_verify(&cred->gpg, emails, n,
+						&cred->verified_by_revoked_uid);
 		}
 		if (hand_over(ld, cred) < 0) {
-			sqlite3_finalize(stmt);
-			return SNAPSHOT_STOPPED;
+			status = SNAPSHOT_STOPPED;
+			goto out;
 		}
 	}
+	status = rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "gpg_keys.sql");
+out:
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "gpg_keys.sql");
+	free(emails);
+	buf_release(&noreply);
+	return status;
 }
 
 static void finish_digest(struct loader *ld)
@@ -973,6 +1046,7 @@ void snapshot_close(struct snapshot *snap)
 		free(ld->bots[i].resource.path);
 	free(ld->bots);
 	free(ld->gitlab_host);
+	free(ld->emails);
 	free(ld->open_name);
 	if (ld->digest)
 		gcry_md_close(ld->digest);
@@ -1008,6 +1082,11 @@ enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
 	sqlite3_busy_timeout(ld->db, 5000);
 	if ((status = probe_database(ld)))
 		goto out;
+	/*
+	 * The queries read each table once in order, so a small page cache
+	 * loses nothing, and it caps what a large snapshot costs in memory.
+	 */
+	sqlite3_exec(ld->db, "PRAGMA cache_size = -1024", NULL, NULL, NULL);
 	if (gcry_md_open(&ld->digest, GCRY_MD_SHA256, 0)) {
 		buf_addf(err, "libgcrypt cannot compute SHA-256");
 		status = SNAPSHOT_FAILED;
