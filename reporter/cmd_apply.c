@@ -26,6 +26,7 @@
 #include "journal.h"
 #include "model.h"
 #include "msg.h"
+#include "owner_digest.h"
 #include "plan_cli.h"
 #include "plan_read.h"
 #include "signature.h"
@@ -45,8 +46,10 @@ static const char apply_usage[] =
 "  --token-file FILE    read the token from FILE (not readable by others)\n"
 "  --execute            send the DELETE requests\n"
 "  --force              accept a plan past its validity, created in the\n"
-"                       future, or for another snapshot\n"
+"                       future, for another snapshot, or whose action\n"
+"                       owners changed in the --db snapshot\n"
 "  --db FILE            check that the plan was made from this snapshot\n"
+"                       and that the owners of its actions are unchanged\n"
 "  --require-signature  accept only a plan signed by a key of --keyring\n"
 "  --keyring FILE       public keys of the approvers (armored or binary)\n"
 "  --signature FILE     detached signature (default: PLAN.md.asc)\n"
@@ -65,10 +68,10 @@ static const char apply_usage[] =
 "Exit codes: 0 every approved action done or skipped as changed, 2 usage,\n"
 "3/4 the --db snapshot cannot be read, 5 the journal cannot be written,\n"
 "6 GnuPG cannot be started, 7 the plan cannot be used, 8 the plan expired,\n"
-"is dated in the future or is for another snapshot, 9 signature missing\n"
-"or not good, 10 GitLab rejected the token (401/403) or it is not an\n"
-"administrator's, 11 some actions failed or were not reached,\n"
-"12 --gitlab-url is not GitLab's API.\n";
+"is dated in the future, is for another snapshot or the owners of its\n"
+"actions changed, 9 signature missing or not good, 10 GitLab rejected\n"
+"the token (401/403) or it is not an administrator's, 11 some actions\n"
+"failed or were not reached, 12 --gitlab-url is not GitLab's API.\n";
 
 /* A token longer than this is not a GitLab token. */
 #define TOKEN_MAX 1024
@@ -736,7 +739,60 @@ out:
 	return code;
 }
 
-/* Compare the plan's snapshot digest with that of `db`. */
+/*
+ * Compare the owners digest of the plan with that of the users rows in
+ * `db`. Returns an exit code.
+ */
+static int check_owners(const struct apply_options *opts,
+			const struct plan_file *plan)
+{
+	struct owner_ids owners = OWNER_IDS_INIT;
+	struct buf err = BUF_INIT;
+	char digest[OWNER_DIGEST_MAX];
+	size_t i;
+	int code = EXIT_OK;
+
+	if (!plan->owners_digest) {
+		if (opts->force) {
+			warning("the plan records no owners digest, so changes to the owners of its actions in '%s' are not checked; going on because of --force",
+				opts->db);
+			goto out;
+		}
+		error("the plan records no owners digest (it was made by an older credaudit), so changes to the owners of its actions in '%s' cannot be checked: make a new plan from this snapshot, or pass --force",
+		      opts->db);
+		code = EXIT_PLAN_STALE;
+		goto out;
+	}
+	/* Every action counts, approved or not, as in the report. */
+	for (i = 0; i < plan->count; i++)
+		owner_ids_add(&owners, plan->items[i].owner_id);
+	if (owner_digest_compute(opts->db, &owners, digest, &err) < 0) {
+		error("%s", err.data);
+		code = EXIT_CANNOT_OPEN;
+		goto out;
+	}
+	if (!strcmp(digest, plan->owners_digest))
+		goto out;
+	/* NOTE: the plan stores only the digest, so which owner changed is
+	   not known here. */
+	if (opts->force) {
+		warning("the state, admin flag or user type of an owner of the plan's actions differs in '%s' from the snapshot the plan was made from; going on because of --force",
+			opts->db);
+		goto out;
+	}
+	error("the state, admin flag or user type of an owner of the plan's actions differs in '%s' from the snapshot the plan was made from (owners digest %s, not %s): make a new plan from this snapshot, or pass --force",
+	      opts->db, digest, plan->owners_digest);
+	code = EXIT_PLAN_STALE;
+out:
+	owner_ids_release(&owners);
+	buf_release(&err);
+	return code;
+}
+
+/*
+ * Compare the plan's snapshot digest and owners digest with those of
+ * `db`. Returns an exit code.
+ */
 static int check_snapshot(const struct apply_options *opts,
 			  const struct plan_file *plan)
 {
@@ -763,8 +819,10 @@ static int check_snapshot(const struct apply_options *opts,
 		goto out;
 	}
 	if (model.snapshot_digest && plan->snapshot_digest &&
-	    !strcmp(model.snapshot_digest, plan->snapshot_digest))
+	    !strcmp(model.snapshot_digest, plan->snapshot_digest)) {
+		code = check_owners(opts, plan);
 		goto out;
+	}
 	if (opts->force) {
 		warning("the plan was made from another snapshot than '%s'; going on because of --force",
 			opts->db);

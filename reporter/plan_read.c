@@ -305,6 +305,8 @@ static void read_json(struct reader *rd, const struct buf *text)
 						"snapshot", 0);
 		plan->snapshot_digest = json_text(rd, snapshot, "digest",
 						  "snapshot", 0);
+		plan->owners_digest = json_text(rd, snapshot, "owners_digest",
+						"snapshot", 0);
 	}
 	plan->created = json_time(rd, root, "created_at", &plan->created_text);
 	plan->valid_until = json_time(rd, root, "valid_until",
@@ -662,6 +664,7 @@ void plan_file_release(struct plan_file *plan)
 	free(plan->json_path);
 	free(plan->md_text);
 	free(plan->snapshot_digest);
+	free(plan->owners_digest);
 	free(plan->snapshot_path);
 	free(plan->created_text);
 	free(plan->valid_until_text);

@@ -47,6 +47,8 @@ struct plan_file {
 	size_t md_len;
 	char digest[PLAN_DIGEST_MAX];  /* of plan.json, checked against plan.md */
 	char *snapshot_digest;         /* NULL when the snapshot had none */
+	char *owners_digest;           /* owner_digest.h; NULL in a plan made
+					  before credaudit recorded it */
 	char *snapshot_path;
 	char *created_text;            /* "2026-12-04T12:00:00Z" */
 	char *valid_until_text;

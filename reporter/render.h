@@ -32,6 +32,9 @@ struct render_context {
 	const struct plan *plan;    /* its counts are final at the end */
 	const char *template_dir;   /* NULL: the templates built into the binary */
 	const char *tool_version;
+	/* The owners digest (owner_digest.h) of the plan's actions, set when
+	   the stream has ended; plan.json records it. */
+	const char *owners_digest;
 	/* What the apply journal in the output folder records as done, or
 	   NULL: such credentials are marked in the HTML and Markdown. */
 	const struct done_index *done;

@@ -6,7 +6,7 @@
  *
  * Both are written as the actions are produced. plan.json gets one
  * action per line; its list of credentials that GitLab cannot change and
- * the snapshot digest follow the actions. plan.md starts with the
+ * the snapshot digests follow the actions. plan.md starts with the
  * digests, which are known only at the end, so its task lines wait in a
  * temporary file until then. The plan digest is computed on the way: the
  * canonical form (plan_digest.h) is Jansson's compact dump with sorted
@@ -491,6 +491,8 @@ static int json_tail(struct plan_sink *p)
 	user_string(p, w, model->snapshot_path);
 	jsonw_key(w, "digest");
 	jsonw_string_or_null(w, model->snapshot_digest);
+	jsonw_key(w, "owners_digest");
+	jsonw_string_or_null(w, p->ctx->owners_digest);
 	jsonw_end(w);
 	jsonw_end(w);
 	buf_addch(&p->out, '\n');
@@ -542,6 +544,8 @@ static int finish_digest(struct plan_sink *p, char out[PLAN_DIGEST_MAX])
 	/* The path is only information: the digest identifies the snapshot. */
 	jsonw_key(&w, "digest");
 	jsonw_string_or_null(&w, model->snapshot_digest);
+	jsonw_key(&w, "owners_digest");
+	jsonw_string_or_null(&w, p->ctx->owners_digest);
 	jsonw_end(&w);
 	buf_adds(&tail, ",\"valid_until\":");
 	ts_format(plan->valid_until, text);

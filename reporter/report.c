@@ -11,6 +11,7 @@
 #include "model.h"
 #include "msg.h"
 #include "output.h"
+#include "owner_digest.h"
 #include "plan.h"
 #include "plan_archive.h"
 #include "policy.h"
@@ -39,6 +40,8 @@ struct run {
 	struct sink_thread *inventory;  /* runs sinks[SINK_INVENTORY] */
 	size_t rows[KIND_COUNT];
 	struct progress progress;
+	struct owner_ids owners;        /* of the plan's actions */
+	char owners_digest[OWNER_DIGEST_MAX];
 	int write_failed;       /* a sink failed on a write, not on its input */
 };
 
@@ -91,6 +94,8 @@ static int on_credential(void *arg, struct credential *cred, struct buf *err)
 
 	policy_check(&run->policy, cred, run->model.now);
 	plan_decide(&run->plan, cred, &decision);
+	if (decision.outcome == PLAN_ACTION)
+		owner_ids_add(&run->owners, cred->owner_id);
 	model_count(&run->model, cred,
 		    decision.outcome == PLAN_ACTION ? decision.action.id : NULL,
 		    decision.outcome == PLAN_NOT_POSSIBLE, page);
@@ -333,6 +338,20 @@ int report_run(const struct report_options *opts)
 		code = exit_code_for(status);
 		goto out;
 	}
+	/*
+	 * The snapshot is still open in its read transaction, so in a
+	 * database without WAL these rows are those the stream saw.
+	 * NOTE: in WAL mode a writer may commit in between, and the digest
+	 * then describes the newer users rows.
+	 */
+	buf_reset(&err);
+	if (owner_digest_compute(opts->db, &run.owners, run.owners_digest,
+				 &err) < 0) {
+		error("%s", err.data);
+		code = EXIT_CANNOT_OPEN;
+		goto out;
+	}
+	run.ctx.owners_digest = run.owners_digest;
 	code = finish(&run);
 	if (code == EXIT_OK)
 		closing_note(&run);
@@ -346,6 +365,7 @@ out:
 	snapshot_close(run.snapshot);
 	done_index_free((struct done_index *)run.ctx.done);
 	journal_release(&run.journal);
+	owner_ids_release(&run.owners);
 	model_release(&run.model);
 	buf_release(&cache_dir);
 	buf_release(&err);

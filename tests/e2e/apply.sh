@@ -479,6 +479,41 @@ run other_db apply "$P/plan.md" --gitlab-url "$URL" --db "$T/other.db" $apply_ar
 expect "a plan for another snapshot is rejected" 8 "the plan was made from snapshot"
 run same_db apply "$P/plan.md" --gitlab-url "$URL" --db samples/demo.db $apply_args
 expect "a plan for the given snapshot is accepted" 0 "dry run: 1 would be sent"
+
+# Owner state and admin flag are reasons for actions (owner-inactive,
+# token-admin-scope), so a change to them in a plan action's owner makes
+# the plan stale. User 12 (blocked) and user 3 own plan actions; user 19
+# owns none.
+owner_change() {
+	cp samples/demo.db "$T/owners.db"
+	"$PYTHON" -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute(sys.argv[2])
+db.commit()
+' "$T/owners.db" "$1"
+}
+owner_change "UPDATE users SET state = 'active' WHERE id = 12"
+run owner_state apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "a changed owner state is rejected" 8 "an owner of the plan's actions differs"
+run owner_state_forced apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" \
+	--force $apply_args
+expect "--force accepts a changed owner state" 0 "dry run: 1 would be sent"
+owner_change "UPDATE users SET admin = 1 WHERE id = 3"
+run owner_admin apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "a changed owner admin flag is rejected" 8 "an owner of the plan's actions differs"
+owner_change "UPDATE users SET user_type = 1 WHERE id = 3"
+run owner_type apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "a changed owner user type is rejected" 8 "an owner of the plan's actions differs"
+owner_change "DELETE FROM users WHERE id = 12"
+run owner_deleted apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "a deleted owner is rejected" 8 "an owner of the plan's actions differs"
+owner_change "UPDATE users SET state = 'blocked', admin = 1 WHERE id = 19"
+run owner_unrelated apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "a change to a user without actions is accepted" 0 "dry run: 1 would be sent"
+owner_change "UPDATE users SET name = 'Mallory M.', email = 'm@example.com' WHERE id = 12"
+run owner_other_column apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "a change to another column of an owner is accepted" 0 "dry run: 1 would be sent"
 cp samples/demo.db "$T/copy.db"
 "$CREDAUDIT" report --db "$T/copy.db" --out "$T/copy" --now "$NOW" \
 	--plan-valid-days 3650 -q

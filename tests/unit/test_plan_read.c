@@ -19,7 +19,8 @@
 /* A plan of three actions, as render_plan.c writes one. */
 static const char plan_json[] =
 "{\"schema_version\": 1, \"generated_by\": \"credaudit test\",\n"
-" \"snapshot\": {\"path\": \"demo.db\", \"digest\": \"sha256:aa\"},\n"
+" \"snapshot\": {\"path\": \"demo.db\", \"digest\": \"sha256:aa\",\n"
+"   \"owners_digest\": \"sha256:bb\"},\n"
 " \"created_at\": \"2026-12-04T12:00:00Z\",\n"
 " \"valid_until\": \"2026-12-11T12:00:00Z\",\n"
 " \"actions\": [\n"
@@ -158,6 +159,8 @@ static void plan_reads_unticked(void **state)
 	assert_null(plan.items[2].method);
 	assert_string_equal(plan.items[2].manual, "find the project");
 	assert_string_equal(plan.valid_until_text, "2026-12-11T12:00:00Z");
+	assert_string_equal(plan.snapshot_digest, "sha256:aa");
+	assert_string_equal(plan.owners_digest, "sha256:bb");
 	assert_int_equal(plan.md_len, fx->md.len);
 	plan_file_release(&plan);
 	buf_release(&problems);
@@ -271,6 +274,10 @@ static const struct bad_edit bad_edits[] = {
 	{ "approved not boolean", 1, "\"approved\": false,\n   \"credential\": {\"kind\": \"ssh_key\"",
 	  "\"approved\": \"yes\",\n   \"credential\": {\"kind\": \"ssh_key\"",
 	  "\"approved\" is missing or not true or false" },
+	{ "changed owners digest", 1, "\"owners_digest\": \"sha256:bb\"",
+	  "\"owners_digest\": \"sha256:cc\"", "the plan digest does not match" },
+	{ "owners digest not a string", 1, "\"owners_digest\": \"sha256:bb\"",
+	  "\"owners_digest\": 7", "snapshot: \"owners_digest\" is not a string" },
 	{ "other schema version", 1, "\"schema_version\": 1", "\"schema_version\": 2",
 	  "\"schema_version\" is not 1" },
 };
@@ -303,6 +310,46 @@ static void plan_rejects_edits(void **state)
 	}
 	buf_release(&md_orig);
 	buf_release(&json_orig);
+}
+
+/* Put the plan digest of the fixture's plan.json into its plan.md. */
+static void update_plan_digest(struct fixture *fx)
+{
+	char digest[PLAN_DIGEST_MAX];
+	struct buf err = BUF_INIT, old_line = BUF_INIT, new_line = BUF_INIT;
+	json_t *root = json_loads(fx->json.data, 0, NULL);
+	char *start, *end;
+
+	assert_non_null(root);
+	assert_int_equal(plan_digest_compute(root, digest, &err), 0);
+	json_decref(root);
+	start = strstr(fx->md.data, "- Plan digest: `");
+	assert_non_null(start);
+	end = strchr(start, '\n');
+	assert_non_null(end);
+	buf_add(&old_line, start, (size_t)(end - start));
+	buf_addf(&new_line, "- Plan digest: `%s`", digest);
+	edit(&fx->md, old_line.data, new_line.data);
+	buf_release(&old_line);
+	buf_release(&new_line);
+	buf_release(&err);
+}
+
+static void plan_without_owners_digest(void **state)
+{
+	struct fixture *fx = *state;
+	struct plan_file plan;
+	struct buf problems = BUF_INIT;
+
+	/* A plan made before credaudit recorded the owners digest. */
+	edit(&fx->json, ",\n   \"owners_digest\": \"sha256:bb\"", "");
+	update_plan_digest(fx);
+	assert_int_equal(read_back(fx, &plan, &problems), PLAN_READ_OK);
+	assert_string_equal(problems.data, "");
+	assert_string_equal(plan.snapshot_digest, "sha256:aa");
+	assert_null(plan.owners_digest);
+	plan_file_release(&plan);
+	buf_release(&problems);
 }
 
 static void plan_missing_json(void **state)
@@ -339,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(plan_reads_json_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_reads_crlf, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_rejects_edits, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_without_owners_digest, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_missing_json, setup, teardown),
 		cmocka_unit_test(plan_json_path),
 	};
