@@ -35,7 +35,8 @@ enum table_id {
 
 static const struct table_spec tables[T_COUNT] = {
 	[T_USERS] = { "users", { "id", "username", "name", "state",
-		"user_type", "admin", "email", "confirmed_at" }, 1u << 0 },
+		"user_type", "admin", "email", "confirmed_at" },
+		1u << 0 | 1u << 1 | 1u << 3 | 1u << 4 | 1u << 5 },
 	[T_EMAILS] = { "emails", { "id", "user_id", "email", "confirmed_at" },
 		1u << 1 | 1u << 2 },
 	[T_USER_DETAILS] = { "user_details", { "user_id", "bot_namespace_id" },
@@ -49,10 +50,12 @@ static const struct table_spec tables[T_COUNT] = {
 	[T_TOKENS] = { "personal_access_tokens", { "id", "user_id", "name",
 		"revoked", "expires_at", "created_at", "updated_at",
 		"last_used_at", "scopes", "impersonation",
-		"previous_personal_access_token_id" }, 1u << 0 | 1u << 1 },
+		"previous_personal_access_token_id" },
+		1u << 0 | 1u << 1 | 1u << 3 | 1u << 4 },
 	[T_KEYS] = { "keys", { "id", "user_id", "key", "title", "type",
 		"fingerprint", "fingerprint_sha256", "created_at",
-		"last_used_at", "expires_at", "usage_type" }, 1u << 0 | 1u << 2 },
+		"last_used_at", "expires_at", "usage_type" },
+		1u << 0 | 1u << 2 | 1u << 4 },
 	[T_GPG_KEYS] = { "gpg_keys", { "id", "user_id", "key",
 		"primary_keyid", "fingerprint", "created_at" },
 		1u << 0 | 1u << 2 },
@@ -262,6 +265,21 @@ static enum snapshot_status probe_database(struct loader *ld)
 	return SNAPSHOT_OK;
 }
 
+/* Name the required columns of table `t` that `present` lacks. */
+static void list_missing_columns(enum table_id t, unsigned present,
+				 struct buf *out)
+{
+	int i;
+
+	for (i = 0; i < MAX_COLUMNS && tables[t].columns[i]; i++) {
+		if (!(tables[t].required & (1u << i)) || (present & (1u << i)))
+			continue;
+		if (out->len)
+			buf_adds(out, ", ");
+		buf_adds(out, tables[t].columns[i]);
+	}
+}
+
 /* Find which tables and columns exist in the main database. */
 static enum snapshot_status inspect_schema(struct loader *ld)
 {
@@ -290,8 +308,19 @@ static enum snapshot_status inspect_schema(struct loader *ld)
 			return sql_failed(ld, "reading the schema");
 		if (st->present &&
 		    (st->columns & tables[t].required) != tables[t].required) {
-			warning("table %s in '%s' lacks a column it needs, so it is not read",
-				tables[t].name, ld->path);
+			struct buf missing = BUF_INIT;
+
+			list_missing_columns(t, st->columns, &missing);
+			if (t == T_USERS) {
+				/* Owners decide every credential's kind and rules. */
+				buf_addf(ld->err, "table users in '%s' lacks column %s, without which no credential can be judged: export it again as docs/export.md describes",
+					 ld->path, missing.data);
+				buf_release(&missing);
+				return SNAPSHOT_NOT_SNAPSHOT;
+			}
+			warning("table %s in '%s' lacks column %s, which decides a credential's kind or state, so its credentials are reported as not available",
+				tables[t].name, ld->path, missing.data);
+			buf_release(&missing);
 			st->present = 0;
 		}
 	}
@@ -694,6 +723,8 @@ static void classify_token(struct loader *ld, struct credential *cred)
 		     !strncmp(cred->owner->username, "group_", 6)
 		? KIND_GROUP_TOKEN : KIND_PROJECT_TOKEN;
 	cred->unavailable |= FIELD_RESOURCE;
+	if (!ld->state[T_MEMBERS].present && !ld->state[T_USER_DETAILS].present)
+		return;  /* the tables are absent: nothing is known to be missing */
 	finding_add(cred, "token-resource-missing",
 		    "bot user @%s has no project or group membership in the snapshot",
 		    cred->owner->username ? cred->owner->username : "?");
@@ -935,6 +966,61 @@ static int take_inspection(struct loader *ld, sqlite3_stmt *stmt,
 	return 0;
 }
 
+/* Return 1 when `email` is `owner`'s private commit address on any host. */
+static int is_noreply_of(const char *email, const struct owner *owner)
+{
+	struct buf prefix = BUF_INIT;
+	int match;
+
+	buf_addf(&prefix, "%lld-%s@users.noreply.", (long long)owner->id,
+		 owner->username);
+	match = !strncasecmp(email, prefix.data, prefix.len) &&
+		email[prefix.len] != '\0';
+	buf_release(&prefix);
+	return match;
+}
+
+static int uids_have_noreply(const struct gpg_uid *uids, size_t count,
+			     const struct owner *owner, int *only_revoked)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < count; i++) {
+		if (!uids[i].email || !uids[i].valid_utf8 ||
+		    !is_noreply_of(uids[i].email, owner))
+			continue;
+		if (!found || !uids[i].revoked)
+			*only_revoked = uids[i].revoked;
+		found = 1;
+	}
+	return found;
+}
+
+/*
+ * A key that matched no known address may still be verified in GitLab
+ * through data the snapshot lacks. Without gitlab_host, a user ID with
+ * the owner's private commit address on any host counts, as the host is
+ * the instance's own; without the emails table the status is unknown.
+ */
+static void judge_unverified(const struct loader *ld, struct credential *cred)
+{
+	const struct owner *owner = cred->owner;
+	int only_revoked = 0;
+
+	if (!ld->gitlab_host && owner->username &&
+	    (uids_have_noreply(cred->gpg.uids, cred->gpg.uid_count, owner,
+			       &only_revoked) ||
+	     uids_have_noreply(cred->gpg.extra_uids, cred->gpg.extra_uid_count,
+			       owner, &only_revoked))) {
+		cred->verification = GPG_VERIFIED;
+		cred->verified_by_revoked_uid = only_revoked;
+		return;
+	}
+	if (!ld->state[T_EMAILS].present)
+		cred->unavailable |= FIELD_VERIFICATION;
+}
+
 static enum snapshot_status load_gpg_keys(struct loader *ld)
 {
 	struct model *model = ld->model;
@@ -983,6 +1069,8 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 
 			cred->verification = gpg_key_verify(&cred->gpg, emails, n,
 						&cred->verified_by_revoked_uid);
+			if (cred->verification == GPG_UNVERIFIED)
+				judge_unverified(ld, cred);
 		}
 		if (hand_over(ld, cred) < 0) {
 			status = SNAPSHOT_STOPPED;

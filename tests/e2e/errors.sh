@@ -366,4 +366,65 @@ fails "template with an event handler exits 2" 2 "'$T/template'" "$T/out" \
 fails "missing template folder exits 2" 2 "'$T/no-such-folder'" "$T/out" \
 	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" --template "$T/no-such-folder"
 
+# Missing columns and tables: what decides a kind or a state is required,
+# and supporting data that is absent makes a field "not available" rather
+# than a claim.
+variant() {
+	rm -f "$T/variant.db"
+	cp "$DB" "$T/variant.db"
+	sqlite3 "$T/variant.db" "$1"
+	rm -rf "$T/variant"
+	"$CREDAUDIT" report -q --db "$T/variant.db" --out "$T/variant" --now "$NOW" \
+		2>"$T/variant.err"
+}
+json_fact() {
+	"$BUILD/tests/inspect" json "$T/variant/report.json" | grep -qx "$1"
+}
+gpg_field() {
+	"$BUILD/tests/inspect" json-fields "$T/variant/report.json" |
+		awk -F '\t' -v id="$1" -v f="$2" '$2 == "gpg_key" && $3 == id && $4 == f { print $5 }'
+}
+
+variant "ALTER TABLE personal_access_tokens DROP COLUMN expires_at"
+check "tokens without expires_at are not available" \
+	json_fact "available personal_access_token false"
+check "tokens without expires_at are not counted" \
+	json_fact "summary personal_access_token expired null"
+
+variant "ALTER TABLE keys DROP COLUMN type"
+check "keys without type are not available" json_fact "available ssh_key false"
+
+cp "$DB" "$T/no-admin.db"
+sqlite3 "$T/no-admin.db" "ALTER TABLE users DROP COLUMN admin"
+fails "users without admin exits 4" 4 "lacks column admin" "$T/out" \
+	"$CREDAUDIT" report --db "$T/no-admin.db" --out "$T/out" --now "$NOW"
+
+# GPG key 2 is verified through a confirmed secondary address.
+variant "DROP TABLE emails"
+if [ "$(gpg_field 2 verification)" = null ] &&
+   json_fact "unavailable gpg_key verification [1-9][0-9]*"; then
+	pass "without emails a GPG verification is not available"
+else
+	fail "without emails a GPG verification is not available" \
+		"verification: $(gpg_field 2 verification)"
+fi
+
+# GPG key 12 is verified only through the private commit address.
+variant "DROP TABLE credaudit_snapshot"
+if [ "$(gpg_field 12 verification)" = verified ]; then
+	pass "without gitlab_host the commit address still verifies"
+else
+	fail "without gitlab_host the commit address still verifies" \
+		"verification: $(gpg_field 12 verification)"
+fi
+
+variant "DROP TABLE members; DROP TABLE user_details"
+if ! grep -qE '"rule": *"token-resource-missing"' "$T/variant/report.json" &&
+   json_fact "unavailable project_access_token resource 9"; then
+	pass "without members a token's resource is not available"
+else
+	fail "without members a token's resource is not available" \
+		"$(grep -cE '"rule": *"token-resource-missing"' "$T/variant/report.json") findings"
+fi
+
 finish
