@@ -133,10 +133,19 @@ static int is_token(const struct credential *cred)
 	       cred->kind == KIND_GROUP_TOKEN;
 }
 
-static int owner_is_inactive(const struct owner *owner)
+/* Return 1 for a users.state value that GitLab defines. */
+static int owner_state_is_known(const char *state)
 {
-	/* Every state but active counts: deactivated and all blocked ones. */
-	return owner->state && strcmp(owner->state, "active") != 0;
+	static const char *const states[] = {
+		"active", "blocked", "ldap_blocked", "blocked_pending_approval",
+		"banned", "deactivated",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (!strcmp(state, states[i]))
+			return 1;
+	return 0;
 }
 
 static void check_dates(struct credential *cred)
@@ -220,7 +229,17 @@ static void check_owner(struct credential *cred)
 		    (long long)cred->owner_id);
 		return;
 	}
-	if (owner_is_inactive(cred->owner))
+	if (!cred->owner->state)
+		return;
+	/* A state GitLab does not define says nothing about sign-in. */
+	if (!owner_state_is_known(cred->owner->state)) {
+		finding_add(cred, "value-invalid",
+		    "owner state \"%s\" is not one GitLab defines, so the owner rules were skipped",
+		    cred->owner->state);
+		return;
+	}
+	/* Every state but active counts: deactivated and all blocked ones. */
+	if (strcmp(cred->owner->state, "active"))
 		finding_add(cred, "owner-inactive", "owner @%s is %s",
 		    cred->owner->username ? cred->owner->username : "?",
 		    cred->owner->state);

@@ -427,4 +427,14 @@ else
 		"$(grep -cE '"rule": *"token-resource-missing"' "$T/variant/report.json") findings"
 fi
 
+# A users.state that GitLab does not define is a value-invalid finding,
+# not a reason to revoke. User 12 is blocked in the sample.
+variant "UPDATE users SET state = 'weird' WHERE id = 12"
+if grep -q 'owner state \\"weird\\" is not one GitLab defines' "$T/variant/report.json" &&
+   ! grep -q 'owner @[a-z]* is weird' "$T/variant/report.json"; then
+	pass "unknown owner state is value-invalid"
+else
+	fail "unknown owner state is value-invalid" "$(grep -o 'weird[^"]*' "$T/variant/report.json" | head -3)"
+fi
+
 finish
