@@ -492,6 +492,27 @@ static const char *column_state(struct model *model, sqlite3_stmt *stmt,
 	return column_pooled(model, stmt, i);
 }
 
+/*
+ * A reference time before the export judges the snapshot at a moment it
+ * does not describe: credentials created later look active, uses lie in
+ * the future. That may be intended, so it is a warning.
+ */
+static void warn_if_before_export(const struct loader *ld, const char *text)
+{
+	struct timestamp exported;
+
+	if (ts_parse(text, &exported) == 0 && exported.state == TS_SET &&
+	    ld->model->now < exported.sec - 300) {
+		char now[TS_TEXT_MAX], when[TS_TEXT_MAX];
+
+		ts_format(ld->model->now, now);
+		ts_format(exported.sec, when);
+		warning("--now %s is before the snapshot was exported (%s), so states and ages describe a time the snapshot does not show",
+			now, when);
+	}
+	ts_release(&exported);
+}
+
 static enum snapshot_status load_snapshot_info(struct loader *ld)
 {
 	sqlite3_stmt *stmt;
@@ -509,6 +530,8 @@ static enum snapshot_status load_snapshot_info(struct loader *ld)
 			ld->model->gitlab_version = column_strdup(stmt, 1);
 		else if (!strcmp(key, "gitlab_host") && !ld->gitlab_host)
 			ld->gitlab_host = column_strdup(stmt, 1);
+		else if (!strcmp(key, "exported_at"))
+			warn_if_before_export(ld, column_text(stmt, 1));
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "snapshot_info.sql");

@@ -408,4 +408,10 @@ else
 		"$(cat "$E2E_TMP/stdout" "$E2E_TMP/stderr")"
 fi
 
+# A reference time before the snapshot's export is allowed, with a warning.
+"$CREDAUDIT" report --db "$DB" --out "$E2E_TMP/early" --now 2026-11-01T00:00:00Z \
+	>/dev/null 2>"$E2E_TMP/early.err"
+check "--now before the export warns" \
+	grep -q "before the snapshot was exported (2026-12-04T12:00:00Z)" "$E2E_TMP/early.err"
+
 finish
