@@ -69,6 +69,12 @@ const char *user_type_id(int user_type)
 	}
 }
 
+int kind_has_state(enum cred_kind kind, enum cred_state state)
+{
+	return !(state == STATE_REVOKED &&
+		 (kind == KIND_SSH_KEY || kind == KIND_DEPLOY_KEY));
+}
+
 enum cred_state token_state(int revoked, const struct timestamp *expires_at,
 			    int64_t now)
 {

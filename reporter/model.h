@@ -205,6 +205,12 @@ const char *state_id(enum cred_state state);    /* "active" */
 const char *severity_id(enum severity sev);     /* "high" */
 const char *user_type_id(int user_type);        /* "human", "project_bot" */
 
+/*
+ * Return 0 for a state that a kind cannot reach: SSH and deploy keys are
+ * deleted in GitLab, never revoked.
+ */
+int kind_has_state(enum cred_kind kind, enum cred_state state);
+
 /* State of a token under GitLab's rules at `now`. */
 enum cred_state token_state(int revoked, const struct timestamp *expires_at,
 			    int64_t now);

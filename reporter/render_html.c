@@ -136,8 +136,12 @@ static void fill_summary(struct html *h, xmlNodePtr section)
 			continue;
 		}
 		for (s = 0; s < STATE_COUNT; s++) {
-			html_td_number(row, (int64_t)sum->by_kind_state[k][s]);
 			total += sum->by_kind_state[k][s];
+			if (!kind_has_state((enum cred_kind)k, (enum cred_state)s)) {
+				html_td_text(row, "num muted", "\u2014");
+				continue;
+			}
+			html_td_number(row, (int64_t)sum->by_kind_state[k][s]);
 		}
 		html_td_number(row, (int64_t)total);
 	}

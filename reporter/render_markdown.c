@@ -256,8 +256,12 @@ static void write_summary(struct md *md)
 			continue;
 		}
 		for (s = 0; s < STATE_COUNT; s++) {
-			buf_addf(&md->out, "%zu | ", sum->by_kind_state[k][s]);
 			total += sum->by_kind_state[k][s];
+			if (!kind_has_state((enum cred_kind)k, (enum cred_state)s)) {
+				buf_adds(&md->out, "\u2014 | ");
+				continue;
+			}
+			buf_addf(&md->out, "%zu | ", sum->by_kind_state[k][s]);
 		}
 		buf_addf(&md->out, "%zu |\n", total);
 	}
