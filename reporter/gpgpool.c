@@ -2,6 +2,7 @@
 
 #include <gcrypt.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -21,8 +22,12 @@ struct pending_key {
 struct batch {
 	struct pending_key keys[GPG_POOL_BATCH];
 	size_t count;
+	int warming;                /* results only go to the cache */
 	struct batch *next;
 };
+
+/* Batches of the warmer that may be queued or inspected at once. */
+#define WARM_BATCHES_MAX 4
 
 /* The result of row `seq` waits in slots[seq % GPG_POOL_WINDOW]. */
 struct slot {
@@ -46,8 +51,10 @@ struct gpg_pool {
 	struct gpg_session *sessions[GPG_POOL_WORKERS];
 	struct gpg_session *own_session;   /* for gpg_pool_inspect_now() */
 	pthread_t feeder;
+	pthread_t warmer;
 	pthread_t workers[GPG_POOL_WORKERS];
 	int threads_started;
+	int warm;                   /* a warmer fills the cache ahead */
 
 	/* Everything below is shared and guarded by `lock`. */
 	pthread_mutex_t lock;
@@ -60,9 +67,33 @@ struct gpg_pool {
 	struct batch *queue_head, *queue_tail;
 	int stopping;
 	struct gpg_pool_stats stats;
+
+	/*
+	 * The warmer reads every row ahead and inspects what the cache lacks,
+	 * storing the results there. Rows before `warm_frontier` are then in
+	 * the cache, or were inspected already when the warmer failed.
+	 */
+	size_t warm_scanned;        /* rows the warmer has read */
+	size_t warm_pending_first;  /* first row of its unqueued batch, or
+				       SIZE_MAX */
+	struct batch *warm_outstanding[WARM_BATCHES_MAX];
+	size_t warm_outstanding_count;
+	int warm_done;              /* every row is before the frontier */
 };
 
 /* ---------------------------------------------------------------- feeder */
+
+/* Append `batch` to the workers' queue; the caller holds the lock. */
+static void enqueue(struct gpg_pool *pool, struct batch *batch)
+{
+	batch->next = NULL;
+	if (pool->queue_tail)
+		pool->queue_tail->next = batch;
+	else
+		pool->queue_head = batch;
+	pool->queue_tail = batch;
+	pthread_cond_broadcast(&pool->changed);
+}
 
 static void push_batch(struct gpg_pool *pool, struct batch **current)
 {
@@ -72,13 +103,23 @@ static void push_batch(struct gpg_pool *pool, struct batch **current)
 	if (!batch)
 		return;
 	pthread_mutex_lock(&pool->lock);
-	if (pool->queue_tail)
-		pool->queue_tail->next = batch;
-	else
-		pool->queue_head = batch;
-	pool->queue_tail = batch;
-	pthread_cond_broadcast(&pool->changed);
+	enqueue(pool, batch);
 	pthread_mutex_unlock(&pool->lock);
+}
+
+/* The first row that may not be in the cache yet; the caller holds the lock. */
+static size_t warm_frontier(const struct gpg_pool *pool)
+{
+	size_t frontier = pool->warm_scanned, i;
+
+	if (pool->warm_done)
+		return SIZE_MAX;
+	if (pool->warm_pending_first < frontier)
+		frontier = pool->warm_pending_first;
+	for (i = 0; i < pool->warm_outstanding_count; i++)
+		if (pool->warm_outstanding[i]->keys[0].seq < frontier)
+			frontier = pool->warm_outstanding[i]->keys[0].seq;
+	return frontier;
 }
 
 /*
@@ -154,6 +195,12 @@ static void *feeder_main(void *arg)
 
 		if (wait_for_room(pool, seq, &current) < 0)
 			goto out;
+		if (pool->warm) {
+			pthread_mutex_lock(&pool->lock);
+			while (seq >= warm_frontier(pool) && !pool->stopping)
+				pthread_cond_wait(&pool->changed, &pool->lock);
+			pthread_mutex_unlock(&pool->lock);
+		}
 		gcry_md_hash_buffer(GCRY_MD_SHA256, digest, text ? text : "", len);
 
 		/* The slot is free: the consumer took row seq - WINDOW. */
@@ -164,7 +211,9 @@ static void *feeder_main(void *arg)
 			slot->result.info = info;
 			slot->result.from_cache = 1;
 			slot->ready = 1;
-			pool->stats.from_cache++;
+			/* With a warmer, the warmer counts what the cache had. */
+			if (!pool->warm)
+				pool->stats.from_cache++;
 			pool->produced = seq + 1;
 			pthread_cond_broadcast(&pool->changed);
 			pthread_mutex_unlock(&pool->lock);
@@ -212,6 +261,123 @@ out:
 	return NULL;
 }
 
+/* ---------------------------------------------------------------- warmer */
+
+/* Queue the warmer's batch, waiting while too many are outstanding. */
+static int push_warm_batch(struct gpg_pool *pool, struct batch **current)
+{
+	struct batch *batch = *current;
+	int stopping;
+
+	*current = NULL;
+	pthread_mutex_lock(&pool->lock);
+	while (pool->warm_outstanding_count == WARM_BATCHES_MAX &&
+	       !pool->stopping)
+		pthread_cond_wait(&pool->changed, &pool->lock);
+	stopping = pool->stopping;
+	if (!stopping && batch) {
+		pool->warm_outstanding[pool->warm_outstanding_count++] = batch;
+		pool->warm_pending_first = SIZE_MAX;
+		enqueue(pool, batch);
+	}
+	pthread_mutex_unlock(&pool->lock);
+	if (stopping && batch) {
+		size_t i;
+
+		for (i = 0; i < batch->count; i++)
+			free(batch->keys[i].armor);
+		free(batch);
+	}
+	return stopping ? -1 : 0;
+}
+
+/*
+ * Read every key ahead of the feeder and have the workers inspect those
+ * the cache lacks, into the cache only. The feeder, which keeps at most
+ * GPG_POOL_WINDOW results in memory, then finds them there, so GnuPG
+ * works through all keys while the report reads the other tables.
+ */
+static void *warmer_main(void *arg)
+{
+	struct gpg_pool *pool = arg;
+	const struct embedded_file *query = embedded_file("gpg_key_texts.sql");
+	struct keycache *cache = keycache_open(pool->cache_dir,
+					       pool->gnupg_version);
+	struct batch *current = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t seq = 0, hits = 0;
+
+	if (!cache || !query ||
+	    sqlite3_open_v2(pool->open_name, &db,
+			    (pool->opts.open_flags ? pool->opts.open_flags
+						   : SQLITE_OPEN_READONLY) |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, query->data, -1, &stmt, NULL) != SQLITE_OK)
+		goto out;   /* the feeder inspects what the cache lacks */
+	sqlite3_busy_timeout(db, 5000);
+
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(stmt, 1);
+		size_t len = (size_t)sqlite3_column_bytes(stmt, 1);
+		struct gpg_key_info info;
+		unsigned char digest[32];
+
+		gcry_md_hash_buffer(GCRY_MD_SHA256, digest, text ? text : "", len);
+		if (keycache_get(cache, digest, pool->opts.now, &info)) {
+			gpg_key_info_release(&info);
+			hits++;
+		} else {
+			struct pending_key *key;
+
+			if (!current) {
+				current = xcalloc(1, sizeof(*current));
+				current->warming = 1;
+			}
+			key = &current->keys[current->count++];
+			key->seq = seq;
+			key->armor = xstrndup(text ? text : "", len);
+			key->len = len;
+			memcpy(key->digest, digest, sizeof(digest));
+		}
+		pthread_mutex_lock(&pool->lock);
+		if (current && current->count == 1)
+			pool->warm_pending_first = seq;
+		pool->warm_scanned = ++seq;
+		pthread_cond_broadcast(&pool->changed);
+		pthread_mutex_unlock(&pool->lock);
+		if (current && current->count == GPG_POOL_BATCH &&
+		    push_warm_batch(pool, &current) < 0)
+			goto out;
+	}
+	if (current && push_warm_batch(pool, &current) < 0)
+		goto out;
+	/* Wait for the workers to finish the last batches. */
+	pthread_mutex_lock(&pool->lock);
+	while (pool->warm_outstanding_count && !pool->stopping)
+		pthread_cond_wait(&pool->changed, &pool->lock);
+	pthread_mutex_unlock(&pool->lock);
+out:
+	pthread_mutex_lock(&pool->lock);
+	/* On any failure the feeder goes on alone, from the cache or GnuPG. */
+	pool->warm_done = 1;
+	pool->stats.from_cache += hits;
+	pool->stats.cache_damaged += keycache_damaged(cache);
+	pthread_cond_broadcast(&pool->changed);
+	pthread_mutex_unlock(&pool->lock);
+	if (current) {
+		size_t i;
+
+		for (i = 0; i < current->count; i++)
+			free(current->keys[i].armor);
+		free(current);
+	}
+	keycache_close(cache);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return NULL;
+}
+
 /* --------------------------------------------------------------- workers */
 
 static struct batch *take_batch(struct gpg_pool *pool)
@@ -220,7 +386,8 @@ static struct batch *take_batch(struct gpg_pool *pool)
 
 	pthread_mutex_lock(&pool->lock);
 	while (!pool->queue_head && !pool->stopping &&
-	       !pool->feeder_done && !pool->feeder_error)
+	       ((!pool->feeder_done && !pool->feeder_error) ||
+		(pool->warm && !pool->warm_done)))
 		pthread_cond_wait(&pool->changed, &pool->lock);
 	if (pool->queue_head && !pool->stopping) {
 		batch = pool->queue_head;
@@ -262,12 +429,22 @@ static void *worker_main(void *arg)
 		}
 
 		pthread_mutex_lock(&pool->lock);
-		for (i = 0; i < batch->count; i++) {
+		for (i = 0; i < batch->count && !batch->warming; i++) {
 			struct slot *slot = &pool->slots[batch->keys[i].seq %
 							 GPG_POOL_WINDOW];
 
 			slot->result.info = infos[i];
 			slot->ready = 1;
+		}
+		if (batch->warming) {
+			size_t k;
+
+			for (i = 0; i < batch->count; i++)
+				gpg_key_info_release(&infos[i]);
+			for (k = 0; k < pool->warm_outstanding_count; k++)
+				if (pool->warm_outstanding[k] == batch)
+					pool->warm_outstanding[k] =
+						pool->warm_outstanding[--pool->warm_outstanding_count];
 		}
 		pool->stats.inspected += batch->count;
 		pool->stats.batches.listed_together += stats.listed_together;
@@ -300,6 +477,16 @@ static int start_threads(struct gpg_pool *pool, struct buf *err)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &saved);
 	rc = pthread_create(&pool->feeder, NULL, feeder_main, pool);
+	if (!rc && pool->warm) {
+		rc = pthread_create(&pool->warmer, NULL, warmer_main, pool);
+		if (rc) {
+			pthread_mutex_lock(&pool->lock);
+			pool->stopping = 1;
+			pthread_cond_broadcast(&pool->changed);
+			pthread_mutex_unlock(&pool->lock);
+			pthread_join(pool->feeder, NULL);
+		}
+	}
 	for (i = 0; !rc && i < GPG_POOL_WORKERS; i++) {
 		pool->worker_args[i].pool = pool;
 		pool->worker_args[i].session = pool->sessions[i];
@@ -312,6 +499,8 @@ static int start_threads(struct gpg_pool *pool, struct buf *err)
 			pthread_cond_broadcast(&pool->changed);
 			pthread_mutex_unlock(&pool->lock);
 			pthread_join(pool->feeder, NULL);
+			if (pool->warm)
+				pthread_join(pool->warmer, NULL);
 			while (i-- > 0)
 				pthread_join(pool->workers[i], NULL);
 		}
@@ -346,6 +535,15 @@ int gpg_pool_start(struct gpg_pool **out, const struct gpg_pool_options *opts,
 		if (gpg_session_begin(&pool->sessions[i], err) < 0)
 			goto failed;
 	pool->gnupg_version = gpg_session_engine_version(pool->sessions[0]);
+	pool->warm_pending_first = SIZE_MAX;
+	/* The warmer needs a cache that opens; else the feeder does it all. */
+	if (pool->cache_dir && opts->read_rows) {
+		struct keycache *probe = keycache_open(pool->cache_dir,
+						       pool->gnupg_version);
+
+		pool->warm = probe != NULL;
+		keycache_close(probe);
+	}
 	if (start_threads(pool, err) < 0)
 		goto failed;
 	*out = pool;
@@ -430,6 +628,8 @@ void gpg_pool_stop(struct gpg_pool *pool)
 		pthread_cond_broadcast(&pool->changed);
 		pthread_mutex_unlock(&pool->lock);
 		pthread_join(pool->feeder, NULL);
+		if (pool->warm)
+			pthread_join(pool->warmer, NULL);
 		for (i = 0; i < GPG_POOL_WORKERS; i++)
 			pthread_join(pool->workers[i], NULL);
 	}

@@ -18,7 +18,10 @@
  * each in its own GnuPG session, storing the results in the cache. The
  * results are put back in row order, and gpg_pool_next() hands them out
  * one by one. The feeder stays at most GPG_POOL_WINDOW keys ahead of the
- * consumer, which bounds memory whatever the number of keys.
+ * consumer, which bounds memory whatever the number of keys. With a
+ * cache, a warmer thread reads all keys from the start and has the
+ * workers inspect the missing ones into the cache, so GnuPG works while
+ * the consumer is still on other tables.
  */
 #define GPG_POOL_WORKERS 2
 #define GPG_POOL_WINDOW 4096
