@@ -35,7 +35,7 @@ const struct policy_rule policy_rules[] = {
 	  "Entra ID and GitLab inactivity practice, 30 days", 1 },
 	{ "credential-expiring", SEV_INFO,
 	  "Active credential expiring within 30 days",
-	  "GitLab e-mails owners 30 days before a token expires", 0 },
+	  "GitLab e-mails owners 60, 30 and 7 days before a token expires", 0 },
 	{ "ssh-key-dsa", SEV_HIGH,
 	  "DSA SSH key (any size)",
 	  "OpenSSH disabled ssh-dss in 7.0 and removed it in 10.0", 1 },
@@ -83,7 +83,7 @@ const struct policy_rule policy_rules[] = {
 	  "GitLab column types and enumerations", 0 },
 	{ "text-suspicious", SEV_LOW,
 	  "Name, username or user ID with bidi, invisible or control characters, or invalid UTF-8",
-	  "The reports show such characters escaped, as text.h lists them", 0 },
+	  "Unicode bidirectional and invisible characters (Trojan Source, CVE-2021-42574)", 0 },
 	{ "token-resource-missing", SEV_LOW,
 	  "Project or group of a bot user's token not found",
 	  "GitLab members and user_details tables", 0 },
@@ -148,7 +148,10 @@ static int owner_state_is_known(const char *state)
 	return 0;
 }
 
-static void check_dates(struct credential *cred)
+/* A day of clock skew between GitLab's servers and the reference time. */
+#define CLOCK_SKEW DAY
+
+static void check_dates(struct credential *cred, int64_t now)
 {
 	const struct {
 		const char *column;
@@ -166,6 +169,29 @@ static void check_dates(struct credential *cred)
 			finding_add(cred, "date-invalid",
 			    "%s cannot be parsed as a date, so rules that need it were skipped",
 			    dates[i].column);
+
+	/* Dates that cannot have happened point at a damaged or edited row. */
+	for (i = 0; i < 2; i++) {
+		char when[TS_TEXT_MAX];
+
+		if (dates[i].ts->state != TS_SET ||
+		    dates[i].ts->sec <= now + CLOCK_SKEW)
+			continue;
+		ts_format_value(dates[i].ts, when);
+		finding_add(cred, "value-invalid",
+		    "%s %s is later than the reference time, so rules that need it may be wrong",
+		    dates[i].column, when);
+	}
+	if (is_token(cred) && cred->created_at.state == TS_SET &&
+	    cred->expires_at.state == TS_SET &&
+	    ts_day(cred->expires_at.sec) < ts_day(cred->created_at.sec)) {
+		char created[TS_TEXT_MAX], expires[TS_TEXT_MAX];
+
+		ts_format_value(&cred->created_at, created);
+		ts_format_value(&cred->expires_at, expires);
+		finding_add(cred, "value-invalid",
+		    "expires_at %s is before created_at %s", expires, created);
+	}
 }
 
 /*
@@ -393,7 +419,7 @@ static void check_gpg_key(const struct policy *policy, struct credential *cred)
 void policy_check(const struct policy *policy, struct credential *cred,
 		  int64_t now)
 {
-	check_dates(cred);
+	check_dates(cred, now);
 	check_text(cred);
 	if (is_token(cred))
 		check_scopes(cred);

@@ -246,7 +246,8 @@ static enum snapshot_status probe_database(struct loader *ld)
 
 	if (rc == SQLITE_OK)
 		return SNAPSHOT_OK;
-	if ((rc & 0xff) != SQLITE_CANTOPEN)
+	/* Without write access to the folder, SQLite may also say READONLY. */
+	if ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY)
 		return sql_failed(ld, "opening");
 
 	/* Unwritten changes in the -wal file would be missed, so stop. */
@@ -410,7 +411,14 @@ static int column_bool(sqlite3_stmt *stmt, int i)
 	case SQLITE_NULL:
 		return 0;
 	case SQLITE_INTEGER:
-		return sqlite3_column_int64(stmt, i) != 0;
+		switch (sqlite3_column_int64(stmt, i)) {
+		case 0:
+			return 0;
+		case 1:
+			return 1;
+		default:
+			return -1;
+		}
 	default:
 		text = (const char *)sqlite3_column_text(stmt, i);
 		if (!text)

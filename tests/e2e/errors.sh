@@ -437,4 +437,15 @@ else
 	fail "unknown owner state is value-invalid" "$(grep -o 'weird[^"]*' "$T/variant/report.json" | head -3)"
 fi
 
+# Values that cannot have happened are flagged, never silently read.
+variant "UPDATE personal_access_tokens SET revoked = 2 WHERE id = 4;
+	UPDATE personal_access_tokens SET last_used_at = '2030-01-01 00:00:00' WHERE id = 16;
+	UPDATE personal_access_tokens SET created_at = '2026-12-01', expires_at = '2026-11-01' WHERE id = 17"
+check "revoked flag 2 is value-invalid" \
+	grep -q 'revoked is \\"2\\", not a boolean' "$T/variant/report.json"
+check "last use after the reference time is value-invalid" \
+	grep -q 'last_used_at 2030-01-01T00:00:00Z is later than the reference time' "$T/variant/report.json"
+check "expiry before creation is value-invalid" \
+	grep -q 'expires_at 2026-11-01 is before created_at' "$T/variant/report.json"
+
 finish
