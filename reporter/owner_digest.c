@@ -118,7 +118,9 @@ static int open_snapshot(const char *path, sqlite3 **db, sqlite3_stmt **stmt,
 	}
 	if (rc == SQLITE_OK)
 		return 0;
-	if ((rc & 0xff) != SQLITE_CANTOPEN || !*db)
+	/* Without write access to the folder, SQLite may also say READONLY. */
+	if (((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY) ||
+	    !*db)
 		goto failed;
 
 	buf_addf(&name, "%s-wal", path);

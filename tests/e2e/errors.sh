@@ -122,6 +122,29 @@ else
 		env HOME="$T/nobody" $as_user "$T/nobody/credaudit" report \
 		--db "$T/nobody/secret.db" --out "$T/nobody/previous" --now "$NOW"
 	chmod 755 "$T/nobody/previous"
+
+	# A WAL snapshot in a folder the user cannot write is still read, and
+	# nothing is created next to it.
+	mkdir "$T/nobody/wal" "$T/nobody/wal-out"
+	cp "$DB" "$T/nobody/wal/snapshot.db"
+	sqlite3 "$T/nobody/wal/snapshot.db" "PRAGMA journal_mode = WAL" >/dev/null
+	chmod 644 "$T/nobody/wal/snapshot.db"
+	if [ -n "$as_user" ]; then
+		chmod 755 "$T/nobody/wal"
+		chmod 777 "$T/nobody/wal-out"
+	else
+		chmod 555 "$T/nobody/wal"
+	fi
+	if env HOME="$T/nobody" $as_user "$T/nobody/credaudit" report -q \
+		--db "$T/nobody/wal/snapshot.db" --out "$T/nobody/wal-out" \
+		--now "$NOW" 2>"$T/wal.err" &&
+	   [ "$(ls "$T/nobody/wal")" = snapshot.db ]; then
+		pass "WAL snapshot in a read-only folder is read"
+	else
+		fail "WAL snapshot in a read-only folder is read" "$(cat "$T/wal.err")" \
+			"$(ls "$T/nobody/wal")"
+	fi
+	chmod 755 "$T/nobody/wal"
 fi
 
 # Another program holds an exclusive lock on the snapshot: credaudit
