@@ -106,6 +106,7 @@ struct credential {
 	struct timestamp expires_at;
 	struct timestamp revoked_at; /* tokens: updated_at of a revoked token */
 	int revoked;
+	int duplicate;               /* a later row with an id already seen */
 	enum cred_state state;
 
 	/* Tokens. */

@@ -95,6 +95,8 @@ struct loader {
 
 	struct bot_resource *bots;
 	size_t bot_count;
+	int64_t last_id[T_COUNT];   /* id of the previous row of each table */
+	int rows_seen[T_COUNT];
 	struct secondary_email *emails;   /* by user id */
 	size_t email_count;
 
@@ -765,9 +767,40 @@ static void classify_token(struct loader *ld, struct credential *cred)
  * Give `cred` to the consumer and release it. Returns -1 when the
  * consumer failed, with its reason in ld->err.
  */
+/* The table that holds credentials of `kind`. */
+static enum table_id kind_table(enum cred_kind kind)
+{
+	switch (kind) {
+	case KIND_SSH_KEY:
+	case KIND_DEPLOY_KEY:
+		return T_KEYS;
+	case KIND_GPG_KEY:
+		return T_GPG_KEYS;
+	default:
+		return T_TOKENS;
+	}
+}
+
 static int hand_over(struct loader *ld, struct credential *cred)
 {
-	int ret = ld->row_fn(ld->row_arg, cred, ld->err);
+	enum table_id table = kind_table(cred->kind);
+	int ret;
+
+	/*
+	 * Rows arrive by id, so a repeated id follows its first row. GitLab's
+	 * primary keys make that impossible; the copy is reported and kept
+	 * out of the plan, whose action ids must be unique.
+	 */
+	if (ld->rows_seen[table] && ld->last_id[table] == cred->id) {
+		cred->duplicate = 1;
+		finding_add(cred, "value-invalid",
+			    "id %lld occurs more than once in table %s; only its first row is in the plan",
+			    (long long)cred->id, tables[table].name);
+	}
+	ld->rows_seen[table] = 1;
+	ld->last_id[table] = cred->id;
+
+	ret = ld->row_fn(ld->row_arg, cred, ld->err);
 
 	credential_release(cred);
 	return ret;

@@ -471,4 +471,15 @@ check "last use after the reference time is value-invalid" \
 check "expiry before creation is value-invalid" \
 	grep -q 'expires_at 2026-11-01 is before created_at' "$T/variant/report.json"
 
+# A repeated credential id (no primary key in an edited copy) is flagged
+# and planned once, so approve can read the plan.
+variant "CREATE TABLE copy AS SELECT * FROM personal_access_tokens;
+	DROP TABLE personal_access_tokens;
+	ALTER TABLE copy RENAME TO personal_access_tokens;
+	INSERT INTO personal_access_tokens SELECT * FROM personal_access_tokens WHERE id IN (12, 30)"
+check "repeated token id is value-invalid" \
+	grep -q 'id 30 occurs more than once in table personal_access_tokens' "$T/variant/report.json"
+check "plan with a repeated id is approvable" \
+	"$CREDAUDIT" approve -q "$T/variant/plan.md"
+
 finish
