@@ -97,8 +97,11 @@ timed() {
 	awk -v label="$label" '
 		/Elapsed \(wall clock\)/ {
 			n = split($NF, part, ":")
-			seconds = part[n] + (n > 1 ? part[n - 1] * 60 : 0) +
-				  (n > 2 ? part[n - 2] * 3600 : 0)
+			seconds = part[n]
+			if (n > 1)
+				seconds += part[n - 1] * 60
+			if (n > 2)
+				seconds += part[n - 2] * 3600
 		}
 		/Maximum resident set size/ { kib = $NF }
 		END { printf "%s %.2f %d\n", label, seconds, kib }' \
@@ -154,11 +157,15 @@ for size in $sizes; do
 		gpgconf --homedir "$home" --kill all 2>/dev/null || true
 		rm -rf "$home"
 
+		# Each run writes into a new folder: a folder with an earlier
+		# plan makes report read that plan to keep it if approved,
+		# which is not what this measures.
 		cache=$work/cache-$size-$i
 		mkdir -p "$cache"
 		out=$work/out-$size
 		XDG_CACHE_HOME=$cache timed cold \
 			"$credaudit" report -q --db "$db" --out "$out" --now "$now"
+		rm -rf "$out"
 		XDG_CACHE_HOME=$cache timed warm \
 			"$credaudit" report -q --db "$db" --out "$out" --now "$now"
 		rm -rf "$cache" "$out"

@@ -113,7 +113,7 @@ static int on_credential(void *arg, struct credential *cred, struct buf *err)
 	return ret;
 }
 
-/* Open a file of the set, or say why not. */
+/* Open a file of the set, or report the error and return NULL. */
 static FILE *add_file(struct run *run, const char *name)
 {
 	struct buf err = BUF_INIT;
@@ -170,7 +170,7 @@ output_failed:
 	return EXIT_OUTPUT;
 }
 
-/* What the apply journal in the output folder records as done. */
+/* Read the apply journal of the output folder into run->ctx.done. */
 static void read_journal(struct run *run)
 {
 	struct buf path = BUF_INIT, err = BUF_INIT;
