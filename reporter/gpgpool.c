@@ -179,6 +179,8 @@ static void *feeder_main(void *arg)
 		goto out;
 	}
 	sqlite3_busy_timeout(db, 5000);
+	/* One pass over gpg_keys in order needs no large page cache. */
+	sqlite3_exec(db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
 	if (!query || sqlite3_prepare_v2(db, query->data, -1, &stmt, NULL) != SQLITE_OK) {
 		feeder_failed(pool, db, "gpg_key_texts.sql");
 		goto out;
@@ -316,6 +318,8 @@ static void *warmer_main(void *arg)
 	    sqlite3_prepare_v2(db, query->data, -1, &stmt, NULL) != SQLITE_OK)
 		goto out;   /* the feeder inspects what the cache lacks */
 	sqlite3_busy_timeout(db, 5000);
+	/* One pass over gpg_keys in order needs no large page cache. */
+	sqlite3_exec(db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
 
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char *text = (const char *)sqlite3_column_text(stmt, 1);

@@ -399,6 +399,11 @@ struct keycache *keycache_open(const char *dir, const char *gnupg_version)
 		goto failed;
 	/* Other credaudit runs may write at the same time. */
 	sqlite3_busy_timeout(cache->db, 10000);
+	/*
+	 * Up to four connections (feeder, warmer, workers) look up one key
+	 * each at a time: a small page cache each keeps their memory low.
+	 */
+	sqlite3_exec(cache->db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
 	if (sqlite3_exec(cache->db, schema->data, NULL, NULL, NULL) != SQLITE_OK ||
 	    prepare(cache, "keycache_get.sql", &cache->get) ||
 	    prepare(cache, "keycache_put.sql", &cache->put))
