@@ -382,6 +382,28 @@ static enum snapshot_status prepare_query(struct loader *ld, const char *name,
 }
 
 /* Column readers. Text is copied; NULL stays NULL. */
+/*
+ * Copy `len` bytes of text. A NUL byte inside the value would end the C
+ * string and hide the rest, so each becomes the overlong pair C0 80: it
+ * is not valid UTF-8, so the reports show it as \xC0\x80 and flag the row.
+ */
+static char *copy_text(const char *text, size_t len)
+{
+	struct buf out = BUF_INIT;
+	const char *nul;
+
+	if (!memchr(text, '\0', len))
+		return xstrndup(text, len);
+	while ((nul = memchr(text, '\0', len))) {
+		buf_add(&out, text, (size_t)(nul - text));
+		buf_add(&out, "\xc0\x80", 2);
+		len -= (size_t)(nul - text) + 1;
+		text = nul + 1;
+	}
+	buf_add(&out, text, len);
+	return buf_detach(&out, NULL);
+}
+
 static char *column_strdup(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *text;
@@ -389,8 +411,8 @@ static char *column_strdup(sqlite3_stmt *stmt, int i)
 	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
 		return NULL;
 	text = sqlite3_column_text(stmt, i);
-	return xstrndup(text ? (const char *)text : "",
-			(size_t)sqlite3_column_bytes(stmt, i));
+	return copy_text(text ? (const char *)text : "",
+			 (size_t)sqlite3_column_bytes(stmt, i));
 }
 
 static const char *column_text(sqlite3_stmt *stmt, int i)
@@ -481,8 +503,17 @@ static struct owner *find_owner(struct model *model, int64_t id)
 static const char *column_pooled(struct model *model, sqlite3_stmt *stmt,
 				 int i)
 {
-	return model_strdup(model, column_text(stmt, i),
-			    (size_t)sqlite3_column_bytes(stmt, i));
+	const char *text = column_text(stmt, i);
+	size_t len = (size_t)sqlite3_column_bytes(stmt, i);
+	char *copy;
+	const char *pooled;
+
+	if (!text || !memchr(text, '\0', len))
+		return model_strdup(model, text, len);
+	copy = copy_text(text, len);
+	pooled = model_strdup(model, copy, strlen(copy));
+	free(copy);
+	return pooled;
 }
 
 /* users.state: GitLab's own states share one copy, others are copied. */

@@ -482,4 +482,9 @@ check "repeated token id is value-invalid" \
 check "plan with a repeated id is approvable" \
 	"$CREDAUDIT" approve -q "$T/variant/plan.md"
 
+# A NUL byte inside a name would end the C string; the rest stays visible.
+variant "UPDATE personal_access_tokens SET name = 'abc' || char(0) || 'zz' WHERE id = 4"
+check "name with a NUL byte keeps its tail" \
+	grep -q '"name": *"abc\\\\xC0\\\\x80zz"' "$T/variant/report.json"
+
 finish
