@@ -14,6 +14,9 @@
 static const char *const plan_files[] = { "plan.md", "plan.json",
 					  "plan.md.asc" };
 
+/* plan.md files larger than this are kept without being read. */
+#define PLAN_ARCHIVE_READ_MAX (4 << 20)
+
 static int file_exists(const char *path)
 {
 	struct stat st;
@@ -38,6 +41,17 @@ static int plan_to_keep(const char *out, struct buf *name)
 	buf_addf(&sig, "%s/plan.md.asc", out);
 	if (stat(md.data, &st) < 0)
 		goto out;
+	/*
+	 * Reading a plan builds it in memory, which a plan of hundreds of
+	 * thousands of actions must not cost on every scheduled run. A large
+	 * plan is kept unread: hard links make that cheap.
+	 */
+	if (st.st_size > PLAN_ARCHIVE_READ_MAX) {
+		keep = 1;
+		ts_format((int64_t)st.st_mtime, when);
+		buf_addf(name, "%s-large", when);
+		goto out;
+	}
 	if (plan_file_read(&plan, md.data, &problems) == PLAN_READ_OK) {
 		keep = plan_cli_count_approved(&plan, NULL) > 0 ||
 		       file_exists(sig.data);
