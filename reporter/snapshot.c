@@ -760,7 +760,8 @@ static enum snapshot_status load_bots(struct loader *ld)
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return sql_failed(ld, "bot_namespaces.sql");
-	qsort(ld->bots, ld->bot_count, sizeof(*ld->bots), compare_bots);
+	if (ld->bot_count)
+		qsort(ld->bots, ld->bot_count, sizeof(*ld->bots), compare_bots);
 	return SNAPSHOT_OK;
 }
 
