@@ -12,15 +12,6 @@
 #include "cleanup.h"
 #include "msg.h"
 
-/* The process umask, read without changing it for longer than a call. */
-static mode_t umask_value(void)
-{
-	mode_t mask = umask(0);
-
-	umask(mask);
-	return mask;
-}
-
 static int make_dirs(const char *dir, struct buf *err)
 {
 	char *path = xstrdup(dir);
@@ -68,11 +59,46 @@ int output_set_begin(struct output_set *set, const char *dir, struct buf *err)
 	return 0;
 }
 
+/*
+ * Create a file (or, with `is_dir`, a folder) with a new name that starts
+ * with `prefix`, and put the name in `path`. The name is registered for
+ * removal on a signal before it exists, so a signal can never leave it
+ * behind. Returns the open descriptor (0 for a folder), or -1 with errno.
+ */
+static int create_unique(const char *prefix, int is_dir, struct buf *path)
+{
+	static unsigned counter;
+	int attempt;
+
+	for (attempt = 0; attempt < 100; attempt++) {
+		int fd;
+
+		buf_reset(path);
+		buf_addf(path, "%s.%ld.%u", prefix, (long)getpid(), counter++);
+		if (cleanup_add(path->data, is_dir) < 0) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (is_dir)
+			fd = mkdir(path->data, 0777) < 0 ? -1 : 0;
+		else
+			fd = open(path->data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+				  0666);
+		if (fd >= 0)
+			return fd;
+		cleanup_forget(path->data);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 FILE *output_set_add(struct output_set *set, const char *name,
 		     struct buf *err)
 {
 	struct output_file *out;
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, prefix = BUF_INIT;
 	int fd;
 
 	if (set->count == OUTPUT_MAX_FILES) {
@@ -80,25 +106,24 @@ FILE *output_set_add(struct output_set *set, const char *name,
 		return NULL;
 	}
 	out = &set->files[set->count];
-	buf_addf(&path, "%s/.%s.XXXXXX", set->dir, name);
-	fd = mkstemp(path.data);
+	buf_addf(&prefix, "%s/.%s", set->dir, name);
+	fd = create_unique(prefix.data, 0, &path);
+	buf_release(&prefix);
 	if (fd < 0) {
 		buf_addf(err, "cannot create a file in output folder '%s': %s",
 			 set->dir, strerror(errno));
 		buf_release(&path);
 		return NULL;
 	}
-	/* mkstemp creates 0600; reports are as readable as other files. */
-	fchmod(fd, 0644 & ~umask_value());
 	out->file = fdopen(fd, "w");
 	if (!out->file) {
 		buf_addf(err, "cannot open '%s': %s", path.data, strerror(errno));
 		close(fd);
 		unlink(path.data);
+		cleanup_forget(path.data);
 		buf_release(&path);
 		return NULL;
 	}
-	cleanup_add(path.data, 0);
 	out->temp = buf_detach(&path, NULL);
 	buf_addf(&path, "%s/%s", set->dir, name);
 	out->name = buf_detach(&path, NULL);
@@ -110,23 +135,22 @@ const char *output_set_add_dir(struct output_set *set, const char *name,
 			       struct buf *err)
 {
 	struct output_file *out;
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, prefix = BUF_INIT;
 
 	if (set->dir_count == OUTPUT_MAX_DIRS) {
 		buf_addf(err, "too many output folders");
 		return NULL;
 	}
 	out = &set->dirs[set->dir_count];
-	buf_addf(&path, "%s/.%s.XXXXXX", set->dir, name);
-	if (!mkdtemp(path.data)) {
+	buf_addf(&prefix, "%s/.%s", set->dir, name);
+	if (create_unique(prefix.data, 1, &path) < 0) {
 		buf_addf(err, "cannot create a folder in output folder '%s': %s",
 			 set->dir, strerror(errno));
+		buf_release(&prefix);
 		buf_release(&path);
 		return NULL;
 	}
-	/* mkdtemp creates 0700; reports are as readable as other files. */
-	chmod(path.data, 0755 & ~umask_value());
-	cleanup_add(path.data, 1);
+	buf_release(&prefix);
 	out->temp = buf_detach(&path, NULL);
 	buf_addf(&path, "%s/%s", set->dir, name);
 	out->name = buf_detach(&path, NULL);
@@ -259,9 +283,12 @@ static int replace_files(struct output_set *set, struct buf *err)
 		/* The temporary name is unique, so the backup name is too. */
 		buf_addf(&backup, "%s.old", out->temp);
 		out->existed = lstat(out->name, &st) == 0;
-		if (out->existed && link(out->name, backup.data) == 0) {
-			cleanup_add(backup.data, 0);
-			out->backup = buf_detach(&backup, NULL);
+		/* Registered first, so a signal cannot leave the link behind. */
+		if (out->existed && cleanup_add(backup.data, 0) == 0) {
+			if (link(out->name, backup.data) == 0)
+				out->backup = buf_detach(&backup, NULL);
+			else
+				cleanup_forget(backup.data);
 		}
 		buf_release(&backup);
 	}
