@@ -1,10 +1,11 @@
 #include "cleanup.h"
 
 #include <fcntl.h>
+#include <stdint.h>
+#include <sys/syscall.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,32 +47,55 @@ void cleanup_forget(const char *path)
 			slots[i].used = 0;
 }
 
+/* Folder depth that remove_tree() descends; GnuPG homes have two levels. */
+#define REMOVE_DEPTH_MAX 8
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
 /*
- * Remove a folder tree by running rm, since nftw() is not signal-safe.
- * vfork(), not fork(): glibc's fork() takes the malloc and at-fork locks,
- * so a signal that arrives while this thread or another one holds them
- * would deadlock here. The child only calls open(), dup2(), execve() and
- * _exit().
+ * Remove the entries of the open folder `dir`, and then the folder itself
+ * as `name` in `parent`. Only system calls are used (getdents64, openat,
+ * unlinkat), since a signal handler may not call nftw(), malloc() or
+ * fork(): a fork() in the handler deadlocked when another thread held
+ * the allocator's lock.
  */
+static void remove_at(int parent, const char *name, int depth)
+{
+	char entries[4096] __attribute__((aligned(8)));
+	int dir;
+	long n;
+
+	if (unlinkat(parent, name, 0) == 0 || depth >= REMOVE_DEPTH_MAX)
+		return;
+	dir = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return;
+	while ((n = syscall(SYS_getdents64, dir, entries, sizeof(entries))) > 0) {
+		long at = 0;
+
+		while (at < n) {
+			struct linux_dirent64 *entry = (void *)(entries + at);
+			const char *child = entry->d_name;
+
+			at += entry->d_reclen;
+			if (!strcmp(child, ".") || !strcmp(child, ".."))
+				continue;
+			remove_at(dir, child, depth + 1);
+		}
+	}
+	close(dir);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
 static void remove_tree(const char *path)
 {
-	char *const argv[] = { "rm", "-rf", "--", (char *)path, NULL };
-	char *const envp[] = { NULL };
-	pid_t pid = vfork();
-
-	if (pid == 0) {
-		/* A GnuPG process that still writes makes rm fail at times, and
-		 * remove_tree_for_good() tries again, so rm's message is noise. */
-		int null = open("/dev/null", O_WRONLY);
-
-		if (null >= 0)
-			dup2(null, STDERR_FILENO);
-		execve("/bin/rm", argv, envp);
-		_exit(127);
-	}
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0)
-			;
+	remove_at(AT_FDCWD, path, 0);
 }
 
 /*
@@ -118,13 +142,17 @@ static void on_signal(int sig)
 	int i;
 
 	close_descriptors();
+	/* Files first: they are quick, while a GnuPG home may take a while. */
+	for (i = 0; i < CLEANUP_SLOTS; i++) {
+		if (!slots[i].used || slots[i].is_dir)
+			continue;
+		unlink(slots[i].path);
+		slots[i].used = 0;
+	}
 	for (i = 0; i < CLEANUP_SLOTS; i++) {
 		if (!slots[i].used)
 			continue;
-		if (slots[i].is_dir)
-			remove_tree_for_good(slots[i].path);
-		else
-			unlink(slots[i].path);
+		remove_tree_for_good(slots[i].path);
 		slots[i].used = 0;
 	}
 	/* End the program the way the signal would have. */
