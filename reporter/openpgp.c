@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
+
 #define TAG_SECRET_KEY 5
 #define TAG_PUBLIC_KEY 6
 
@@ -35,21 +37,6 @@ static uint32_t crc24(const unsigned char *p, size_t len)
 		}
 	}
 	return crc & 0xFFFFFFu;
-}
-
-static int base64_value(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
 }
 
 /* Decode one armor line into `out`. Returns -1 on a character that is not base64. */

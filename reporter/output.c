@@ -191,7 +191,7 @@ static int commit_dir(struct output_set *set, struct output_file *out,
 	}
 	if (!renameat2(AT_FDCWD, out->temp, AT_FDCWD, out->name,
 		       RENAME_EXCHANGE)) {
-		/* The temporary name now holds the old folder. */
+		/* The temporary name now names the old folder. */
 		remove_tree(out->temp);
 		ret = 0;
 		goto out;
@@ -219,7 +219,7 @@ out:
 
 /*
  * Put the previous versions of the first `count` files back after a
- * failed commit, so the folder holds the old report, not a mix.
+ * failed commit, so the folder keeps the old report, not a mix.
  */
 static void restore_files(struct output_set *set, size_t count)
 {

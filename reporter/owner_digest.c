@@ -118,7 +118,7 @@ static int open_snapshot(const char *path, sqlite3 **db, sqlite3_stmt **stmt,
 	}
 	if (rc == SQLITE_OK)
 		return 0;
-	/* Without write access to the folder, SQLite may also say READONLY. */
+	/* Without write access to the folder, SQLite may return READONLY. */
 	if (((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY) ||
 	    !*db)
 		goto failed;

@@ -248,7 +248,7 @@ static enum snapshot_status probe_database(struct loader *ld)
 
 	if (rc == SQLITE_OK)
 		return SNAPSHOT_OK;
-	/* Without write access to the folder, SQLite may also say READONLY. */
+	/* Without write access to the folder, SQLite may return READONLY. */
 	if ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY)
 		return sql_failed(ld, "opening");
 
@@ -799,7 +799,7 @@ static void classify_token(struct loader *ld, struct credential *cred)
  * Give `cred` to the consumer and release it. Returns -1 when the
  * consumer failed, with its reason in ld->err.
  */
-/* The table that holds credentials of `kind`. */
+/* The table that contains credentials of `kind`. */
 static enum table_id kind_table(enum cred_kind kind)
 {
 	switch (kind) {
@@ -951,7 +951,7 @@ static void check_stored_fingerprints(sqlite3_stmt *stmt, struct credential *cre
 		char hex[65];
 		int k;
 
-		/* A text export holds hex, or GitLab's display form. */
+		/* A text export contains hex, or GitLab's display form. */
 		for (k = 0; k < 32; k++)
 			snprintf(hex + 2 * k, 3, "%02x", cred->ssh.sha256_raw[k]);
 		if (strcasecmp(text, hex) && strcmp(text, cred->ssh.sha256) &&
@@ -1096,8 +1096,9 @@ static int uids_have_noreply(const struct gpg_uid *uids, size_t count,
 /*
  * A key that matched no known address may still be verified in GitLab
  * through data the snapshot lacks. Without gitlab_host, a user ID with
- * the owner's private commit address on any host counts, as the host is
- * the instance's own; without the emails table the status is unknown.
+ * the owner's private commit address on any host counts, because that
+ * host can only be the instance's own. Without the emails table, the
+ * status is unknown.
  */
 static void judge_unverified(const struct loader *ld, struct credential *cred)
 {
