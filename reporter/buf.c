@@ -96,7 +96,7 @@ void buf_grow(struct buf *b, size_t extra)
 	b->cap = need;
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
+void buf_add_slow(struct buf *b, const void *data, size_t len)
 {
 	if (!len)
 		return;
@@ -106,16 +106,23 @@ void buf_add(struct buf *b, const void *data, size_t len)
 	b->data[b->len] = '\0';
 }
 
+/* The out-of-line forms, for callers that take their address. */
+#undef buf_add
+#undef buf_addch
+
+void buf_add(struct buf *b, const void *data, size_t len)
+{
+	buf_add_inline(b, data, len);
+}
+
 void buf_adds(struct buf *b, const char *s)
 {
-	buf_add(b, s, strlen(s));
+	buf_add_inline(b, s, strlen(s));
 }
 
 void buf_addch(struct buf *b, int c)
 {
-	buf_grow(b, 1);
-	b->data[b->len++] = (char)c;
-	b->data[b->len] = '\0';
+	buf_addch_inline(b, c);
 }
 
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)

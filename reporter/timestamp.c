@@ -320,27 +320,67 @@ static void split_day(int64_t sec, int64_t *day, unsigned *second_of_day)
 	*second_of_day = (unsigned)rem;
 }
 
-void ts_format(int64_t sec, char *out)
+/* Write `value` as exactly `width` decimal digits, zero-padded. */
+static char *put_digits(char *p, unsigned value, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + value % 10);
+		value /= 10;
+	}
+	return p + width;
+}
+
+/*
+ * Write the date of `sec`, and its time unless `date_only`. Every report
+ * formats a few timestamps per credential, so the usual years 0000-9999
+ * are written digit by digit; others go through snprintf.
+ */
+static void format_utc(int64_t sec, int date_only, char *out)
 {
 	int64_t day, year;
 	unsigned second_of_day, month, mday;
+	char *p = out;
 
 	split_day(sec, &day, &second_of_day);
 	civil_from_days(day, &year, &month, &mday);
-	snprintf(out, TS_TEXT_MAX, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02uZ",
-		 year, month, mday, second_of_day / 3600,
-		 second_of_day / 60 % 60, second_of_day % 60);
+	if (year < 0 || year > 9999) {
+		if (date_only)
+			snprintf(out, TS_TEXT_MAX, "%04" PRId64 "-%02u-%02u",
+				 year, month, mday);
+		else
+			snprintf(out, TS_TEXT_MAX,
+				 "%04" PRId64 "-%02u-%02uT%02u:%02u:%02uZ",
+				 year, month, mday, second_of_day / 3600,
+				 second_of_day / 60 % 60, second_of_day % 60);
+		return;
+	}
+	p = put_digits(p, (unsigned)year, 4);
+	*p++ = '-';
+	p = put_digits(p, month, 2);
+	*p++ = '-';
+	p = put_digits(p, mday, 2);
+	if (!date_only) {
+		*p++ = 'T';
+		p = put_digits(p, second_of_day / 3600, 2);
+		*p++ = ':';
+		p = put_digits(p, second_of_day / 60 % 60, 2);
+		*p++ = ':';
+		p = put_digits(p, second_of_day % 60, 2);
+		*p++ = 'Z';
+	}
+	*p = '\0';
+}
+
+void ts_format(int64_t sec, char *out)
+{
+	format_utc(sec, 0, out);
 }
 
 void ts_format_date(int64_t sec, char *out)
 {
-	int64_t day, year;
-	unsigned second_of_day, month, mday;
-
-	split_day(sec, &day, &second_of_day);
-	civil_from_days(day, &year, &month, &mday);
-	snprintf(out, TS_TEXT_MAX, "%04" PRId64 "-%02u-%02u", year, month,
-		 mday);
+	format_utc(sec, 1, out);
 }
 
 static int is_continuation_byte(char c)
