@@ -239,6 +239,17 @@ const struct owner *model_find_owner(const struct model *model, int64_t id)
 {
 	size_t lo = 0, hi = model->owner_count;
 
+	/*
+	 * User ids are mostly dense, so the owner is usually found at its
+	 * offset from the first id; every credential looks its owner up.
+	 */
+	if (hi && id >= model->owners[0].id) {
+		uint64_t guess = (uint64_t)id - (uint64_t)model->owners[0].id;
+
+		if (guess < hi && model->owners[guess].id == id)
+			return &model->owners[guess];
+	}
+
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

@@ -22,10 +22,13 @@
 
 /*
  * The sinks, in the order they see each credential: CSV reads JSON's
- * line. The inventory, the slowest to build, runs on a thread of its own
- * and takes each credential last.
+ * line. Two stages of a pipeline (sink_thread.h) run them while the main
+ * thread reads the snapshot and applies the policy: the first writes
+ * report.json, credentials.csv and the plan, and the second, the HTML
+ * inventory, takes each credential last and releases it.
  */
 enum sink_id { SINK_JSON, SINK_CSV, SINK_PLAN, SINK_INVENTORY, SINK_COUNT };
+enum stage_id { STAGE_FILES, STAGE_INVENTORY, STAGE_COUNT };
 
 struct run {
 	const struct report_options *opts;
@@ -37,7 +40,7 @@ struct run {
 	struct output_set set;
 	struct snapshot *snapshot;
 	struct sink *sinks[SINK_COUNT];
-	struct sink_thread *inventory;  /* runs sinks[SINK_INVENTORY] */
+	struct sink_thread *stages[STAGE_COUNT];
 	size_t rows[KIND_COUNT];
 	struct progress progress;
 	struct owner_ids owners;        /* of the plan's actions */
@@ -74,7 +77,7 @@ static void show_progress(struct run *run)
 	counts.gpg_keys = run->rows[KIND_GPG_KEY];
 	counts.gpg_inspected = stats.inspected;
 	counts.gpg_cached = stats.from_cache;
-	/* The inventory thread may be a page behind the rows handed to it. */
+	/* The inventory stage may be a page behind the rows handed to it. */
 	for (k = 0; k < KIND_COUNT; k++)
 		counts.pages += run->rows[k] / INVENTORY_PAGE_ROWS;
 	progress_show(&run->progress, &counts);
@@ -89,8 +92,7 @@ static int on_credential(void *arg, struct credential *cred, struct buf *err)
 	struct run *run = arg;
 	struct plan_decision decision;
 	size_t page = inventory_page(run->rows[cred->kind]++);
-	size_t i;
-	int ret = 0;
+	int ret;
 
 	policy_check(&run->policy, cred, run->model.now);
 	plan_decide(&run->plan, cred, &decision);
@@ -99,12 +101,8 @@ static int on_credential(void *arg, struct credential *cred, struct buf *err)
 	model_count(&run->model, cred,
 		    decision.outcome == PLAN_ACTION ? decision.action.id : NULL,
 		    decision.outcome == PLAN_NOT_POSSIBLE, page);
-	for (i = 0; i < SINK_INVENTORY && !ret; i++)
-		ret = run->sinks[i]->credential(run->sinks[i], cred, &decision,
-						err);
-	/* The inventory thread takes the credential, and releases it. */
-	if (!ret)
-		ret = sink_thread_give(run->inventory, cred, &decision, err);
+	/* The pipeline takes the credential, and releases it. */
+	ret = sink_thread_give(run->stages[STAGE_FILES], cred, &decision, err);
 	plan_decision_release(&decision);
 	if (ret < 0)
 		run->write_failed = 1;
@@ -157,8 +155,13 @@ static int start_sinks(struct run *run)
 		error("%s", err.data);
 		goto output_failed;
 	}
-	run->inventory = sink_thread_start(run->sinks[SINK_INVENTORY], &err);
-	if (!run->inventory) {
+	run->stages[STAGE_INVENTORY] =
+		sink_thread_start(&run->sinks[SINK_INVENTORY], 1, NULL, &err);
+	if (run->stages[STAGE_INVENTORY])
+		run->stages[STAGE_FILES] =
+			sink_thread_start(run->sinks, SINK_INVENTORY,
+					  run->stages[STAGE_INVENTORY], &err);
+	if (!run->stages[STAGE_FILES]) {
 		error("%s", err.data);
 		buf_release(&err);
 		return EXIT_INTERNAL;
@@ -207,14 +210,13 @@ static int finish(struct run *run)
 	size_t i;
 	int code = EXIT_OK;
 
-	for (i = 0; i < SINK_COUNT; i++) {
-		int ret = i == SINK_INVENTORY
-			? sink_thread_finish(run->inventory, &err)
-			: run->sinks[i]->end(run->sinks[i], &err);
+	for (i = 0; i < STAGE_COUNT; i++) {
+		const struct sink *failed;
 
-		if (ret < 0) {
+		if (sink_thread_finish(run->stages[i], &failed, &err) < 0) {
 			error("writing %s in '%s' failed: %s; check the free space and permissions of the output folder",
-			      run->sinks[i]->name, run->opts->out, err.data);
+			      failed ? failed->name : "the outputs",
+			      run->opts->out, err.data);
 			code = EXIT_OUTPUT;
 			goto out;
 		}
@@ -357,7 +359,8 @@ int report_run(const struct report_options *opts)
 		closing_note(&run);
 out:
 	progress_end(&run.progress);
-	sink_thread_free(run.inventory);
+	for (i = 0; i < STAGE_COUNT; i++)
+		sink_thread_free(run.stages[i]);
 	for (i = 0; i < SINK_COUNT; i++)
 		if (run.sinks[i])
 			run.sinks[i]->free(run.sinks[i]);

@@ -16,7 +16,9 @@ struct work_batch {
 };
 
 struct sink_thread {
-	struct sink *sink;
+	struct sink *const *sinks;
+	size_t sink_count;
+	struct sink_thread *next;        /* the stage after this one, or NULL */
 	pthread_t thread;
 	struct work_batch *filling;      /* owned by the giving thread */
 
@@ -28,6 +30,7 @@ struct sink_thread {
 	size_t count;                    /* batches in the queue */
 	int closing;                     /* no more batches will come */
 	int failed;
+	const struct sink *failed_sink;  /* of this stage or a later one */
 	struct buf err;                  /* why the sink failed */
 };
 
@@ -42,6 +45,69 @@ static void release_batch(struct work_batch *batch, size_t from)
 	free(batch);
 }
 
+/* Record the first failure of the pipeline from this stage on. */
+static void set_failed(struct sink_thread *t, const struct sink *sink,
+		       const struct buf *why)
+{
+	pthread_mutex_lock(&t->lock);
+	if (!t->failed) {
+		t->failed = 1;
+		t->failed_sink = sink;
+		buf_add(&t->err, why->data, why->len);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+/*
+ * Queue `batch` on `t`, waiting while the queue is full. Returns 0, or
+ * -1 when `t` has failed: the batch is then released, and `why` and
+ * `*sink` say what failed.
+ */
+static int push_batch(struct sink_thread *t, struct work_batch *batch,
+		      const struct sink **sink, struct buf *why)
+{
+	int failed;
+
+	pthread_mutex_lock(&t->lock);
+	while (t->count == SINK_THREAD_BATCHES && !t->failed)
+		pthread_cond_wait(&t->changed, &t->lock);
+	failed = t->failed;
+	if (!failed) {
+		t->queue[(t->head + t->count) % SINK_THREAD_BATCHES] = batch;
+		t->count++;
+		pthread_cond_broadcast(&t->changed);
+	} else {
+		buf_add(why, t->err.data, t->err.len);
+		*sink = t->failed_sink;
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (failed)
+		release_batch(batch, 0);
+	return failed ? -1 : 0;
+}
+
+/* Hand every credential of `batch` to the sinks; -1 when one failed. */
+static int run_batch(struct sink_thread *t, struct work_batch *batch,
+		     struct buf *err)
+{
+	size_t i, k;
+
+	for (i = 0; i < batch->count; i++) {
+		struct work_item *item = &batch->items[i];
+
+		for (k = 0; k < t->sink_count; k++) {
+			struct sink *sink = t->sinks[k];
+
+			if (sink->credential(sink, &item->cred, &item->decision,
+					     err) < 0) {
+				set_failed(t, sink, err);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct sink_thread *t = arg;
@@ -49,7 +115,7 @@ static void *worker_main(void *arg)
 
 	for (;;) {
 		struct work_batch *batch;
-		size_t i;
+		const struct sink *failed_sink = NULL;
 		int failed;
 
 		pthread_mutex_lock(&t->lock);
@@ -67,33 +133,31 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&t->lock);
 
 		/* After a failure the rest is only released. */
-		for (i = 0; i < batch->count && !failed; i++) {
-			struct work_item *item = &batch->items[i];
-
-			if (t->sink->credential(t->sink, &item->cred,
-						&item->decision, &err) < 0) {
-				pthread_mutex_lock(&t->lock);
-				t->failed = 1;
-				buf_add(&t->err, err.data, err.len);
-				pthread_mutex_unlock(&t->lock);
-				failed = 1;
-			}
-			credential_release(&item->cred);
-			plan_decision_release(&item->decision);
+		buf_reset(&err);
+		if (failed || run_batch(t, batch, &err) < 0) {
+			release_batch(batch, 0);
+		} else if (t->next) {
+			if (push_batch(t->next, batch, &failed_sink, &err) < 0)
+				set_failed(t, failed_sink, &err);
+		} else {
+			release_batch(batch, 0);
 		}
-		release_batch(batch, i);
 	}
 	buf_release(&err);
 	return NULL;
 }
 
-struct sink_thread *sink_thread_start(struct sink *sink, struct buf *err)
+struct sink_thread *sink_thread_start(struct sink *const *sinks, size_t count,
+				      struct sink_thread *next,
+				      struct buf *err)
 {
 	struct sink_thread *t = xcalloc(1, sizeof(*t));
 	sigset_t all, saved;
 	int rc;
 
-	t->sink = sink;
+	t->sinks = sinks;
+	t->sink_count = count;
+	t->next = next;
 	buf_init(&t->err);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->changed, NULL);
@@ -103,8 +167,8 @@ struct sink_thread *sink_thread_start(struct sink *sink, struct buf *err)
 	rc = pthread_create(&t->thread, NULL, worker_main, t);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (rc) {
-		buf_addf(err, "cannot start a thread for %s: %s", sink->name,
-			 strerror(rc));
+		buf_addf(err, "cannot start a thread for %s: %s",
+			 count ? sinks[0]->name : "the outputs", strerror(rc));
 		pthread_mutex_destroy(&t->lock);
 		pthread_cond_destroy(&t->changed);
 		free(t);
@@ -113,34 +177,18 @@ struct sink_thread *sink_thread_start(struct sink *sink, struct buf *err)
 	return t;
 }
 
-/* Queue the batch being filled; wait while the queue is full. */
-static int push_batch(struct sink_thread *t, struct buf *err)
-{
-	int failed;
-
-	pthread_mutex_lock(&t->lock);
-	while (t->count == SINK_THREAD_BATCHES && !t->failed)
-		pthread_cond_wait(&t->changed, &t->lock);
-	failed = t->failed;
-	if (!failed) {
-		t->queue[(t->head + t->count) % SINK_THREAD_BATCHES] = t->filling;
-		t->count++;
-		t->filling = NULL;
-		pthread_cond_broadcast(&t->changed);
-	} else {
-		buf_add(err, t->err.data, t->err.len);
-	}
-	pthread_mutex_unlock(&t->lock);
-	return failed ? -1 : 0;
-}
-
 int sink_thread_give(struct sink_thread *t, struct credential *cred,
 		     struct plan_decision *decision, struct buf *err)
 {
 	struct work_item *item;
+	const struct sink *failed_sink = NULL;
+	struct work_batch *batch;
 
-	if (!t->filling)
-		t->filling = xcalloc(1, sizeof(*t->filling));
+	if (!t->filling) {
+		/* Every item is written before it is read: no need to zero. */
+		t->filling = xmalloc(sizeof(*t->filling));
+		t->filling->count = 0;
+	}
 	item = &t->filling->items[t->filling->count++];
 	item->cred = *cred;
 	item->decision = *decision;
@@ -148,7 +196,9 @@ int sink_thread_give(struct sink_thread *t, struct credential *cred,
 	memset(decision, 0, sizeof(*decision));
 	if (t->filling->count < SINK_THREAD_BATCH)
 		return 0;
-	return push_batch(t, err);
+	batch = t->filling;
+	t->filling = NULL;
+	return push_batch(t, batch, &failed_sink, err);
 }
 
 static void close_queue(struct sink_thread *t)
@@ -160,20 +210,32 @@ static void close_queue(struct sink_thread *t)
 	pthread_join(t->thread, NULL);
 }
 
-int sink_thread_finish(struct sink_thread *t, struct buf *err)
+int sink_thread_finish(struct sink_thread *t, const struct sink **failed,
+		       struct buf *err)
 {
-	int ret = 0;
+	size_t k;
 
-	if (t->filling && t->filling->count)
-		ret = push_batch(t, err);
-	close_queue(t);
-	if (!ret && t->failed) {
-		buf_add(err, t->err.data, t->err.len);
-		ret = -1;
+	*failed = NULL;
+	if (t->filling && t->filling->count) {
+		struct work_batch *batch = t->filling;
+
+		t->filling = NULL;
+		push_batch(t, batch, failed, err);
 	}
-	if (!ret)
-		ret = t->sink->end(t->sink, err);
-	return ret;
+	close_queue(t);
+	if (t->failed) {
+		buf_reset(err);
+		buf_add(err, t->err.data, t->err.len);
+		*failed = t->failed_sink;
+		return -1;
+	}
+	for (k = 0; k < t->sink_count; k++) {
+		if (t->sinks[k]->end(t->sinks[k], err) < 0) {
+			*failed = t->sinks[k];
+			return -1;
+		}
+	}
+	return 0;
 }
 
 void sink_thread_free(struct sink_thread *t)
