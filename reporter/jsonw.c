@@ -1,47 +1,84 @@
 #include "jsonw.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void json_quote(struct buf *out, const char *s, size_t len)
+static int needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* Append `len` bytes of a string body, escaping what JSON requires. */
+static void quote_escaped(struct buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, start = 0;
 
-	buf_grow(out, len + 2);
-	buf_addch(out, '"');
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		const char *escape;
-		char seq[7];
+		char seq[6];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!needs_escape(c))
 			continue;
 		buf_add(out, s + start, i - start);
 		start = i + 1;
 		switch (c) {
-		case '"': escape = "\\\""; break;
-		case '\\': escape = "\\\\"; break;
-		case '\b': escape = "\\b"; break;
-		case '\f': escape = "\\f"; break;
-		case '\n': escape = "\\n"; break;
-		case '\r': escape = "\\r"; break;
-		case '\t': escape = "\\t"; break;
+		case '"': buf_addlit(out, "\\\""); break;
+		case '\\': buf_addlit(out, "\\\\"); break;
+		case '\b': buf_addlit(out, "\\b"); break;
+		case '\f': buf_addlit(out, "\\f"); break;
+		case '\n': buf_addlit(out, "\\n"); break;
+		case '\r': buf_addlit(out, "\\r"); break;
+		case '\t': buf_addlit(out, "\\t"); break;
 		default:
 			/* Jansson writes other controls as \u00XX in uppercase. */
 			memcpy(seq, "\\u00", 4);
 			seq[4] = hex[c >> 4];
 			seq[5] = hex[c & 15];
-			seq[6] = '\0';
-			escape = seq;
+			buf_add(out, seq, sizeof(seq));
 			break;
 		}
-		buf_adds(out, escape);
 	}
 	buf_add(out, s + start, len - start);
+}
+
+void json_quote(struct buf *out, const char *s, size_t len)
+{
+	size_t plain = 0;
+	char *end;
+
+	while (plain < len && !needs_escape((unsigned char)s[plain]))
+		plain++;
+	/*
+	 * Most strings need no escape, so one grow makes room for the whole
+	 * string with its quotes, and the plain prefix is copied at once.
+	 */
+	buf_grow(out, len + 2);
+	end = out->data + out->len;
+	*end++ = '"';
+	memcpy(end, s, plain);
+	out->len += 1 + plain;
+	if (plain < len)
+		quote_escaped(out, s + plain, len - plain);
 	buf_addch(out, '"');
+}
+
+size_t json_int_text(int64_t value, char *text)
+{
+	char digits[JSON_INT_MAX];
+	/* Negate in unsigned arithmetic, where INT64_MIN does not overflow. */
+	uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+	size_t count = 0, len = 0;
+
+	do {
+		digits[count++] = (char)('0' + magnitude % 10);
+		magnitude /= 10;
+	} while (magnitude);
+	if (value < 0)
+		text[len++] = '-';
+	while (count)
+		text[len++] = digits[--count];
+	return len;
 }
 
 void jsonw_init(struct jsonw *w, struct buf *out, int base_indent)
@@ -111,12 +148,20 @@ void jsonw_end(struct jsonw *w)
 	buf_addch(w->out, w->close[d]);
 }
 
-void jsonw_key(struct jsonw *w, const char *key)
+void jsonw_keyn(struct jsonw *w, const char *key, size_t len)
 {
 	before_value(w);
-	json_quote(w->out, key, strlen(key));
-	buf_adds(w->out, w->depth && w->compact[w->depth - 1] ? ":" : ": ");
+	json_quote(w->out, key, len);
+	if (w->depth && w->compact[w->depth - 1])
+		buf_addch(w->out, ':');
+	else
+		buf_addlit(w->out, ": ");
 	w->after_key = 1;
+}
+
+void jsonw_key(struct jsonw *w, const char *key)
+{
+	jsonw_keyn(w, key, strlen(key));
 }
 
 void jsonw_stringn(struct jsonw *w, const char *s, size_t len)
@@ -140,17 +185,19 @@ void jsonw_string_or_null(struct jsonw *w, const char *s)
 
 void jsonw_int(struct jsonw *w, int64_t value)
 {
-	char text[24];
+	char text[JSON_INT_MAX];
 
 	before_value(w);
-	snprintf(text, sizeof(text), "%" PRId64, value);
-	buf_adds(w->out, text);
+	buf_add(w->out, text, json_int_text(value, text));
 }
 
 void jsonw_bool(struct jsonw *w, int value)
 {
 	before_value(w);
-	buf_adds(w->out, value ? "true" : "false");
+	if (value)
+		buf_addlit(w->out, "true");
+	else
+		buf_addlit(w->out, "false");
 }
 
 void jsonw_raw(struct jsonw *w, const char *json, size_t len)
@@ -162,5 +209,5 @@ void jsonw_raw(struct jsonw *w, const char *json, size_t len)
 void jsonw_null(struct jsonw *w)
 {
 	before_value(w);
-	buf_adds(w->out, "null");
+	buf_addlit(w->out, "null");
 }

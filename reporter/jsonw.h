@@ -39,6 +39,9 @@ void jsonw_array(struct jsonw *w, int compact);
 void jsonw_end(struct jsonw *w);
 
 void jsonw_key(struct jsonw *w, const char *key);
+void jsonw_keyn(struct jsonw *w, const char *key, size_t len);
+/* A key given as a string literal, measured at compile time. */
+#define jsonw_keylit(w, lit) jsonw_keyn((w), "" lit, sizeof(lit) - 1)
 void jsonw_string(struct jsonw *w, const char *s);
 void jsonw_stringn(struct jsonw *w, const char *s, size_t len);
 void jsonw_int(struct jsonw *w, int64_t value);
@@ -51,5 +54,14 @@ void jsonw_raw(struct jsonw *w, const char *json, size_t len);
 
 /* Append `len` bytes of UTF-8 as a JSON string with quotes, as Jansson does. */
 void json_quote(struct buf *out, const char *s, size_t len);
+
+/* Maximum length of the JSON text of an int64_t: a sign and 19 digits. */
+#define JSON_INT_MAX 20
+
+/*
+ * Write the decimal JSON text of `value` into `text` (JSON_INT_MAX bytes,
+ * not NUL-terminated) and return its length.
+ */
+size_t json_int_text(int64_t value, char *text);
 
 #endif
