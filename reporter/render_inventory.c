@@ -6,13 +6,15 @@
  * overview and to the previous and next page of its kind.
  *
  * Rows arrive by table and then by id, and the three kinds of token
- * share a table, so a page of each kind stays open. A row is built as a
- * libxml2 subtree, serialized into its page's buffer at once and freed.
- * The page is written when it is full and the next row of its kind
- * arrives, or at the end: only then is it known whether a next page
- * exists. Memory is bounded by one page of rows per kind.
+ * share a table, so a page of each kind stays open. A row is written as
+ * HTML text straight into its page's buffer (html_stream.h); only the
+ * page around the rows is a libxml2 document. The page is written when
+ * it is full and the next row of its kind arrives, or at the end: only
+ * then is it known whether a next page exists. Memory is bounded by one
+ * page of rows per kind.
  */
 #include "html_build.h"
+#include "html_stream.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -36,365 +38,515 @@
 struct page {
 	size_t number;               /* from 1; 0 while no page is open */
 	size_t rows;
-	struct buf body;             /* the serialized rows */
+	struct buf body;             /* the rows as HTML text */
 };
 
 struct inventory_sink {
 	struct sink sink;
-	struct html h;
+	struct html h;               /* builder of the page around the rows */
+	struct html_stream rows;     /* writer of rows into a page's body */
 	char *dir;
 	struct page pages[KIND_COUNT];
 	size_t total[KIND_COUNT];    /* pages written */
-	xmlNodePtr parent;           /* where a row is built */
 };
 
-static void td_findings(struct html *h, xmlNodePtr row,
-			const struct credential *cred)
+static void td_findings(struct html_stream *hs, const struct credential *cred)
 {
-	xmlNodePtr cell = html_td(row, "ca-findings"), list;
 	size_t i;
 
+	html_stream_open(hs, "td", "ca-findings");
 	if (!cred->finding_count) {
-		html_span(cell, "ca-none", "none");
+		html_stream_span(hs, "ca-none", "none");
+		html_stream_close(hs, "td");
 		return;
 	}
-	list = html_el(cell, "ul");
+	html_stream_open(hs, "ul", NULL);
 	for (i = 0; i < cred->finding_count && i < CELL_ITEMS_MAX; i++) {
 		const struct finding *finding = &cred->findings[i];
-		struct buf target = BUF_INIT;
-		xmlNodePtr item = html_el(list, "li");
 
-		html_add_severity(item, finding->severity);
-		html_add_text(item, " ");
-		buf_addf(&target, "../report.html#findings-%s", finding->rule);
-		html_add_file_link(item, target.data, finding->rule);
-		buf_release(&target);
-		html_add_text(item, ": ");
-		html_add_user_text(h, item, finding->message, TEXT_MESSAGE_MAX);
+		html_stream_open(hs, "li", NULL);
+		html_stream_severity(hs, finding->severity);
+		html_stream_text(hs, " ");
+		html_stream_start_tag(hs, "a");
+		html_stream_attr_join(hs, "href", "../report.html#findings-",
+				      finding->rule);
+		html_stream_start_tag_end(hs);
+		html_stream_text(hs, finding->rule);
+		html_stream_close(hs, "a");
+		html_stream_text(hs, ": ");
+		html_stream_user_text(hs, finding->message, TEXT_MESSAGE_MAX);
+		html_stream_close(hs, "li");
 	}
-	if (cred->finding_count > CELL_ITEMS_MAX)
-		html_add_textf(html_el(list, "li"), "and %zu more in report.json",
-			       cred->finding_count - CELL_ITEMS_MAX);
+	if (cred->finding_count > CELL_ITEMS_MAX) {
+		html_stream_open(hs, "li", NULL);
+		html_stream_textf(hs, "and %zu more in report.json",
+				  cred->finding_count - CELL_ITEMS_MAX);
+		html_stream_close(hs, "li");
+	}
+	html_stream_close(hs, "ul");
+	html_stream_close(hs, "td");
 }
 
-static void td_plan(struct html *h, xmlNodePtr row,
+static void td_plan(struct html_stream *hs, const struct render_context *ctx,
 		    const struct credential *cred,
 		    const struct plan_decision *decision)
 {
 	const struct journal_entry *done =
-		done_index_find(h->ctx->done, cred->kind, cred->id);
-	xmlNodePtr cell = html_td(row, NULL), badge;
+		done_index_find(ctx->done, cred->kind, cred->id);
 	char date[TS_TEXT_MAX];
 
+	html_stream_open(hs, "td", NULL);
 	/* plan.md and plan.json list the action under this id. */
 	if (decision->outcome == PLAN_ACTION)
-		html_el_text(cell, "code", decision->action.id);
+		html_stream_element(hs, "code", NULL, decision->action.id);
 	else if (decision->outcome == PLAN_NOT_POSSIBLE)
-		html_span(cell, "ca-badge", "not possible in GitLab");
+		html_stream_span(hs, "ca-badge", "not possible in GitLab");
 	else if (!done)
-		html_span(cell, "ca-none", "none");
-	if (!done)
-		return;
+		html_stream_span(hs, "ca-none", "none");
 
 	/* An action of an earlier plan that credaudit apply carried out. */
-	if (cell->children)
-		html_add_text(cell, " ");
-	badge = html_span(cell, "ca-badge", "done by apply: ");
-	html_add_user_text(h, badge, done->action, TEXT_NAME_MAX);
-	ts_format_date(done->time, date);
-	html_add_textf(badge, ", %s", date);
-}
-
-static void td_state(xmlNodePtr row, const struct credential *cred)
-{
-	struct buf class_name = BUF_INIT;
-
-	buf_addf(&class_name, "state-%s", state_id(cred->state));
-	html_span(html_td(row, NULL), class_name.data, state_id(cred->state));
-	buf_release(&class_name);
-}
-
-/*
- * NOTE: a damaged snapshot that repeats a kind and id gives two rows with
- * the same id attribute, and links go to the first.
- */
-static xmlNodePtr start_row(xmlNodePtr body, const struct credential *cred)
-{
-	struct buf id = BUF_INIT;
-	xmlNodePtr row = html_el(body, "tr");
-
-	html_row_id(&id, cred->kind, cred->id);
-	html_set_attr(row, "id", id.data);
-	html_set_attr(row, "data-kind", kind_id(cred->kind));
-	html_set_attr(row, "data-state", state_id(cred->state));
-	if (cred->finding_count) {
-		buf_reset(&id);
-		buf_addf(&id, "worst-%s", severity_id(cred->worst));
-		html_set_attr(row, "class", id.data);
+	if (done) {
+		if (decision->outcome == PLAN_ACTION ||
+		    decision->outcome == PLAN_NOT_POSSIBLE)
+			html_stream_text(hs, " ");
+		html_stream_open(hs, "span", "ca-badge");
+		html_stream_text(hs, "done by apply: ");
+		html_stream_user_text(hs, done->action, TEXT_NAME_MAX);
+		ts_format_date(done->time, date);
+		html_stream_text(hs, ", ");
+		html_stream_text(hs, date);
+		html_stream_close(hs, "span");
 	}
-	buf_release(&id);
-	html_td_number(row, cred->id);
-	return row;
+	html_stream_close(hs, "td");
 }
 
-static void td_scopes(struct html *h, xmlNodePtr row,
-		      const struct credential *cred)
+static void td_state(struct html_stream *hs, const struct credential *cred)
 {
-	xmlNodePtr cell;
+	html_stream_open(hs, "td", NULL);
+	html_stream_start_tag(hs, "span");
+	html_stream_attr_join(hs, "class", "state-", state_id(cred->state));
+	html_stream_start_tag_end(hs);
+	html_stream_text(hs, state_id(cred->state));
+	html_stream_close(hs, "span");
+	html_stream_close(hs, "td");
+}
+
+static void td_scopes(struct html_stream *hs, const struct credential *cred)
+{
 	size_t i;
 
 	if (cred->unavailable & FIELD_SCOPES) {
-		html_td_unavailable(row);
+		html_stream_td_unavailable(hs);
 		return;
 	}
-	cell = html_td(row, NULL);
+	html_stream_open(hs, "td", NULL);
 	if (cred->scopes_invalid) {
-		html_span(cell, "ca-invalid", "cannot be parsed");
-		return;
+		html_stream_span(hs, "ca-invalid", "cannot be parsed");
+	} else if (!cred->scopes.count) {
+		html_stream_span(hs, "ca-none", "none");
+	} else {
+		for (i = 0; i < cred->scopes.count && i < CELL_ITEMS_MAX; i++) {
+			if (i)
+				html_stream_text(hs, " ");
+			html_stream_open(hs, "code", NULL);
+			html_stream_user_text(hs, cred->scopes.items[i],
+					      TEXT_NAME_MAX);
+			html_stream_close(hs, "code");
+		}
+		if (cred->scopes.count > CELL_ITEMS_MAX)
+			html_stream_textf(hs, " and %zu more",
+					  cred->scopes.count - CELL_ITEMS_MAX);
 	}
-	if (!cred->scopes.count) {
-		html_span(cell, "ca-none", "none");
-		return;
-	}
-	for (i = 0; i < cred->scopes.count && i < CELL_ITEMS_MAX; i++) {
-		if (i)
-			html_add_text(cell, " ");
-		html_add_user_text(h, html_el(cell, "code"), cred->scopes.items[i],
-			      TEXT_NAME_MAX);
-	}
-	if (cred->scopes.count > CELL_ITEMS_MAX)
-		html_add_textf(cell, " and %zu more",
-			  cred->scopes.count - CELL_ITEMS_MAX);
+	html_stream_close(hs, "td");
 }
 
-static void token_row(struct html *h, xmlNodePtr body,
-		      const struct credential *cred,
-		      const struct plan_decision *decision)
+/*
+ * Start the row of `cred` with its id cell.
+ *
+ * NOTE: a damaged snapshot that repeats a kind and id gives two rows with
+ * the same id attribute, and links go to the first.
+ */
+static void start_row(struct html_stream *hs, const struct credential *cred)
 {
-	xmlNodePtr row = start_row(body, cred), cell;
+	char id[24];
+
+	snprintf(id, sizeof(id), "-%" PRId64, cred->id);
+	html_stream_start_tag(hs, "tr");
+	html_stream_attr_join(hs, "id", kind_id(cred->kind), id);
+	html_stream_attr(hs, "data-kind", kind_id(cred->kind));
+	html_stream_attr(hs, "data-state", state_id(cred->state));
+	if (cred->finding_count)
+		html_stream_attr_join(hs, "class", "worst-",
+				      severity_id(cred->worst));
+	html_stream_start_tag_end(hs);
+	html_stream_td_number(hs, cred->id);
+}
+
+/* End the row, one to a line of the page. */
+static void end_row(struct html_stream *hs)
+{
+	html_stream_close(hs, "tr");
+	buf_addch(hs->out, '\n');
+}
+
+static void td_owner(struct html_stream *hs, const struct credential *cred)
+{
+	html_stream_open(hs, "td", NULL);
+	html_stream_owner(hs, cred->owner, cred->owner_id, cred->unavailable);
+	html_stream_close(hs, "td");
+}
+
+static void td_token_name(struct html_stream *hs,
+			  const struct credential *cred)
+{
+	html_stream_open(hs, "td", NULL);
+	html_stream_user_text(hs, cred->name, TEXT_NAME_MAX);
+	if (cred->impersonation) {
+		html_stream_text(hs, " ");
+		html_stream_span(hs, "ca-badge", "impersonation");
+	}
+	if (cred->previous_id) {
+		html_stream_br(hs);
+		html_stream_open(hs, "span", "muted");
+		html_stream_text(hs, "rotated from token ");
+		html_stream_number(hs, cred->previous_id);
+		html_stream_close(hs, "span");
+	}
+	html_stream_close(hs, "td");
+}
+
+/* Write the cell with the project or group of a project or group token. */
+static void td_resource(struct html_stream *hs, const struct credential *cred)
+{
+	if (cred->unavailable & FIELD_RESOURCE) {
+		html_stream_td_unavailable(hs);
+		return;
+	}
+	html_stream_open(hs, "td", NULL);
+	html_stream_user_text(hs, cred->resource.path, TEXT_NAME_MAX);
+	html_stream_br(hs);
+	html_stream_open(hs, "span", "muted");
+	html_stream_text(hs, "id ");
+	html_stream_number(hs, cred->resource.id);
+	html_stream_close(hs, "span");
+	html_stream_close(hs, "td");
+}
+
+static void td_revoked(struct html_stream *hs, const struct credential *cred)
+{
 	char text[TS_TEXT_MAX];
 	unsigned flags;
 
-	cell = html_td(row, NULL);
-	html_add_user_text(h, cell, cred->name, TEXT_NAME_MAX);
-	if (cred->impersonation) {
-		html_add_text(cell, " ");
-		html_span(cell, "ca-badge", "impersonation");
-	}
-	if (cred->previous_id) {
-		html_el(cell, "br");
-		html_add_textf(html_span(cell, "muted", ""), "rotated from token %" PRId64,
-			  cred->previous_id);
-	}
-	html_add_owner(h, html_td(row, NULL), cred->owner, cred->owner_id,
-		       cred->unavailable);
-
-	if (cred->kind != KIND_PERSONAL_TOKEN) {
-		if (cred->unavailable & FIELD_RESOURCE) {
-			html_td_unavailable(row);
-		} else {
-			cell = html_td(row, NULL);
-			html_add_user_text(h, cell, cred->resource.path,
-				      TEXT_NAME_MAX);
-			html_el(cell, "br");
-			html_add_textf(html_span(cell, "muted", ""), "id %" PRId64,
-				  cred->resource.id);
-		}
-	}
-	td_scopes(h, row, cred);
-	html_td_timestamp(h, row, cred, FIELD_CREATED, &cred->created_at, "unknown");
-	html_td_timestamp(h, row, cred, FIELD_LAST_USED, &cred->last_used_at, "never");
-	html_td_timestamp(h, row, cred, FIELD_EXPIRES, &cred->expires_at, "no expiry");
-	td_state(row, cred);
-
 	if (cred->unavailable & FIELD_REVOKED) {
-		html_td_unavailable(row);
-	} else if (!cred->revoked) {
-		html_span(html_td(row, NULL), "ca-none", "no");
-	} else {
-		switch (render_timestamp(cred, 0, &cred->revoked_at, text)) {
-		case VALUE_SET:
-			html_add_textf(html_td(row, "date"), "yes, %s", text);
-			break;
-		case VALUE_INVALID:
-			cell = html_td(row, NULL);
-			flags = html_add_bdi(h, html_span(cell, "ca-invalid", "yes, "),
-					cred->revoked_at.raw, TEXT_NAME_MAX);
-			html_span(cell, "ca-invalid", " (invalid)");
-			if (flags)
-				html_add_flags(cell, flags);
-			break;
-		case VALUE_NONE:
-		case VALUE_UNAVAILABLE:
-			html_td_text(row, NULL, "yes");
-			break;
-		}
+		html_stream_td_unavailable(hs);
+		return;
 	}
-	td_findings(h, row, cred);
-	td_plan(h, row, cred, decision);
+	if (!cred->revoked) {
+		html_stream_open(hs, "td", NULL);
+		html_stream_span(hs, "ca-none", "no");
+		html_stream_close(hs, "td");
+		return;
+	}
+	switch (render_timestamp(cred, 0, &cred->revoked_at, text)) {
+	case VALUE_SET:
+		html_stream_open(hs, "td", "date");
+		html_stream_text(hs, "yes, ");
+		html_stream_text(hs, text);
+		html_stream_close(hs, "td");
+		break;
+	case VALUE_INVALID:
+		html_stream_open(hs, "td", NULL);
+		html_stream_open(hs, "span", "ca-invalid");
+		html_stream_text(hs, "yes, ");
+		flags = html_stream_bdi(hs, cred->revoked_at.raw,
+					TEXT_NAME_MAX);
+		html_stream_close(hs, "span");
+		html_stream_span(hs, "ca-invalid", " (invalid)");
+		if (flags)
+			html_stream_flags(hs, flags);
+		html_stream_close(hs, "td");
+		break;
+	case VALUE_NONE:
+	case VALUE_UNAVAILABLE:
+		html_stream_td_text(hs, NULL, "yes");
+		break;
+	}
 }
 
-static void ssh_row(struct html *h, xmlNodePtr body,
-		    const struct credential *cred,
-		    const struct plan_decision *decision)
+static void token_row(struct html_stream *hs, const struct render_context *ctx,
+		      const struct credential *cred,
+		      const struct plan_decision *decision)
 {
-	xmlNodePtr row = start_row(body, cred), cell;
+	start_row(hs, cred);
+	td_token_name(hs, cred);
+	td_owner(hs, cred);
+	if (cred->kind != KIND_PERSONAL_TOKEN)
+		td_resource(hs, cred);
+	td_scopes(hs, cred);
+	html_stream_td_timestamp(hs, cred, FIELD_CREATED, &cred->created_at,
+				 "unknown");
+	html_stream_td_timestamp(hs, cred, FIELD_LAST_USED,
+				 &cred->last_used_at, "never");
+	html_stream_td_timestamp(hs, cred, FIELD_EXPIRES, &cred->expires_at,
+				 "no expiry");
+	td_state(hs, cred);
+	td_revoked(hs, cred);
+	td_findings(hs, cred);
+	td_plan(hs, ctx, cred, decision);
+	end_row(hs);
+}
 
-	cell = html_td(row, NULL);
-	html_add_user_text(h, cell, cred->name, TEXT_NAME_MAX);
+static void td_key_title(struct html_stream *hs,
+			 const struct credential *cred)
+{
+	html_stream_open(hs, "td", NULL);
+	html_stream_user_text(hs, cred->name, TEXT_NAME_MAX);
 	if (cred->ldap) {
-		html_add_text(cell, " ");
-		html_span(cell, "ca-badge", "LDAP");
+		html_stream_text(hs, " ");
+		html_stream_span(hs, "ca-badge", "LDAP");
 	}
 	if (cred->resource.type == RESOURCE_PROJECT) {
-		html_el(cell, "br");
-		html_add_text(cell, "project ");
-		html_add_user_text(h, cell, cred->resource.path, TEXT_NAME_MAX);
+		html_stream_br(hs);
+		html_stream_text(hs, "project ");
+		html_stream_user_text(hs, cred->resource.path, TEXT_NAME_MAX);
 	}
-	html_add_owner(h, html_td(row, NULL), cred->owner, cred->owner_id,
-		       cred->unavailable);
-
-	if (!cred->ssh_ok) {
-		cell = html_td(row, NULL);
-		html_span(cell, "ca-invalid", "cannot be parsed: ");
-		html_add_user_text(h, cell, cred->ssh.error, TEXT_MESSAGE_MAX);
-		html_span(html_td(row, NULL), "ca-none", "none");
-		html_span(html_td(row, NULL), "ca-none", "none");
-	} else {
-		cell = html_td(row, NULL);
-		html_add_user_text(h, cell, cred->ssh.type, TEXT_NAME_MAX);
-		if (cred->ssh.declared[0] &&
-		    strcmp(cred->ssh.declared, cred->ssh.type)) {
-			html_el(cell, "br");
-			cell = html_span(cell, "ca-invalid", "the line says ");
-			html_add_user_text(h, cell, cred->ssh.declared,
-				      TEXT_NAME_MAX);
-		}
-		html_td_number(row, cred->ssh.bits);
-		cell = html_td(row, "mono");
-		html_add_user_text(h, cell, cred->ssh.sha256, TEXT_NAME_MAX);
-		html_el(cell, "br");
-		if (cred->ssh.md5[0]) {
-			cell = html_span(cell, "muted", "MD5:");
-			html_add_user_text(h, cell, cred->ssh.md5, TEXT_NAME_MAX);
-		} else {
-			html_span(cell, "ca-none", "no MD5");
-		}
-	}
-
-	if (cred->unavailable & FIELD_USAGE_TYPE)
-		html_td_unavailable(row);
-	else
-		html_add_user_text(h, html_td(row, NULL), cred->usage_type,
-			      TEXT_NAME_MAX);
-	html_td_timestamp(h, row, cred, FIELD_CREATED, &cred->created_at, "unknown");
-	html_td_timestamp(h, row, cred, FIELD_LAST_USED, &cred->last_used_at, "never");
-	html_td_timestamp(h, row, cred, FIELD_EXPIRES, &cred->expires_at, "no expiry");
-	td_state(row, cred);
-	td_findings(h, row, cred);
-	td_plan(h, row, cred, decision);
+	html_stream_close(hs, "td");
 }
 
-static void gpg_row(struct html *h, xmlNodePtr body,
+/* Write the type, bits and fingerprint cells of an SSH or deploy key. */
+static void td_ssh_key(struct html_stream *hs, const struct credential *cred)
+{
+	const struct sshkey_info *ssh = &cred->ssh;
+
+	if (!cred->ssh_ok) {
+		html_stream_open(hs, "td", NULL);
+		html_stream_span(hs, "ca-invalid", "cannot be parsed: ");
+		html_stream_user_text(hs, ssh->error, TEXT_MESSAGE_MAX);
+		html_stream_close(hs, "td");
+		html_stream_open(hs, "td", NULL);
+		html_stream_span(hs, "ca-none", "none");
+		html_stream_close(hs, "td");
+		html_stream_open(hs, "td", NULL);
+		html_stream_span(hs, "ca-none", "none");
+		html_stream_close(hs, "td");
+		return;
+	}
+
+	html_stream_open(hs, "td", NULL);
+	html_stream_user_text(hs, ssh->type, TEXT_NAME_MAX);
+	if (ssh->declared[0] && strcmp(ssh->declared, ssh->type)) {
+		html_stream_br(hs);
+		html_stream_open(hs, "span", "ca-invalid");
+		html_stream_text(hs, "the line says ");
+		html_stream_user_text(hs, ssh->declared, TEXT_NAME_MAX);
+		html_stream_close(hs, "span");
+	}
+	html_stream_close(hs, "td");
+
+	html_stream_td_number(hs, ssh->bits);
+
+	html_stream_open(hs, "td", "mono");
+	html_stream_user_text(hs, ssh->sha256, TEXT_NAME_MAX);
+	html_stream_br(hs);
+	if (ssh->md5[0]) {
+		html_stream_open(hs, "span", "muted");
+		html_stream_text(hs, "MD5:");
+		html_stream_user_text(hs, ssh->md5, TEXT_NAME_MAX);
+		html_stream_close(hs, "span");
+	} else {
+		html_stream_span(hs, "ca-none", "no MD5");
+	}
+	html_stream_close(hs, "td");
+}
+
+static void ssh_row(struct html_stream *hs, const struct render_context *ctx,
 		    const struct credential *cred,
 		    const struct plan_decision *decision)
 {
-	const struct gpg_key_info *gpg = &cred->gpg;
-	xmlNodePtr row = start_row(body, cred), cell, list = NULL;
-	char text[TS_TEXT_MAX];
+	start_row(hs, cred);
+	td_key_title(hs, cred);
+	td_owner(hs, cred);
+	td_ssh_key(hs, cred);
+	if (cred->unavailable & FIELD_USAGE_TYPE) {
+		html_stream_td_unavailable(hs);
+	} else {
+		html_stream_open(hs, "td", NULL);
+		html_stream_user_text(hs, cred->usage_type, TEXT_NAME_MAX);
+		html_stream_close(hs, "td");
+	}
+	html_stream_td_timestamp(hs, cred, FIELD_CREATED, &cred->created_at,
+				 "unknown");
+	html_stream_td_timestamp(hs, cred, FIELD_LAST_USED,
+				 &cred->last_used_at, "never");
+	html_stream_td_timestamp(hs, cred, FIELD_EXPIRES, &cred->expires_at,
+				 "no expiry");
+	td_state(hs, cred);
+	td_findings(hs, cred);
+	td_plan(hs, ctx, cred, decision);
+	end_row(hs);
+}
+
+/* Write a cell that contains only a placeholder such as "none". */
+static void td_placeholder(struct html_stream *hs, const char *class_name,
+			   const char *text)
+{
+	html_stream_open(hs, "td", class_name);
+	html_stream_span(hs, "ca-none", text);
+	html_stream_close(hs, "td");
+}
+
+static void td_gpg_uids(struct html_stream *hs,
+			const struct gpg_key_info *gpg)
+{
 	size_t i;
 
-	html_add_owner(h, html_td(row, NULL), cred->owner, cred->owner_id,
-		       cred->unavailable);
-	if (!cred->gpg_ok) {
-		html_span(html_td(row, NULL), "ca-none", "none");
-		html_span(html_td(row, NULL), "ca-none", "none");
-		html_span(html_td(row, NULL), "ca-none", "none");
-		cell = html_td(row, NULL);
-		html_span(cell, "ca-invalid", "cannot be read: ");
-		html_add_user_text(h, cell, gpg->error, TEXT_MESSAGE_MAX);
-	} else {
-		html_add_user_text(h, html_td(row, "mono"), gpg->keyid, TEXT_NAME_MAX);
-		html_add_user_text(h, html_td(row, "mono"), gpg->fingerprint,
-			      TEXT_NAME_MAX);
-		cell = html_td(row, NULL);
-		if (!gpg->uid_count)
-			html_span(cell, "ca-none", "none");
-		else
-			list = html_el(cell, "ul");
-		for (i = 0; i < gpg->uid_count && i < CELL_ITEMS_MAX; i++) {
-			xmlNodePtr item = html_el(list, "li");
-
-			html_add_user_text(h, item, gpg->uids[i].uid, TEXT_NAME_MAX);
-			if (gpg->uids[i].revoked) {
-				html_add_text(item, " ");
-				html_span(item, "ca-badge", "revoked");
-			}
-			if (gpg->uids[i].invalid) {
-				html_add_text(item, " ");
-				html_span(item, "ca-badge", "invalid");
-			}
+	html_stream_open(hs, "td", NULL);
+	if (!gpg->uid_count) {
+		html_stream_span(hs, "ca-none", "none");
+		html_stream_close(hs, "td");
+		return;
+	}
+	html_stream_open(hs, "ul", NULL);
+	for (i = 0; i < gpg->uid_count && i < CELL_ITEMS_MAX; i++) {
+		html_stream_open(hs, "li", NULL);
+		html_stream_user_text(hs, gpg->uids[i].uid, TEXT_NAME_MAX);
+		if (gpg->uids[i].revoked) {
+			html_stream_text(hs, " ");
+			html_stream_span(hs, "ca-badge", "revoked");
 		}
-		if (gpg->uid_count > CELL_ITEMS_MAX)
-			html_add_textf(html_el(list, "li"), "and %zu more",
+		if (gpg->uids[i].invalid) {
+			html_stream_text(hs, " ");
+			html_stream_span(hs, "ca-badge", "invalid");
+		}
+		html_stream_close(hs, "li");
+	}
+	if (gpg->uid_count > CELL_ITEMS_MAX) {
+		html_stream_open(hs, "li", NULL);
+		html_stream_textf(hs, "and %zu more",
 				  gpg->uid_count - CELL_ITEMS_MAX);
-		cell = html_td(row, NULL);
-		html_add_user_text(h, cell, gpg->algorithm, TEXT_NAME_MAX);
-		if (gpg->bits)
-			html_add_textf(cell, " %u", gpg->bits);
-		if (gpg->curve[0]) {
-			html_add_text(cell, " ");
-			html_add_user_text(h, cell, gpg->curve, TEXT_NAME_MAX);
-		}
-		if (gpg->extra_keys) {
-			html_el(cell, "br");
-			html_add_textf(html_span(cell, "ca-badge", ""),
-				  "%zu more key%s in the armor", gpg->extra_keys,
-				  gpg->extra_keys == 1 ? "" : "s");
-		}
+		html_stream_close(hs, "li");
 	}
-
-	html_td_timestamp(h, row, cred, FIELD_CREATED, &cred->created_at, "unknown");
-	if (!cred->gpg_ok) {
-		html_span(html_td(row, NULL), "ca-none", "unknown");
-		html_span(html_td(row, NULL), "ca-none", "unknown");
-		html_span(html_td(row, NULL), "ca-none", "unknown");
-	} else {
-		if (gpg->created) {
-			ts_format_date(gpg->created, text);
-			html_td_text(row, "date", text);
-		} else {
-			html_span(html_td(row, NULL), "ca-none", "unknown");
-		}
-		if (gpg->expires) {
-			ts_format_date(gpg->expires, text);
-			html_td_text(row, "date", text);
-		} else {
-			html_span(html_td(row, "date"), "ca-none", "no expiry");
-		}
-		if (gpg->revoked)
-			html_td_text(row, "ca-invalid", "revoked");
-		else if (gpg->expired)
-			html_td_text(row, "ca-invalid", "expired");
-		else
-			html_td_text(row, NULL, "valid");
-	}
-
-	if (cred->unavailable & FIELD_VERIFICATION) {
-		html_td_unavailable(row);
-	} else {
-		cell = html_td(row, NULL);
-		html_add_text(cell, cred->verification == GPG_VERIFIED
-			 ? "verified" : "unverified");
-		if (cred->verification == GPG_VERIFIED &&
-		    cred->verified_by_revoked_uid) {
-			html_el(cell, "br");
-			html_span(cell, "ca-invalid", "only through a revoked user ID");
-		}
-	}
-	td_findings(h, row, cred);
-	td_plan(h, row, cred, decision);
+	html_stream_close(hs, "ul");
+	html_stream_close(hs, "td");
 }
+
+static void td_gpg_algorithm(struct html_stream *hs,
+			     const struct gpg_key_info *gpg)
+{
+	html_stream_open(hs, "td", NULL);
+	html_stream_user_text(hs, gpg->algorithm, TEXT_NAME_MAX);
+	if (gpg->bits) {
+		html_stream_text(hs, " ");
+		html_stream_number(hs, gpg->bits);
+	}
+	if (gpg->curve[0]) {
+		html_stream_text(hs, " ");
+		html_stream_user_text(hs, gpg->curve, TEXT_NAME_MAX);
+	}
+	if (gpg->extra_keys) {
+		html_stream_br(hs);
+		html_stream_open(hs, "span", "ca-badge");
+		html_stream_textf(hs, "%zu more key%s in the armor",
+				  gpg->extra_keys,
+				  gpg->extra_keys == 1 ? "" : "s");
+		html_stream_close(hs, "span");
+	}
+	html_stream_close(hs, "td");
+}
+
+/* Write the key ID, fingerprint, user ID and algorithm cells of a GPG key. */
+static void td_gpg_key(struct html_stream *hs, const struct credential *cred)
+{
+	const struct gpg_key_info *gpg = &cred->gpg;
+
+	if (!cred->gpg_ok) {
+		td_placeholder(hs, NULL, "none");
+		td_placeholder(hs, NULL, "none");
+		td_placeholder(hs, NULL, "none");
+		html_stream_open(hs, "td", NULL);
+		html_stream_span(hs, "ca-invalid", "cannot be read: ");
+		html_stream_user_text(hs, gpg->error, TEXT_MESSAGE_MAX);
+		html_stream_close(hs, "td");
+		return;
+	}
+	html_stream_open(hs, "td", "mono");
+	html_stream_user_text(hs, gpg->keyid, TEXT_NAME_MAX);
+	html_stream_close(hs, "td");
+	html_stream_open(hs, "td", "mono");
+	html_stream_user_text(hs, gpg->fingerprint, TEXT_NAME_MAX);
+	html_stream_close(hs, "td");
+	td_gpg_uids(hs, gpg);
+	td_gpg_algorithm(hs, gpg);
+}
+
+/* Write the creation, expiry and status cells that GnuPG read from the key. */
+static void td_gpg_dates(struct html_stream *hs,
+			 const struct credential *cred)
+{
+	const struct gpg_key_info *gpg = &cred->gpg;
+	char text[TS_TEXT_MAX];
+
+	if (!cred->gpg_ok) {
+		td_placeholder(hs, NULL, "unknown");
+		td_placeholder(hs, NULL, "unknown");
+		td_placeholder(hs, NULL, "unknown");
+		return;
+	}
+	if (gpg->created) {
+		ts_format_date(gpg->created, text);
+		html_stream_td_text(hs, "date", text);
+	} else {
+		td_placeholder(hs, NULL, "unknown");
+	}
+	if (gpg->expires) {
+		ts_format_date(gpg->expires, text);
+		html_stream_td_text(hs, "date", text);
+	} else {
+		td_placeholder(hs, "date", "no expiry");
+	}
+	if (gpg->revoked)
+		html_stream_td_text(hs, "ca-invalid", "revoked");
+	else if (gpg->expired)
+		html_stream_td_text(hs, "ca-invalid", "expired");
+	else
+		html_stream_td_text(hs, NULL, "valid");
+}
+
+static void td_verification(struct html_stream *hs,
+			    const struct credential *cred)
+{
+	if (cred->unavailable & FIELD_VERIFICATION) {
+		html_stream_td_unavailable(hs);
+		return;
+	}
+	html_stream_open(hs, "td", NULL);
+	html_stream_text(hs, cred->verification == GPG_VERIFIED
+			 ? "verified" : "unverified");
+	if (cred->verification == GPG_VERIFIED &&
+	    cred->verified_by_revoked_uid) {
+		html_stream_br(hs);
+		html_stream_span(hs, "ca-invalid",
+				 "only through a revoked user ID");
+	}
+	html_stream_close(hs, "td");
+}
+
+static void gpg_row(struct html_stream *hs, const struct render_context *ctx,
+		    const struct credential *cred,
+		    const struct plan_decision *decision)
+{
+	start_row(hs, cred);
+	td_owner(hs, cred);
+	td_gpg_key(hs, cred);
+	html_stream_td_timestamp(hs, cred, FIELD_CREATED, &cred->created_at,
+				 "unknown");
+	td_gpg_dates(hs, cred);
+	td_verification(hs, cred);
+	td_findings(hs, cred);
+	td_plan(hs, ctx, cred, decision);
+	end_row(hs);
+}
+
 static const char *const pat_headers[] = {
 	"ID", "Name", "Owner", "Scopes", "Created", "Last used",
 	"Expires", "State", "Revoked", "Findings", "Plan",
@@ -611,76 +763,6 @@ static int close_page(struct inventory_sink *inv, enum cred_kind kind,
 	return ret;
 }
 
-/*
- * Append `text` with the characters that HTML gives a meaning escaped as
- * entities: & < > always, and " within an attribute value.
- */
-static void escape_html(struct buf *out, const xmlChar *text, int attribute)
-{
-	const char *p = (const char *)text, *start = p;
-
-	for (; *p; p++) {
-		const char *entity;
-
-		switch (*p) {
-		case '&': entity = "&amp;"; break;
-		case '<': entity = "&lt;"; break;
-		case '>': entity = "&gt;"; break;
-		case '"':
-			if (!attribute)
-				continue;
-			entity = "&quot;";
-			break;
-		default:
-			continue;
-		}
-		buf_add(out, start, (size_t)(p - start));
-		buf_adds(out, entity);
-		start = p + 1;
-	}
-	buf_add(out, start, (size_t)(p - start));
-}
-
-/*
- * Append the HTML of a row subtree built by the row functions above:
- * elements with attributes, text, and <br> as the only void element.
- * libxml2's HTML serializer looks every element up in its table of HTML
- * elements, which costs more than building the row; this writer knows
- * the few elements a row has, and every value still comes from a text
- * node or an attribute of the tree.
- */
-static void serialize(struct buf *out, xmlNodePtr node)
-{
-	for (; node; node = node->next) {
-		xmlAttrPtr attr;
-
-		if (node->type == XML_TEXT_NODE) {
-			if (node->content)
-				escape_html(out, node->content, 0);
-			continue;
-		}
-		if (node->type != XML_ELEMENT_NODE)
-			continue;
-		buf_addch(out, '<');
-		buf_adds(out, (const char *)node->name);
-		for (attr = node->properties; attr; attr = attr->next) {
-			buf_addch(out, ' ');
-			buf_adds(out, (const char *)attr->name);
-			buf_adds(out, "=\"");
-			if (attr->children && attr->children->content)
-				escape_html(out, attr->children->content, 1);
-			buf_addch(out, '"');
-		}
-		buf_addch(out, '>');
-		if (!xmlStrcmp(node->name, BAD_CAST "br"))
-			continue;
-		serialize(out, node->children);
-		buf_adds(out, "</");
-		buf_adds(out, (const char *)node->name);
-		buf_addch(out, '>');
-	}
-}
-
 static int inventory_credential(struct sink *sink,
 				const struct credential *cred,
 				const struct plan_decision *decision,
@@ -688,7 +770,6 @@ static int inventory_credential(struct sink *sink,
 {
 	struct inventory_sink *inv = (struct inventory_sink *)sink;
 	struct page *page = &inv->pages[cred->kind];
-	xmlNodePtr row;
 
 	if (page->number && page->rows == INVENTORY_PAGE_ROWS) {
 		size_t next = page->number + 1;
@@ -700,16 +781,13 @@ static int inventory_credential(struct sink *sink,
 		page->number = 1;
 	}
 
+	inv->rows.out = &page->body;
 	if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)
-		ssh_row(&inv->h, inv->parent, cred, decision);
+		ssh_row(&inv->rows, inv->h.ctx, cred, decision);
 	else if (cred->kind == KIND_GPG_KEY)
-		gpg_row(&inv->h, inv->parent, cred, decision);
+		gpg_row(&inv->rows, inv->h.ctx, cred, decision);
 	else
-		token_row(&inv->h, inv->parent, cred, decision);
-	row = inv->parent->children;
-	serialize(&page->body, row);
-	buf_addch(&page->body, '\n');
-	remove_node(row);
+		token_row(&inv->rows, inv->h.ctx, cred, decision);
 	page->rows++;
 	return 0;
 }
@@ -741,9 +819,8 @@ static void inventory_free(struct sink *sink)
 
 	for (k = 0; k < KIND_COUNT; k++)
 		buf_release(&inv->pages[k].body);
-	if (inv->h.doc)
-		xmlFreeDoc(inv->h.doc);
 	buf_release(&inv->h.scratch);
+	html_stream_release(&inv->rows);
 	free(inv->dir);
 	free(inv);
 }
@@ -762,6 +839,7 @@ struct sink *render_inventory_sink(const struct render_context *ctx,
 	inv->sink.free = inventory_free;
 	inv->h.ctx = ctx;
 	buf_init(&inv->h.scratch);
+	html_stream_init(&inv->rows, NULL);
 	for (k = 0; k < KIND_COUNT; k++)
 		buf_init(&inv->pages[k].body);
 	inv->dir = xstrdup(dir);
@@ -773,10 +851,5 @@ struct sink *render_inventory_sink(const struct render_context *ctx,
 		return NULL;
 	}
 	xmlFreeDoc(check);
-
-	/* Rows are built in a document of their own and moved out as text. */
-	inv->h.doc = htmlNewDocNoDtD(NULL, NULL);
-	inv->parent = xmlNewDocNode(inv->h.doc, NULL, BAD_CAST "tbody", NULL);
-	xmlDocSetRootElement(inv->h.doc, inv->parent);
 	return &inv->sink;
 }
