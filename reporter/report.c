@@ -163,6 +163,8 @@ static int start_sinks(struct run *run)
 					  run->stages[STAGE_INVENTORY], &err);
 	if (!run->stages[STAGE_FILES]) {
 		error("%s", err.data);
+		sink_thread_free(run->stages[STAGE_INVENTORY]);
+		run->stages[STAGE_INVENTORY] = NULL;
 		buf_release(&err);
 		return EXIT_INTERNAL;
 	}
@@ -359,8 +361,7 @@ int report_run(const struct report_options *opts)
 		closing_note(&run);
 out:
 	progress_end(&run.progress);
-	for (i = 0; i < STAGE_COUNT; i++)
-		sink_thread_free(run.stages[i]);
+	sink_thread_free(run.stages[STAGE_FILES]);   /* and the later stages */
 	for (i = 0; i < SINK_COUNT; i++)
 		if (run.sinks[i])
 			run.sinks[i]->free(run.sinks[i]);

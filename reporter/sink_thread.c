@@ -13,12 +13,14 @@ struct work_item {
 struct work_batch {
 	struct work_item items[SINK_THREAD_BATCH];
 	size_t count;
+	struct work_batch *next_spare;
 };
 
 struct sink_thread {
 	struct sink *const *sinks;
 	size_t sink_count;
 	struct sink_thread *next;        /* the stage after this one, or NULL */
+	struct sink_thread *first;       /* of the pipeline; may be this one */
 	pthread_t thread;
 	struct work_batch *filling;      /* owned by the giving thread */
 
@@ -32,6 +34,13 @@ struct sink_thread {
 	int failed;
 	const struct sink *failed_sink;  /* of this stage or a later one */
 	struct buf err;                  /* why the sink failed */
+	/*
+	 * Of the first stage: batches that went through the pipeline, back
+	 * to the giving thread, which releases their credentials when it
+	 * refills them. Memory is then freed by the thread that allocated
+	 * it, which spares both threads glibc's arena lock.
+	 */
+	struct work_batch *spare;
 };
 
 static void release_batch(struct work_batch *batch, size_t from)
@@ -108,6 +117,36 @@ static int run_batch(struct sink_thread *t, struct work_batch *batch,
 	return 0;
 }
 
+/* Return a batch that has been through every stage to the first one. */
+static void give_back(struct sink_thread *first, struct work_batch *batch)
+{
+	pthread_mutex_lock(&first->lock);
+	batch->next_spare = first->spare;
+	first->spare = batch;
+	pthread_mutex_unlock(&first->lock);
+}
+
+/* A batch to fill: a returned one, its credentials released, or a new one. */
+static struct work_batch *take_spare(struct sink_thread *t)
+{
+	struct work_batch *batch;
+	size_t i;
+
+	pthread_mutex_lock(&t->lock);
+	batch = t->spare;
+	if (batch)
+		t->spare = batch->next_spare;
+	pthread_mutex_unlock(&t->lock);
+	if (!batch)
+		/* Every item is written before it is read: no need to zero. */
+		return xmalloc(sizeof(*batch));
+	for (i = 0; i < batch->count; i++) {
+		credential_release(&batch->items[i].cred);
+		plan_decision_release(&batch->items[i].decision);
+	}
+	return batch;
+}
+
 static void *worker_main(void *arg)
 {
 	struct sink_thread *t = arg;
@@ -140,7 +179,7 @@ static void *worker_main(void *arg)
 			if (push_batch(t->next, batch, &failed_sink, &err) < 0)
 				set_failed(t, failed_sink, &err);
 		} else {
-			release_batch(batch, 0);
+			give_back(t->first, batch);
 		}
 	}
 	buf_release(&err);
@@ -158,6 +197,9 @@ struct sink_thread *sink_thread_start(struct sink *const *sinks, size_t count,
 	t->sinks = sinks;
 	t->sink_count = count;
 	t->next = next;
+	/* No batch has moved yet, so the later stages see this in time. */
+	for (t->first = t; next; next = next->next)
+		next->first = t;
 	buf_init(&t->err);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->changed, NULL);
@@ -185,8 +227,7 @@ int sink_thread_give(struct sink_thread *t, struct credential *cred,
 	struct work_batch *batch;
 
 	if (!t->filling) {
-		/* Every item is written before it is read: no need to zero. */
-		t->filling = xmalloc(sizeof(*t->filling));
+		t->filling = take_spare(t);
 		t->filling->count = 0;
 	}
 	item = &t->filling->items[t->filling->count++];
@@ -246,10 +287,18 @@ void sink_thread_free(struct sink_thread *t)
 		return;
 	if (!t->closing)
 		close_queue(t);
+	/* The later stages give batches back to this one until they stop. */
+	sink_thread_free(t->next);
 	for (i = 0; i < t->count; i++)
 		release_batch(t->queue[(t->head + i) % SINK_THREAD_BATCHES], 0);
 	if (t->filling)
 		release_batch(t->filling, 0);
+	while (t->spare) {
+		struct work_batch *batch = t->spare;
+
+		t->spare = batch->next_spare;
+		release_batch(batch, 0);
+	}
 	buf_release(&t->err);
 	pthread_mutex_destroy(&t->lock);
 	pthread_cond_destroy(&t->changed);

@@ -44,8 +44,8 @@ int sink_thread_give(struct sink_thread *thread, struct credential *cred,
 int sink_thread_finish(struct sink_thread *thread, const struct sink **failed,
 		       struct buf *err);
 /*
- * Stop the stage, dropping what it has not handed over. Free the stages
- * in pipeline order. Accepts NULL.
+ * Stop the stage and the stages after it, dropping what they have not
+ * handed over, and free them all. Accepts NULL.
  */
 void sink_thread_free(struct sink_thread *thread);
 
