@@ -263,17 +263,13 @@ const struct owner *model_find_owner(const struct model *model, int64_t id)
 	return NULL;
 }
 
-void credential_add_finding(struct credential *cred, const char *rule,
-			    enum severity sev, const char *fmt, ...)
+void credential_add_findingv(struct credential *cred, const char *rule,
+			     enum severity sev, const char *fmt, va_list ap)
 {
 	struct finding *finding;
 	struct buf message = BUF_INIT;
-	va_list ap;
 
-	va_start(ap, fmt);
 	buf_vaddf(&message, fmt, ap);
-	va_end(ap);
-
 	cred->findings = xrealloc(cred->findings,
 				  (cred->finding_count + 1) * sizeof(*finding));
 	finding = &cred->findings[cred->finding_count++];
@@ -284,6 +280,16 @@ void credential_add_finding(struct credential *cred, const char *rule,
 		cred->worst = sev;
 }
 
+void credential_add_finding(struct credential *cred, const char *rule,
+			    enum severity sev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	credential_add_findingv(cred, rule, sev, fmt, ap);
+	va_end(ap);
+}
+
 static struct finding_group *find_group(struct model *model,
 					const struct finding *finding)
 {
@@ -292,7 +298,8 @@ static struct finding_group *find_group(struct model *model,
 
 	/* The table has a few dozen rules, so a linear search is enough. */
 	for (i = 0; i < model->group_count; i++)
-		if (!strcmp(model->groups[i].id, finding->rule))
+		if (model->groups[i].id == finding->rule ||
+		    !strcmp(model->groups[i].id, finding->rule))
 			return &model->groups[i];
 
 	/* A rule outside the table: a new group at the end, by id. */
@@ -305,7 +312,8 @@ static struct finding_group *find_group(struct model *model,
 	qsort(model->groups, model->group_count, sizeof(*model->groups),
 	      compare_groups);
 	for (i = 0; i < model->group_count; i++)
-		if (!strcmp(model->groups[i].id, finding->rule))
+		if (model->groups[i].id == finding->rule ||
+		    !strcmp(model->groups[i].id, finding->rule))
 			return &model->groups[i];
 	return NULL;
 }

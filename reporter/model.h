@@ -1,6 +1,7 @@
 #ifndef CREDAUDIT_MODEL_H
 #define CREDAUDIT_MODEL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -231,6 +232,9 @@ void credential_release(struct credential *cred);
 void credential_add_finding(struct credential *cred, const char *rule,
 			    enum severity sev, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+void credential_add_findingv(struct credential *cred, const char *rule,
+			     enum severity sev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 /*
  * Count `cred` into the summary and the finding groups, and keep it among

@@ -116,14 +116,11 @@ void finding_add(struct credential *cred, const char *rule, const char *fmt,
 		 ...)
 {
 	const struct policy_rule *r = policy_rule_find(rule);
-	struct buf message = BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vaddf(&message, fmt, ap);
+	credential_add_findingv(cred, r->id, r->severity, fmt, ap);
 	va_end(ap);
-	credential_add_finding(cred, r->id, r->severity, "%s", message.data);
-	buf_release(&message);
 }
 
 static int is_token(const struct credential *cred)
