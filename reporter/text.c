@@ -111,6 +111,31 @@ static unsigned classify(uint32_t cp)
 }
 
 /*
+ * Return whether `c` is printable ASCII other than the backslash: a whole
+ * character that the display form shows as it is.
+ */
+static inline int is_plain_ascii(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7F && c != '\\';
+}
+
+/*
+ * Return the end of the run of plain ASCII that starts at `pos`, stopping
+ * where the characters shown so far, `chars`, would reach `max_chars`.
+ */
+static size_t skip_plain_ascii(const unsigned char *s, size_t pos,
+			       size_t len, size_t max_chars, size_t chars)
+{
+	size_t end = len;
+
+	if (max_chars != TEXT_NO_LIMIT && max_chars - chars < len - pos)
+		end = pos + (max_chars - chars);
+	while (pos < end && is_plain_ascii(s[pos]))
+		pos++;
+	return pos;
+}
+
+/*
  * Scan `len` bytes and, when `out` is not NULL, append the display form of
  * at most `max_chars` characters (all of them for TEXT_NO_LIMIT). Returns
  * the flags of the whole input. `*shown_len` is set to the number of input
@@ -127,8 +152,27 @@ static unsigned escape_scan(struct buf *out, const char *text, size_t len,
 	*shown_len = 0;
 	while (pos < len) {
 		uint32_t cp = 0;
-		size_t n = utf8_decode(s + pos, len - pos, &cp);
-		unsigned kind = n ? classify(cp) : TEXT_INVALID_UTF8;
+		size_t n;
+		unsigned kind;
+
+		/* A run of plain ASCII is copied without decoding each byte. */
+		if (is_plain_ascii(s[pos]) &&
+		    (max_chars == TEXT_NO_LIMIT || chars < max_chars)) {
+			size_t start = pos;
+
+			pos = skip_plain_ascii(s, pos, len, max_chars, chars);
+			chars += pos - start;
+			if (out) {
+				if (!run_len)
+					run_start = start;
+				run_len += pos - start;
+				*shown_len = pos;
+			}
+			continue;
+		}
+
+		n = utf8_decode(s + pos, len - pos, &cp);
+		kind = n ? classify(cp) : TEXT_INVALID_UTF8;
 
 		flags |= kind;
 		if (!n)
