@@ -21,6 +21,17 @@ void html_stream_release(struct html_stream *hs)
 	buf_release(&hs->scratch);
 }
 
+/* Bytes that escape() writes as entities: in text, and in attribute values. */
+#define SPECIAL_TEXT 1
+#define SPECIAL_ATTRIBUTE 2
+
+static const unsigned char special[256] = {
+	['&'] = SPECIAL_TEXT | SPECIAL_ATTRIBUTE,
+	['<'] = SPECIAL_TEXT | SPECIAL_ATTRIBUTE,
+	['>'] = SPECIAL_TEXT | SPECIAL_ATTRIBUTE,
+	['"'] = SPECIAL_ATTRIBUTE,
+};
+
 /*
  * Append `len` bytes with the characters that HTML gives a meaning
  * written as entities: & < > always, and " within an attribute value.
@@ -28,34 +39,32 @@ void html_stream_release(struct html_stream *hs)
 static void escape(struct buf *out, const char *text, size_t len,
 		   int attribute)
 {
-	const char *p = text, *end = text + len, *run = text;
+	const unsigned char *p = (const unsigned char *)text, *end = p + len;
+	unsigned mask = attribute ? SPECIAL_ATTRIBUTE : SPECIAL_TEXT;
 
-	for (; p < end; p++) {
-		switch (*p) {
+	for (;;) {
+		const unsigned char *run = p;
+
+		while (p < end && !(special[*p] & mask))
+			p++;
+		buf_add(out, run, (size_t)(p - run));
+		if (p == end)
+			return;
+		switch (*p++) {
 		case '&':
-			buf_add(out, run, (size_t)(p - run));
 			buf_addlit(out, "&amp;");
 			break;
 		case '<':
-			buf_add(out, run, (size_t)(p - run));
 			buf_addlit(out, "&lt;");
 			break;
 		case '>':
-			buf_add(out, run, (size_t)(p - run));
 			buf_addlit(out, "&gt;");
 			break;
-		case '"':
-			if (!attribute)
-				continue;
-			buf_add(out, run, (size_t)(p - run));
+		default:
 			buf_addlit(out, "&quot;");
 			break;
-		default:
-			continue;
 		}
-		run = p + 1;
 	}
-	buf_add(out, run, (size_t)(end - run));
 }
 
 void html_stream_text_len(struct html_stream *hs, const char *text,
@@ -83,10 +92,18 @@ void html_stream_textf(struct html_stream *hs, const char *fmt, ...)
 
 void html_stream_number(struct html_stream *hs, int64_t value)
 {
-	char digits[24];
+	char digits[HTML_DECIMAL_MAX];
+
+	buf_add(hs->out, digits, html_stream_decimal(digits, value));
+}
+
+size_t html_stream_decimal(char out[HTML_DECIMAL_MAX], int64_t value)
+{
+	char digits[HTML_DECIMAL_MAX];
 	char *start = digits + sizeof(digits);
 	/* Negate as unsigned, so that INT64_MIN does not overflow. */
 	uint64_t magnitude = value < 0 ? -(uint64_t)value : (uint64_t)value;
+	size_t len;
 
 	do {
 		*--start = (char)('0' + magnitude % 10);
@@ -94,20 +111,23 @@ void html_stream_number(struct html_stream *hs, int64_t value)
 	} while (magnitude);
 	if (value < 0)
 		*--start = '-';
-	buf_add(hs->out, start, (size_t)(digits + sizeof(digits) - start));
+	len = (size_t)(digits + sizeof(digits) - start);
+	memcpy(out, start, len);
+	out[len] = '\0';
+	return len;
 }
 
 void html_stream_start_tag(struct html_stream *hs, const char *tag)
 {
 	buf_addch(hs->out, '<');
-	buf_adds(hs->out, tag);
+	buf_add(hs->out, tag, strlen(tag));
 }
 
 void html_stream_attr_join(struct html_stream *hs, const char *name,
 			   const char *prefix, const char *value)
 {
 	buf_addch(hs->out, ' ');
-	buf_adds(hs->out, name);
+	buf_add(hs->out, name, strlen(name));
 	buf_addlit(hs->out, "=\"");
 	escape(hs->out, prefix, strlen(prefix), 1);
 	escape(hs->out, value, strlen(value), 1);
@@ -137,7 +157,7 @@ void html_stream_open(struct html_stream *hs, const char *tag,
 void html_stream_close(struct html_stream *hs, const char *tag)
 {
 	buf_addlit(hs->out, "</");
-	buf_adds(hs->out, tag);
+	buf_add(hs->out, tag, strlen(tag));
 	buf_addch(hs->out, '>');
 }
 

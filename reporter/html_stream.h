@@ -7,15 +7,16 @@
 #include "render_core.h"
 
 /*
- * HTML written straight into a buffer as text, for the inventory rows,
- * where building a libxml2 tree per row took most of the inventory
- * thread's time. The functions below write the same markup as their
- * counterparts in html_build.h. Text has & < > written as entities, and
- * attribute values also ". Untrusted values pass through text_escape()
- * first, as in html_build.c, so no value can become markup.
+ * HTML written straight into a buffer as text, for the inventory rows:
+ * a libxml2 tree costs allocations for every element, attribute and
+ * string, and a large snapshot has a million rows. The functions below
+ * write the same markup as their counterparts in html_build.h. Text has
+ * & < > written as entities, and attribute values also ". Untrusted
+ * values pass through text_escape() first, as in html_build.c, so no
+ * value can become markup.
  *
  * The caller writes elements in document order and closes each one
- * itself; nothing checks that tags nest.
+ * itself, because nothing checks that tags nest.
  */
 struct html_stream {
 	struct buf *out;        /* borrowed; the caller may change it */
@@ -34,6 +35,10 @@ void html_stream_textf(struct html_stream *hs, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append `value` in decimal, as printf's "%" PRId64 writes it. */
 void html_stream_number(struct html_stream *hs, int64_t value);
+/* Size of a buffer for an int64_t in decimal, with its sign and the NUL. */
+#define HTML_DECIMAL_MAX 21
+/* Write `value` to `out` as html_stream_number() does; returns its length. */
+size_t html_stream_decimal(char out[HTML_DECIMAL_MAX], int64_t value);
 
 /*
  * Append "<tag": attributes follow with html_stream_attr(), and

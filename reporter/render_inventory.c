@@ -17,7 +17,6 @@
 #include "html_stream.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,9 +167,10 @@ static void td_scopes(struct html_stream *hs, const struct credential *cred)
  */
 static void start_row(struct html_stream *hs, const struct credential *cred)
 {
-	char id[24];
+	char id[1 + HTML_DECIMAL_MAX];
 
-	snprintf(id, sizeof(id), "-%" PRId64, cred->id);
+	id[0] = '-';
+	html_stream_decimal(id + 1, cred->id);
 	html_stream_start_tag(hs, "tr");
 	html_stream_attr_join(hs, "id", kind_id(cred->kind), id);
 	html_stream_attr(hs, "data-kind", kind_id(cred->kind));
