@@ -83,8 +83,14 @@ size_t json_int_text(int64_t value, char *text)
 
 void jsonw_init(struct jsonw *w, struct buf *out, int base_indent)
 {
-	memset(w, 0, sizeof(*w));
+	/*
+	 * The level arrays are not cleared, because open_container() sets
+	 * each level before anything reads it. A writer is started for every
+	 * small array of a credential, so clearing would cost.
+	 */
 	w->out = out;
+	w->depth = 0;
+	w->after_key = 0;
 	w->base_indent = base_indent;
 }
 
@@ -146,6 +152,17 @@ void jsonw_end(struct jsonw *w)
 	if (!w->empty[d] && !w->compact[d])
 		newline(w, d);
 	buf_addch(w->out, w->close[d]);
+}
+
+void jsonw_key_quoted(struct jsonw *w, const char *json, size_t len)
+{
+	before_value(w);
+	buf_add(w->out, json, len);
+	if (w->depth && w->compact[w->depth - 1])
+		buf_addch(w->out, ':');
+	else
+		buf_addlit(w->out, ": ");
+	w->after_key = 1;
 }
 
 void jsonw_keyn(struct jsonw *w, const char *key, size_t len)

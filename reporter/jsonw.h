@@ -40,8 +40,14 @@ void jsonw_end(struct jsonw *w);
 
 void jsonw_key(struct jsonw *w, const char *key);
 void jsonw_keyn(struct jsonw *w, const char *key, size_t len);
-/* A key given as a string literal, measured at compile time. */
-#define jsonw_keylit(w, lit) jsonw_keyn((w), "" lit, sizeof(lit) - 1)
+/* A key already written as a JSON string, with its quotes. */
+void jsonw_key_quoted(struct jsonw *w, const char *json, size_t len);
+/*
+ * A key given as a string literal, quoted and measured at compile time.
+ * The literal must need no JSON escapes, as is true of field names.
+ */
+#define jsonw_keylit(w, lit) \
+	jsonw_key_quoted((w), "\"" lit "\"", sizeof(lit) + 1)
 void jsonw_string(struct jsonw *w, const char *s);
 void jsonw_stringn(struct jsonw *w, const char *s, size_t len);
 void jsonw_int(struct jsonw *w, int64_t value);
