@@ -62,9 +62,8 @@ struct sink {
 struct sink *render_json_sink(const struct render_context *ctx, FILE *out);
 /*
  * credentials.csv (docs/report-csv.md). Its values are those of
- * report.json: when `json` is the report.json sink and comes first in
- * the stream, the CSV reuses each credential's JSON from it; with NULL,
- * it makes the JSON itself.
+ * report.json, from the same walk over each credential
+ * (render_members.h). `json` is not used and may be NULL.
  */
 struct sink *render_csv_sink(const struct render_context *ctx, FILE *out,
 			     struct sink *json);

@@ -44,16 +44,6 @@ struct library_version {
 void render_libraries(const struct render_context *ctx,
 		      struct library_version out[LIBRARY_COUNT]);
 
-/*
- * Write the report.json object of `cred` into the JSON sink `json`,
- * without adding it to report.json, and read it back: one line of
- * compact JSON, valid until the next call.
- */
-void render_json_credential(struct sink *json, const struct credential *cred,
-			    const struct plan_decision *decision);
-void render_json_line(const struct sink *json, const char **text,
-		      size_t *len);
-
 /* Rules of the policy table in report order, into `out` (policy_rule_count). */
 void render_rules_sorted(const struct policy_rule **out);
 

@@ -1,10 +1,10 @@
 /*
  * credentials.csv: one row per credential and one column per field of
  * its report.json object (docs/report-csv.md), for spreadsheets. The
- * values come from the JSON object itself, split into its members, so
- * the two files cannot disagree:
+ * values come from the walk in render_members.c that also writes
+ * report.json, so the two files cannot disagree:
  *
- * - a string is its JSON value, in the display form of text.h;
+ * - a string is its report.json value, in the display form of text.h;
  * - a number or boolean is its JSON text, and null is an empty cell;
  * - the members of "owner" and "resource" get a column each
  *   ("owner.username");
@@ -20,240 +20,160 @@
 #include "render_core.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonw.h"
+#include "render_members.h"
 
 /* Write the buffer out when it grows past this. */
 #define FLUSH_SIZE (256 * 1024)
 
-/* The columns, in the order of report.json's fields. */
-static const char *const columns[] = {
-	"kind", "id", "name",
-	"owner.id", "owner.in_snapshot", "owner.username", "owner.name",
-	"owner.state", "owner.user_type", "owner.admin",
-	"resource.type", "resource.id", "resource.path",
-	"state", "created_at",
-	"scopes", "last_used_at", "expires_at", "revoked", "revoked_at",
-	"impersonation", "previous_token_id",
-	"key_type", "declared_type", "bits", "fingerprint_sha256",
-	"fingerprint_md5", "key_error", "usage_type", "ldap",
-	"primary_keyid", "fingerprint", "user_ids", "emails", "algorithm",
-	"curve", "key_created_at", "key_expires_at", "key_expired",
-	"key_revoked", "extra_keys", "verification",
-	"verified_by_revoked_uid",
-	"findings", "plan_action", "unavailable", "invalid", "text_flags",
-};
-
-#define COLUMN_COUNT (sizeof(columns) / sizeof(columns[0]))
-
-/* A value of the current row: a span of its JSON text. */
+/* A cell of the current row: a span of csv_sink.row, empty when len is 0. */
 struct cell {
-	const char *json;
+	size_t start;
 	size_t len;
-	int set;
 };
 
 struct csv_sink {
 	struct sink sink;
 	FILE *file;
-	struct sink *json;          /* makes the JSON of each credential */
-	int own_json;               /* `json` belongs to this sink */
 	struct buf out;
-	struct cell cells[COLUMN_COUNT];
-	/* Column of each member position, learnt per kind: members come in
-	   the same order for every credential of a kind. */
-	int learnt[KIND_COUNT][COLUMN_COUNT + 8];
-	size_t learnt_count[KIND_COUNT];
+	struct member_writer writer;
+	struct member_walk walk;
+	/*
+	 * The cells of the row being written, already quoted. The walk
+	 * gives members in report.json's order, which for a GPG key is not
+	 * the order of the columns, so the row is laid out at its end.
+	 */
+	struct buf row;
+	struct cell cells[MEMBER_COLUMN_COUNT];
 };
 
-/*
- * The end of the JSON value that starts at `p`, which is well-formed:
- * the ',' or closing bracket after it.
- */
-static const char *skip_value(const char *p, const char *end)
+static struct csv_sink *csv_of(struct member_writer *writer)
 {
-	int depth = 0;
-
-	while (p < end) {
-		switch (*p) {
-		case '"':
-			for (p++; p < end && *p != '"'; p++)
-				if (*p == '\\')
-					p++;
-			break;
-		case '{':
-		case '[':
-			depth++;
-			break;
-		case '}':
-		case ']':
-			if (!depth)
-				return p;
-			depth--;
-			break;
-		case ',':
-			if (!depth)
-				return p;
-			break;
-		}
-		p++;
-	}
-	return p;
+	return (struct csv_sink *)((char *)writer -
+				   offsetof(struct csv_sink, writer));
 }
 
-/* Whether `column` is the member `name` of `prefix` (NULL: top level). */
-static int column_matches(int column, const char *name, size_t len,
-			  const char *prefix)
-{
-	const char *col;
-	size_t plen = prefix ? strlen(prefix) : 0;
+/* The bytes that make RFC 4180 enclose a cell in double quotes. */
+static const unsigned char quoted_bytes[256] = {
+	[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
 
-	if (column < 0)
-		return 0;
-	col = columns[column];
-	if (plen && (strncmp(col, prefix, plen) || col[plen] != '.'))
-		return 0;
-	col += plen ? plen + 1 : 0;
-	return strlen(col) == len && !memcmp(col, name, len);
-}
-
-static int column_of(const char *name, size_t len, const char *prefix)
+static int needs_quotes(const char *text, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < COLUMN_COUNT; i++)
-		if (column_matches((int)i, name, len, prefix))
-			return (int)i;
-	return -1;
+	for (i = 0; i < len; i++)
+		if (quoted_bytes[(unsigned char)text[i]])
+			return 1;
+	return 0;
 }
 
-/*
- * Split the members of the object at `p` into cells. The members of
- * "owner" and "resource" go one level down with their name as prefix.
- * `position` counts members for the per-kind cache of columns.
- */
-static const char *split_object(struct csv_sink *c, enum cred_kind kind,
-				const char *p, const char *end,
-				const char *prefix, size_t *position)
+/* Whether a spreadsheet would run a text cell that starts with `c`. */
+static int needs_guard(char c)
 {
-	p++;  /* '{' */
-	while (p < end && *p != '}') {
-		const char *name = p + 1, *value, *after;
-		size_t name_len;
-		int column;
-
-		/* Keys are field names: no escapes. */
-		name_len = (size_t)(strchr(name, '"') - name);
-		value = name + name_len + 2;
-		if (!prefix && *value == '{' &&
-		    ((name_len == 5 && !memcmp(name, "owner", 5)) ||
-		     (name_len == 8 && !memcmp(name, "resource", 8)))) {
-			after = split_object(c, kind, value, end,
-					     name_len == 5 ? "owner" : "resource",
-					     position);
-		} else {
-			after = skip_value(value, end);
-			if (*position < c->learnt_count[kind]) {
-				column = c->learnt[kind][*position];
-				if (!column_matches(column, name, name_len, prefix))
-					column = column_of(name, name_len, prefix);
-			} else {
-				column = column_of(name, name_len, prefix);
-				if (*position < COLUMN_COUNT + 8) {
-					c->learnt[kind][*position] = column;
-					c->learnt_count[kind] = *position + 1;
-				}
-			}
-			if (column >= 0) {
-				c->cells[column].json = value;
-				c->cells[column].len = (size_t)(after - value);
-				c->cells[column].set = 1;
-			}
-			(*position)++;
-		}
-		p = after;
-		if (p < end && *p == ',')
-			p++;
+	switch (c) {
+	case '=': case '+': case '-': case '@': case '\t': case '\r':
+	case '\'':
+		return 1;
+	default:
+		return 0;
 	}
-	return p + 1;
 }
 
 /* Append `len` bytes as one CSV cell, quoted when RFC 4180 needs it. */
 static void add_field(struct buf *out, const char *text, size_t len,
 		      int is_text)
 {
-	int quote = 0, guard = 0;
-	size_t i;
+	int quote = needs_quotes(text, len);
+	size_t i, start = 0;
 
-	for (i = 0; i < len && !quote; i++)
-		quote = text[i] == ',' || text[i] == '"' || text[i] == '\r' ||
-			text[i] == '\n';
-	if (is_text && len && strchr("=+-@\t\r'", text[0]))
-		guard = 1;
 	if (quote)
 		buf_addch(out, '"');
-	if (guard)
+	if (is_text && len && needs_guard(text[0]))
 		buf_addch(out, '\'');
 	if (!quote) {
 		buf_add(out, text, len);
 		return;
 	}
 	for (i = 0; i < len; i++) {
-		if (text[i] == '"')
-			buf_addch(out, '"');
-		buf_addch(out, text[i]);
+		if (text[i] != '"')
+			continue;
+		/*
+		 * Copy through the quote and start the next run at it, so the
+		 * quote is written twice, as RFC 4180 escapes it.
+		 */
+		buf_add(out, text + start, i + 1 - start);
+		start = i;
 	}
+	buf_add(out, text + start, len - start);
 	buf_addch(out, '"');
 }
 
-static unsigned hex_digit(char c)
+/*
+ * Add the cell of `member`. The "owner" and "resource" members have no
+ * column and add none.
+ */
+static void add_cell(struct member_writer *writer, enum cred_member member,
+		     const char *text, size_t len, int is_text)
 {
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	if (c >= 'A' && c <= 'F')
-		return (unsigned)(c - 'A' + 10);
-	if (c >= 'a' && c <= 'f')
-		return (unsigned)(c - 'a' + 10);
-	return 0;
+	struct csv_sink *c = csv_of(writer);
+	struct cell *cell;
+
+	if (member >= MEMBER_COLUMN_COUNT)
+		return;
+	cell = &c->cells[member];
+	cell->start = c->row.len;
+	add_field(&c->row, text, len, is_text);
+	cell->len = c->row.len - cell->start;
 }
 
-/* Decode a JSON string (as Jansson writes it) into `out`. */
-static void unquote(struct buf *out, const char *json, size_t len)
+static void member_null(struct member_writer *writer, enum cred_member member)
 {
-	const char *p = json + 1, *end = json + len - 1;
-	int i;
+	/* Every cell starts empty, so null adds nothing. */
+}
 
-	while (p < end) {
-		const char *backslash = memchr(p, '\\', (size_t)(end - p));
-		unsigned code;
+static void member_text(struct member_writer *writer, enum cred_member member,
+			const char *text, size_t len)
+{
+	add_cell(writer, member, text, len, 1);
+}
 
-		if (!backslash) {
-			buf_add(out, p, (size_t)(end - p));
-			return;
-		}
-		buf_add(out, p, (size_t)(backslash - p));
-		p = backslash + 1;
-		switch (*p) {
-		case 'b': buf_addch(out, '\b'); break;
-		case 'f': buf_addch(out, '\f'); break;
-		case 'n': buf_addch(out, '\n'); break;
-		case 'r': buf_addch(out, '\r'); break;
-		case 't': buf_addch(out, '\t'); break;
-		case 'u':
-			/* Jansson writes only control characters as \u00XX. */
-			code = 0;
-			for (i = 1; i <= 4 && p + i < end; i++)
-				code = code << 4 | hex_digit(p[i]);
-			buf_addch(out, (int)code);
-			p += 4;
-			break;
-		default: buf_addch(out, *p); break;
-		}
-		p++;
-	}
+static void member_integer(struct member_writer *writer,
+			   enum cred_member member, int64_t value)
+{
+	char text[JSON_INT_MAX];
+
+	add_cell(writer, member, text, json_int_text(value, text), 0);
+}
+
+static void member_boolean(struct member_writer *writer,
+			   enum cred_member member, int value)
+{
+	if (value)
+		add_cell(writer, member, "true", 4, 0);
+	else
+		add_cell(writer, member, "false", 5, 0);
+}
+
+static void member_json(struct member_writer *writer, enum cred_member member,
+			const char *json, size_t len)
+{
+	add_cell(writer, member, json, len, 0);
+}
+
+static void member_object(struct member_writer *writer,
+			  enum cred_member member)
+{
+	/* The members of "owner" and "resource" have columns of their own. */
+}
+
+static void member_end(struct member_writer *writer)
+{
 }
 
 static int flush(struct csv_sink *c, struct buf *err)
@@ -271,33 +191,31 @@ static int csv_credential(struct sink *sink, const struct credential *cred,
 			  struct buf *err)
 {
 	struct csv_sink *c = (struct csv_sink *)sink;
-	struct buf text = BUF_INIT;
-	const char *json;
-	size_t len, i, position = 0;
+	char *end;
+	size_t i;
 
-	if (c->own_json)
-		render_json_credential(c->json, cred, decision);
-	render_json_line(c->json, &json, &len);
+	buf_reset(&c->row);
 	memset(c->cells, 0, sizeof(c->cells));
-	split_object(c, cred->kind, json, json + len, NULL, &position);
+	member_walk_credential(&c->walk, cred, decision);
 
-	for (i = 0; i < COLUMN_COUNT; i++) {
+	/* The cells, a comma between each two and CRLF fit in this room. */
+	buf_grow(&c->out, c->row.len + MEMBER_COLUMN_COUNT + 1);
+	end = c->out.data + c->out.len;
+	for (i = 0; i < MEMBER_COLUMN_COUNT; i++) {
 		const struct cell *cell = &c->cells[i];
 
 		if (i)
-			buf_addch(&c->out, ',');
-		if (!cell->set || (cell->len == 4 && !memcmp(cell->json, "null", 4)))
+			*end++ = ',';
+		/* A row leaves most columns of the other kinds empty. */
+		if (!cell->len)
 			continue;
-		if (cell->json[0] == '"') {
-			buf_reset(&text);
-			unquote(&text, cell->json, cell->len);
-			add_field(&c->out, text.data, text.len, 1);
-		} else {
-			add_field(&c->out, cell->json, cell->len, 0);
-		}
+		memcpy(end, c->row.data + cell->start, cell->len);
+		end += cell->len;
 	}
-	buf_adds(&c->out, "\r\n");
-	buf_release(&text);
+	*end++ = '\r';
+	*end++ = '\n';
+	*end = '\0';
+	c->out.len = (size_t)(end - c->out.data);
 	return c->out.len > FLUSH_SIZE ? flush(c, err) : 0;
 }
 
@@ -318,8 +236,8 @@ static void csv_free(struct sink *sink)
 {
 	struct csv_sink *c = (struct csv_sink *)sink;
 
-	if (c->own_json)
-		c->json->free(c->json);
+	member_walk_release(&c->walk);
+	buf_release(&c->row);
 	buf_release(&c->out);
 	free(c);
 }
@@ -335,17 +253,21 @@ struct sink *render_csv_sink(const struct render_context *ctx, FILE *out,
 	c->sink.end = csv_end;
 	c->sink.free = csv_free;
 	c->file = out;
-	c->json = json;
-	if (!json) {
-		c->json = render_json_sink(ctx, NULL);
-		c->own_json = 1;
-	}
+	c->writer.null = member_null;
+	c->writer.text = member_text;
+	c->writer.integer = member_integer;
+	c->writer.boolean = member_boolean;
+	c->writer.json = member_json;
+	c->writer.object = member_object;
+	c->writer.end = member_end;
+	member_walk_init(&c->walk, &c->writer);
+	buf_init(&c->row);
 	buf_init(&c->out);
-	for (i = 0; i < COLUMN_COUNT; i++) {
+	for (i = 0; i < MEMBER_COLUMN_COUNT; i++) {
 		if (i)
 			buf_addch(&c->out, ',');
-		buf_adds(&c->out, columns[i]);
+		buf_add(&c->out, member_names[i].name, member_names[i].len);
 	}
-	buf_adds(&c->out, "\r\n");
+	buf_addlit(&c->out, "\r\n");
 	return &c->sink;
 }
