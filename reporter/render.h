@@ -63,10 +63,9 @@ struct sink *render_json_sink(const struct render_context *ctx, FILE *out);
 /*
  * credentials.csv (docs/report-csv.md). Its values are those of
  * report.json, from the same walk over each credential
- * (render_members.h). `json` is not used and may be NULL.
+ * (render_members.h).
  */
-struct sink *render_csv_sink(const struct render_context *ctx, FILE *out,
-			     struct sink *json);
+struct sink *render_csv_sink(const struct render_context *ctx, FILE *out);
 /*
  * The inventory pages, written into folder `dir`, which exists. Returns
  * NULL with a reason in `err` when the template cannot be used.

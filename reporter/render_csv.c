@@ -242,8 +242,7 @@ static void csv_free(struct sink *sink)
 	free(c);
 }
 
-struct sink *render_csv_sink(const struct render_context *ctx, FILE *out,
-			     struct sink *json)
+struct sink *render_csv_sink(const struct render_context *ctx, FILE *out)
 {
 	struct csv_sink *c = xcalloc(1, sizeof(*c));
 	size_t i;

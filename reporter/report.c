@@ -21,11 +21,11 @@
 #include "snapshot.h"
 
 /*
- * The sinks, in the order they see each credential: CSV reads JSON's
- * line. Two stages of a pipeline (sink_thread.h) run them while the main
- * thread reads the snapshot and applies the policy: the first writes
- * report.json, credentials.csv and the plan, and the second, the HTML
- * inventory, takes each credential last and releases it.
+ * The sinks, in the order they see each credential. Two stages of a
+ * pipeline (sink_thread.h) run them while the main thread reads the
+ * snapshot and applies the policy: the first writes report.json,
+ * credentials.csv and the plan, and the second, the HTML inventory,
+ * takes each credential last.
  */
 enum sink_id { SINK_JSON, SINK_CSV, SINK_PLAN, SINK_INVENTORY, SINK_COUNT };
 enum stage_id { STAGE_FILES, STAGE_INVENTORY, STAGE_COUNT };
@@ -140,8 +140,7 @@ static int start_sinks(struct run *run)
 		goto output_failed;
 	}
 	run->sinks[SINK_JSON] = render_json_sink(&run->ctx, json);
-	run->sinks[SINK_CSV] = render_csv_sink(&run->ctx, csv,
-					       run->sinks[SINK_JSON]);
+	run->sinks[SINK_CSV] = render_csv_sink(&run->ctx, csv);
 	run->sinks[SINK_INVENTORY] = render_inventory_sink(&run->ctx, inventory,
 							   &err);
 	if (!run->sinks[SINK_INVENTORY]) {

@@ -216,7 +216,7 @@ static void start_outputs(struct fixture *f)
 		assert_non_null(f->files[i]);
 	}
 	f->sinks[0] = render_json_sink(&f->ctx, f->files[0]);
-	f->sinks[1] = render_csv_sink(&f->ctx, f->files[1], f->sinks[0]);
+	f->sinks[1] = render_csv_sink(&f->ctx, f->files[1]);
 	f->sinks[2] = render_inventory_sink(&f->ctx, f->dir, &err);
 	assert_non_null(f->sinks[2]);
 	f->sinks[3] = render_plan_sink(&f->ctx, f->files[2], f->files[3],
@@ -1663,7 +1663,7 @@ static void csv_guards_formulas(void **state)
 	plan_init(&plan, NOW, 7);
 	ctx.model = &model;
 	ctx.plan = &plan;
-	sink = render_csv_sink(&ctx, out, NULL);
+	sink = render_csv_sink(&ctx, out);
 	cred = add_cred(&model, &row, KIND_PERSONAL_TOKEN, 1,
 			"=HYPERLINK(\"http://evil.example\")", 1);
 	assert_int_equal(sink->credential(sink, cred, &decision, &err), 0);
