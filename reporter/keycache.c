@@ -11,8 +11,11 @@
 #include "embedded.h"
 #include "msg.h"
 
-/* Raised whenever the encoding below changes, so old entries are not read. */
-#define ENTRY_FORMAT 1
+/*
+ * Raised whenever the encoding below, or how GnuPG is asked, changes, so
+ * old entries are not read. 2: keys are listed without repair-keys.
+ */
+#define ENTRY_FORMAT 2
 #define CACHE_FILE "gpg-keys.sqlite"
 /* A string marked absent (NULL) in the encoding. */
 #define ABSENT 0xFFFFFFFFu
