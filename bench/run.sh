@@ -11,8 +11,10 @@
 #     snapshot from one file of concatenated armor;
 #  3. times credaudit with an empty cache (cold) and again with the cache
 #     that the cold run filled (warm), writing every output;
-#  4. prints cold / baseline, warm / SQL baseline and peak resident memory
-#     from /usr/bin/time -v, with the targets.
+#  4. copies the outputs of the warm run with cp, for what writing that
+#     many bytes costs here;
+#  5. prints cold / baseline, warm / SQL baseline, warm / copy and peak
+#     resident memory from /usr/bin/time -v, with the targets.
 #
 # Every timing is the median of BENCH_RUNS runs (default 3). Nothing here
 # fails on a missed target: it measures, and docs/benchmarks.md records.
@@ -168,14 +170,19 @@ for size in $sizes; do
 		rm -rf "$out"
 		XDG_CACHE_HOME=$cache timed warm \
 			"$credaudit" report -q --db "$db" --out "$out" --now "$now"
-		rm -rf "$cache" "$out"
+		# What writing the same bytes costs on this disk: a copy of
+		# the outputs, read back from the page cache.
+		out_bytes=$(du -sb "$out" | cut -f1)
+		timed copy cp -r "$out" "$work/copy-$size"
+		rm -rf "$cache" "$out" "$work/copy-$size"
 		i=$((i + 1))
 	done
 	set -- $(median sql); sql_s=$1; sql_kib=$2
 	set -- $(median gpg); gpg_s=$1
 	set -- $(median cold); cold_s=$1; cold_kib=$2
 	set -- $(median warm); warm_s=$1; warm_kib=$2
-	echo "$size $rows $keys $sql_s $gpg_s $cold_s $warm_s $cold_kib $warm_kib" >>"$results"
+	set -- $(median copy); copy_s=$1
+	echo "$size $rows $keys $sql_s $gpg_s $cold_s $warm_s $cold_kib $warm_kib $copy_s $out_bytes" >>"$results"
 done
 
 awk '
@@ -186,6 +193,8 @@ function mib(kib) { return kib / 1024 }
 	printf "  baseline: SQL %.2f s + gpg %.2f s = %.2f s\n", $4, $5, baseline
 	printf "  cold: %.2f s = %.2f x baseline (target <= 1.5)\n", $6, $6 / baseline
 	printf "  warm: %.2f s = %.2f x SQL baseline (target <= 3)\n", $7, $7 / $4
+	printf "  outputs: %.0f MB; copying them with cp takes %.2f s (warm = %.2f x that)\n",
+		$11 / 1e6, $10, ($10 > 0 ? $7 / $10 : 0)
 	printf "  peak RSS: cold %.1f MiB, warm %.1f MiB (target < 64)\n",
 		mib($8), mib($9)
 	peak[NR] = $8 > $9 ? $8 : $9
