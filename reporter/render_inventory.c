@@ -31,6 +31,23 @@
 /* Items shown in one cell before "and N more". */
 #define CELL_ITEMS_MAX 20
 
+/*
+ * End a cell's list of `count` items, of which CELL_ITEMS_MAX were shown,
+ * with a last item that counts the rest and says `where` to find them.
+ */
+static void end_item_list(struct html_stream *hs, size_t count,
+			  const char *where)
+{
+	if (count > CELL_ITEMS_MAX) {
+		html_stream_open(hs, "li", NULL);
+		html_stream_textf(hs, "and %zu more%s", count - CELL_ITEMS_MAX,
+				  where);
+		html_stream_close(hs, "li");
+	}
+	html_stream_close(hs, "ul");
+	html_stream_close(hs, "td");
+}
+
 /* The comment in an empty table body where a page's rows go. */
 #define ROWS_MARK HTML_ROWS_MARK "page"
 
@@ -76,14 +93,7 @@ static void td_findings(struct html_stream *hs, const struct credential *cred)
 		html_stream_user_text(hs, finding->message, TEXT_MESSAGE_MAX);
 		html_stream_close(hs, "li");
 	}
-	if (cred->finding_count > CELL_ITEMS_MAX) {
-		html_stream_open(hs, "li", NULL);
-		html_stream_textf(hs, "and %zu more in report.json",
-				  cred->finding_count - CELL_ITEMS_MAX);
-		html_stream_close(hs, "li");
-	}
-	html_stream_close(hs, "ul");
-	html_stream_close(hs, "td");
+	end_item_list(hs, cred->finding_count, " in report.json");
 }
 
 static void td_plan(struct html_stream *hs, const struct render_context *ctx,
@@ -420,14 +430,7 @@ static void td_gpg_uids(struct html_stream *hs,
 		}
 		html_stream_close(hs, "li");
 	}
-	if (gpg->uid_count > CELL_ITEMS_MAX) {
-		html_stream_open(hs, "li", NULL);
-		html_stream_textf(hs, "and %zu more",
-				  gpg->uid_count - CELL_ITEMS_MAX);
-		html_stream_close(hs, "li");
-	}
-	html_stream_close(hs, "ul");
-	html_stream_close(hs, "td");
+	end_item_list(hs, gpg->uid_count, "");
 }
 
 static void td_gpg_algorithm(struct html_stream *hs,
