@@ -58,6 +58,8 @@ void buf_add_slow(struct buf *b, const void *data, size_t len);
 
 static inline void buf_add_inline(struct buf *b, const void *data, size_t len)
 {
+	if (!len)
+		return;  /* `data` may then be NULL, which memcpy() rejects */
 	if (b->len + len < b->cap) {
 		memcpy(b->data + b->len, data, len);
 		b->len += len;
