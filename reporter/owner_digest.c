@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "embedded.h"
+#include "snapshot.h"
 
 /* The columns of users that the digest covers, in digest order. */
 static const char *const owner_columns[] = { "state", "admin", "user_type" };
@@ -104,13 +105,14 @@ static int open_snapshot(const char *path, sqlite3 **db, sqlite3_stmt **stmt,
 	const struct embedded_file *query = embedded_file("owner_rows.sql");
 	struct buf name = BUF_INIT;
 	struct stat st;
-	const char *p;
 	int rc, ret = -1;
 
 	if (!query) {
 		buf_adds(err, "query owner_rows.sql is missing from this build");
 		return -1;
 	}
+	if (snapshot_wal_without_file(path))
+		goto immutable;  /* creates no -wal and -shm beside it */
 	rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(*db, 5000);
@@ -126,17 +128,11 @@ static int open_snapshot(const char *path, sqlite3 **db, sqlite3_stmt **stmt,
 	buf_addf(&name, "%s-wal", path);
 	if (stat(name.data, &st) == 0 && st.st_size > 0)
 		goto failed;
-	buf_reset(&name);
-	buf_adds(&name, "file:");
-	for (p = path; *p; p++) {
-		if (*p == '%' || *p == '?' || *p == '#')
-			buf_addf(&name, "%%%02X", (unsigned char)*p);
-		else
-			buf_addch(&name, *p);
-	}
-	buf_adds(&name, "?immutable=1");
 	sqlite3_close(*db);
 	*db = NULL;
+immutable:
+	buf_reset(&name);
+	snapshot_immutable_uri(&name, path);
 	rc = sqlite3_open_v2(name.data, db,
 			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	if (rc == SQLITE_OK)

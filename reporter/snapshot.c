@@ -130,6 +130,7 @@ static const char *describe_foreign_file(const unsigned char *head, size_t n)
 	return "not an SQLite database: export the snapshot as docs/export.md describes";
 }
 
+/* Check that `path` is an SQLite file, or say what it is. */
 static enum snapshot_status check_file(const char *path, struct buf *err)
 {
 	unsigned char head[16];
@@ -150,7 +151,9 @@ static enum snapshot_status check_file(const char *path, struct buf *err)
 	}
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
-		buf_addf(err, "cannot open snapshot '%s': %s", path, strerror(errno));
+		buf_addf(err, "cannot open snapshot '%s': %s%s", path,
+			 strerror(errno),
+			 errno == EACCES ? ": give the user that runs credaudit read access to the file" : "");
 		return SNAPSHOT_CANNOT_OPEN;
 	}
 	n = read(fd, head, sizeof(head));
@@ -210,6 +213,34 @@ static long long file_size_with_suffix(const char *path, const char *suffix)
 	return size;
 }
 
+void snapshot_immutable_uri(struct buf *out, const char *path)
+{
+	const char *p;
+
+	buf_adds(out, "file:");
+	for (p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_addf(out, "%%%02X", (unsigned char)*p);
+		else
+			buf_addch(out, *p);
+	}
+	buf_adds(out, "?immutable=1");
+}
+
+int snapshot_wal_without_file(const char *path)
+{
+	unsigned char head[20];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	return n == (ssize_t)sizeof(head) && head[18] == 2 && head[19] == 2 &&
+	       file_size_with_suffix(path, "-wal") < 0;
+}
+
 /*
  * Open `path` again as an immutable URI. SQLite then needs no -shm file,
  * which a WAL database in a read-only folder cannot create.
@@ -217,17 +248,9 @@ static long long file_size_with_suffix(const char *path, const char *suffix)
 static int reopen_immutable(struct loader *ld)
 {
 	struct buf uri = BUF_INIT;
-	const char *p;
 	int rc;
 
-	buf_adds(&uri, "file:");
-	for (p = ld->path; *p; p++) {
-		if (*p == '%' || *p == '?' || *p == '#')
-			buf_addf(&uri, "%%%02X", (unsigned char)*p);
-		else
-			buf_addch(&uri, *p);
-	}
-	buf_adds(&uri, "?immutable=1");
+	snapshot_immutable_uri(&uri, ld->path);
 	sqlite3_close(ld->db);
 	ld->db = NULL;
 	ld->open_flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
@@ -1279,6 +1302,19 @@ enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
 			    NULL) != SQLITE_OK) {
 		status = ld->db ? sql_failed(ld, "opening") : SNAPSHOT_CANNOT_OPEN;
 		goto out;
+	}
+	/*
+	 * A WAL database without its -wal file has no writer: read it as
+	 * immutable, which creates no -wal and -shm files beside it. If it
+	 * is a cp of a running database, its newest changes are missing.
+	 */
+	if (snapshot_wal_without_file(path)) {
+		warning("snapshot '%s' is an SQLite database in WAL mode with no '%s-wal' file beside it: that is normal after a clean close, but a copy of a running database made with cp lacks its latest changes; copy with sqlite3 LIVE.db \".backup COPY.db\" (docs/export.md)",
+			path, path);
+		if (reopen_immutable(ld) != SQLITE_OK) {
+			status = sql_failed(ld, "opening");
+			goto out;
+		}
 	}
 	sqlite3_busy_timeout(ld->db, 5000);
 	if ((status = probe_database(ld)))

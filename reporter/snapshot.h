@@ -61,6 +61,15 @@ void snapshot_gpg_stats(struct snapshot *snap, struct gpg_pool_stats *out);
 void snapshot_close(struct snapshot *snap);
 
 /*
+ * Return 1 when the SQLite file `path` is in WAL mode (bytes 18 and 19 of
+ * its header, the file format versions, are 2) and has no -wal file: no
+ * connection writes it, so it can be read as immutable.
+ */
+int snapshot_wal_without_file(const char *path);
+/* Append the URI that opens `path` as immutable, with % ? # escaped. */
+void snapshot_immutable_uri(struct buf *out, const char *path);
+
+/*
  * Read the whole snapshot for its digest only (model->snapshot_digest),
  * without inspecting GPG keys and without keeping credentials. `gpg` is
  * not used.
