@@ -83,7 +83,7 @@ static int check_template(const char *dir);
 static int parse_report_options(int argc, char **argv,
 				struct report_options *opts)
 {
-	int now_set = 0;
+	int now_set = 0, out_set = 0;
 	static const struct option long_options[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
@@ -108,10 +108,19 @@ static int parse_report_options(int argc, char **argv,
 	while ((c = getopt_long(argc, argv, ":qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
+			if (opts->db)
+				return usage_error("--db given twice ('%s' and '%s'): pass one snapshot",
+						   opts->db, optarg);
 			opts->db = optarg;
 			break;
 		case 'o':
+			if (out_set)
+				return usage_error("--out given twice ('%s' and '%s'): pass one folder",
+						   opts->out, optarg);
+			if (!*optarg)
+				return usage_error("empty --out: pass the folder for the reports, or omit --out to use 'out'");
 			opts->out = optarg;
+			out_set = 1;
 			break;
 		case 't':
 			opts->template_dir = optarg;
@@ -137,9 +146,13 @@ static int parse_report_options(int argc, char **argv,
 			opts->no_cache = 1;
 			break;
 		case 'q':
+			if (msg_level == MSG_VERBOSE)
+				return usage_error("-q and -v contradict each other: pass one of them");
 			msg_level = MSG_QUIET;
 			break;
 		case 'v':
+			if (msg_level == MSG_QUIET)
+				return usage_error("-q and -v contradict each other: pass one of them");
 			msg_level = MSG_VERBOSE;
 			break;
 		case 'h':
@@ -157,6 +170,10 @@ static int parse_report_options(int argc, char **argv,
 		return usage_error("%s: pass the snapshot with --db FILE", "missing --db");
 	if (!now_set)
 		opts->now = (int64_t)time(NULL);
+	/* plan.json's valid_until must stay a four-digit year, as approve reads it. */
+	if (opts->now > TS_LATEST - (int64_t)opts->plan_valid_days * 86400)
+		return usage_error("--now and --plan-valid-days %d put the plan's end after 9999-12-31T23:59:59Z: pass an earlier --now or fewer days",
+				   opts->plan_valid_days);
 	if (opts->template_dir && check_template(opts->template_dir))
 		return EXIT_USAGE;
 	return EXIT_OK;

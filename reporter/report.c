@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "exit_code.h"
 #include "journal.h"
@@ -282,6 +283,50 @@ static void closing_note(struct run *run)
 	     run->opts->out);
 }
 
+/* The files that a report replaces in its output folder. */
+static const char *const replaced_files[] = {
+	"report.json", "credentials.csv", "plan.md", "plan.json",
+	"report.html", "report.md",
+};
+
+/*
+ * Return 1, with the reason in `why`, when the snapshot is a file that
+ * the report would replace: an output of the folder (also through a link)
+ * or a file in its inventory folder, which is replaced whole.
+ */
+static int snapshot_is_output(const char *db, const char *out, struct buf *why)
+{
+	char *db_real = realpath(db, NULL), *out_real = realpath(out, NULL);
+	struct stat db_st, st;
+	struct buf path = BUF_INIT;
+	size_t i, n;
+	int found = 0;
+
+	if (!db_real || !out_real || stat(db_real, &db_st) < 0)
+		goto out;   /* no snapshot, or no folder yet: nothing to lose */
+	for (i = 0; i < sizeof(replaced_files) / sizeof(replaced_files[0]) && !found; i++) {
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", out_real, replaced_files[i]);
+		if (stat(path.data, &st) == 0 && st.st_dev == db_st.st_dev &&
+		    st.st_ino == db_st.st_ino) {
+			buf_addf(why, "it is the report's %s", replaced_files[i]);
+			found = 1;
+		}
+	}
+	n = strlen(out_real);
+	if (!found && !strncmp(db_real, out_real, n) &&
+	    !strncmp(db_real + n, "/" INVENTORY_DIR "/", sizeof(INVENTORY_DIR) + 1)) {
+		buf_addf(why, "it is in the folder %s/%s, which the report replaces",
+			 out, INVENTORY_DIR);
+		found = 1;
+	}
+out:
+	buf_release(&path);
+	free(db_real);
+	free(out_real);
+	return found;
+}
+
 int report_run(const struct report_options *opts)
 {
 	struct run run;
@@ -291,6 +336,12 @@ int report_run(const struct report_options *opts)
 	size_t i;
 	int code;
 
+	if (snapshot_is_output(opts->db, opts->out, &err)) {
+		error("snapshot '%s' would be overwritten by the report in '%s': %s; move the snapshot or choose another --out",
+		      opts->db, opts->out, err.data);
+		buf_release(&err);
+		return EXIT_USAGE;
+	}
 	memset(&run, 0, sizeof(run));
 	run.opts = opts;
 	model_init(&run.model);

@@ -26,6 +26,9 @@ struct timestamp {
 
 #define TS_TEXT_MAX 32
 
+/* The last second that ts_parse() accepts: 9999-12-31T23:59:59Z. */
+#define TS_LATEST 253402300799
+
 /*
  * Parse `text` (NUL-terminated, or NULL for SQL NULL) into `out`, which is
  * overwritten without being released first.
