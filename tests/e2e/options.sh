@@ -1,0 +1,78 @@
+#!/bin/sh
+# credaudit report with options that contradict each other or put the
+# snapshot at risk: each is a usage error (exit 2) that names the value
+# and writes nothing. Also a snapshot in WAL mode without its -wal file,
+# which is read without creating files beside it.
+. tests/e2e/lib.sh
+
+DB=samples/demo.db
+NOW=2026-12-04T12:00:00Z
+T=$E2E_TMP
+
+fails "--db twice exits 2" 2 "--db given twice" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --db "$T/other.db" --out "$T/out" --now "$NOW"
+fails "--out twice exits 2" 2 "--out given twice" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --out "$T/other" --now "$NOW"
+fails "empty --out exits 2" 2 "empty --out" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "" --now "$NOW"
+fails "-q with -v exits 2" 2 "-q and -v" "$T/out" \
+	"$CREDAUDIT" report -q -v --db "$DB" --out "$T/out" --now "$NOW"
+
+# The plan's valid_until is --now plus --plan-valid-days, and approve
+# reads only four-digit years.
+fails "plan ending after 9999 exits 2" 2 "9999-12-31T23:59:59Z" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now 9999-12-31T23:59:59Z
+fails "plan ending after 9999 with fewer days exits 2" 2 "--plan-valid-days 1" \
+	"$T/out" "$CREDAUDIT" report --db "$DB" --out "$T/out" \
+	--now 9999-12-31T00:00:01Z --plan-valid-days 1
+if "$CREDAUDIT" report -q --db "$DB" --out "$T/late" \
+	--now 9999-12-24T23:59:59Z && grep -q '9999-12-31T23:59:59Z' "$T/late/plan.json"
+then
+	pass "plan ending on 9999-12-31 is written"
+else
+	fail "plan ending on 9999-12-31 is written" "$(grep -m1 valid_until "$T/late/plan.json")"
+fi
+
+# A snapshot where the report writes would be destroyed by it.
+mkdir "$T/same"
+cp "$DB" "$T/same/report.json"
+fails "snapshot as report.json exits 2" 2 "report's report.json" "$T/same" \
+	"$CREDAUDIT" report --db "$T/same/report.json" --out "$T/same" --now "$NOW"
+mkdir -p "$T/inv/inventory"
+cp "$DB" "$T/inv/inventory/snap.db"
+fails "snapshot in inventory exits 2" 2 "which the report replaces" "$T/inv" \
+	"$CREDAUDIT" report --db "$T/inv/inventory/snap.db" --out "$T/inv" --now "$NOW"
+mkdir "$T/linked"
+ln -s "$(pwd)/$DB" "$T/linked/plan.md"
+fails "snapshot linked as plan.md exits 2" 2 "report's plan.md" "$T/linked" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/linked" --now "$NOW"
+
+# WAL mode without a -wal file: a warning, and no -wal or -shm file.
+if ! command -v sqlite3 >/dev/null 2>&1; then
+	echo "ok - WAL snapshot without -wal creates no files # skip no sqlite3"
+	finish
+fi
+mkdir "$T/wal"
+cp "$DB" "$T/wal/snap.db"
+sqlite3 "$T/wal/snap.db" "PRAGMA journal_mode = WAL;" >/dev/null
+"$CREDAUDIT" report --db "$T/wal/snap.db" --out "$T/wal-out" --now "$NOW" \
+	>"$T/stdout" 2>"$T/stderr"
+status=$?
+leftover=$(ls "$T/wal" | grep -v '^snap\.db$')
+if [ "$status" -eq 0 ] && [ -z "$leftover" ] &&
+	grep -q "WAL mode with no '$T/wal/snap.db-wal'" "$T/stderr"; then
+	pass "WAL snapshot without -wal creates no files"
+else
+	fail "WAL snapshot without -wal creates no files" "exit $status" \
+		"beside it: $leftover" "stderr: $(cat "$T/stderr")"
+fi
+"$CREDAUDIT" report -q --db "$DB" --out "$T/plain-out" --now "$NOW"
+if [ -s "$T/wal-out/credentials.csv" ] &&
+	cmp -s "$T/wal-out/credentials.csv" "$T/plain-out/credentials.csv"; then
+	pass "WAL snapshot gives the same credentials"
+else
+	fail "WAL snapshot gives the same credentials" \
+		"$(diff "$T/wal-out/credentials.csv" "$T/plain-out/credentials.csv" | head -n 5)"
+fi
+
+finish
