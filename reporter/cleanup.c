@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -137,10 +138,71 @@ static void close_descriptors(void)
 		close(fd);
 }
 
+/* What the handler writes; static, so that it never touches the heap. */
+#define MESSAGE_MAX (PATH_MAX + 256)
+static char message_before[MESSAGE_MAX] = "credaudit: interrupted\n";
+static char message_after[MESSAGE_MAX] = "credaudit: interrupted\n";
+static volatile sig_atomic_t committed;
+static int stderr_is_tty;
+
+static void set_message(char *dst, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (len > MESSAGE_MAX - 2)
+		len = MESSAGE_MAX - 2;
+	memcpy(dst, text, len);
+	dst[len] = '\n';
+	dst[len + 1] = '\0';
+}
+
+void cleanup_set_messages(const char *before_commit, const char *after_commit)
+{
+	set_message(message_before, before_commit);
+	set_message(message_after, after_commit);
+}
+
+void cleanup_committed(void)
+{
+	committed = 1;
+}
+
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+void cleanup_block_signals(int block)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(handled_signals) / sizeof(handled_signals[0]); i++)
+		sigaddset(&set, handled_signals[i]);
+	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+/* Write `text` to stderr with write(2), which a handler may call. */
+static void write_stderr(const char *text)
+{
+	size_t len = strlen(text);
+
+	while (len) {
+		ssize_t n = write(STDERR_FILENO, text, len);
+
+		if (n <= 0)
+			return;
+		text += n;
+		len -= (size_t)n;
+	}
+}
+
 static void on_signal(int sig)
 {
 	int i;
 
+	/* A progress line on a terminal is not ended yet. */
+	if (stderr_is_tty)
+		write_stderr("\n");
+	write_stderr(committed ? message_after : message_before);
 	close_descriptors();
 	/* Files first: they are quick, while a GnuPG home may take a while. */
 	for (i = 0; i < CLEANUP_SLOTS; i++) {
@@ -162,13 +224,13 @@ static void on_signal(int sig)
 
 void cleanup_install(void)
 {
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction action;
 	size_t i;
 
+	stderr_is_tty = isatty(STDERR_FILENO);
 	memset(&action, 0, sizeof(action));
 	action.sa_handler = on_signal;
 	sigfillset(&action.sa_mask);
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		sigaction(signals[i], &action, NULL);
+	for (i = 0; i < sizeof(handled_signals) / sizeof(handled_signals[0]); i++)
+		sigaction(handled_signals[i], &action, NULL);
 }

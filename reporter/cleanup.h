@@ -16,4 +16,19 @@ void cleanup_forget(const char *path);
 /* Install the handlers; call once at start-up. */
 void cleanup_install(void);
 
+/*
+ * Set the line that the handler writes to stderr when a signal ends the
+ * program, before and after cleanup_committed(): for a report, whether
+ * the previous one is left or the new one is complete. Lines longer than
+ * the handler's buffer are cut. Without a call it writes "interrupted".
+ */
+void cleanup_set_messages(const char *before_commit, const char *after_commit);
+/* Say that the outputs are in place, for the handler's message. */
+void cleanup_committed(void);
+/*
+ * Block the handled signals in the calling thread, or unblock them: a
+ * signal that arrives while blocked is handled when unblocked.
+ */
+void cleanup_block_signals(int block);
+
 #endif

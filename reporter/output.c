@@ -346,21 +346,32 @@ int output_set_commit(struct output_set *set, struct buf *err)
 			return -1;
 		}
 	}
+	/*
+	 * From the first rename to the last, a signal would leave new and
+	 * old files mixed, so it waits: the handler then runs with the new
+	 * report complete, and says so.
+	 */
+	cleanup_block_signals(1);
 	if (replace_files(set, err) < 0)
-		return -1;
+		goto failed;
 	for (i = 0; i < set->dir_count; i++) {
 		struct output_file *out = &set->dirs[i];
 
 		if (commit_dir(set, out, err) < 0) {
 			restore_files(set, set->count);
-			return -1;
+			goto failed;
 		}
 		cleanup_forget(out->temp);
 		free(out->temp);
 		out->temp = NULL;
 	}
 	drop_backups(set);
+	cleanup_committed();
+	cleanup_block_signals(0);
 	return 0;
+failed:
+	cleanup_block_signals(0);
+	return -1;
 }
 
 void output_set_abort(struct output_set *set)

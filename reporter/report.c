@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cleanup.h"
 #include "exit_code.h"
 #include "journal.h"
 #include "keycache.h"
@@ -327,6 +328,20 @@ out:
 	return found;
 }
 
+/* Have a signal say whether the folder holds the old report or the new. */
+static void set_interrupt_messages(const char *out)
+{
+	struct buf before = BUF_INIT, after = BUF_INIT;
+
+	buf_addf(&before, "credaudit: interrupted; no new report was written, and '%s' is as it was",
+		 out);
+	buf_addf(&after, "credaudit: interrupted after the report in '%s' was complete",
+		 out);
+	cleanup_set_messages(before.data, after.data);
+	buf_release(&before);
+	buf_release(&after);
+}
+
 int report_run(const struct report_options *opts)
 {
 	struct run run;
@@ -342,6 +357,7 @@ int report_run(const struct report_options *opts)
 		buf_release(&err);
 		return EXIT_USAGE;
 	}
+	set_interrupt_messages(opts->out);
 	memset(&run, 0, sizeof(run));
 	run.opts = opts;
 	model_init(&run.model);

@@ -2,7 +2,8 @@
 # What a run leaves behind: after credaudit report ends, normally or by
 # SIGINT or SIGTERM at any moment, no private GnuPG home (ca-* under
 # $TMPDIR), no GnuPG process of it and no temporary output file remains,
-# also when HOME is unset or names something that cannot be written. The
+# also when HOME is unset or names something that cannot be written, and
+# a run that a signal ends says whether the new report is complete. The
 # hostile sample is used because its GPG keys keep GnuPG busy for a while.
 # Also: a WAL snapshot with unread changes in a read-only folder.
 . tests/e2e/lib.sh
@@ -83,6 +84,21 @@ for signal in INT TERM; do
 			if [ "$status" -eq 0 ] && [ ! -s "$dir/out/report.html" ]; then
 				wrong="$wrong${wrong:+
 }SIG$signal after ${delay}s: exit 0 without report.html"
+			fi
+			# A run that the signal ended says whether it wrote one.
+			if [ "$status" -gt 128 ]; then
+				said=$(grep 'interrupted' "$dir/stderr")
+				case $said in
+				*"no new report was written"*)
+					[ -e "$dir/out/report.html" ] && wrong="$wrong${wrong:+
+}SIG$signal after ${delay}s: says no report, but report.html exists" ;;
+				*"was complete"*)
+					[ -s "$dir/out/report.html" ] || wrong="$wrong${wrong:+
+}SIG$signal after ${delay}s: says complete, but report.html is missing" ;;
+				*)
+					wrong="$wrong${wrong:+
+}SIG$signal after ${delay}s: exit $status without a message: $(head -c 300 "$dir/stderr")" ;;
+				esac
 			fi
 			rm -rf "$dir"
 		done
