@@ -138,7 +138,7 @@ static void close_descriptors(void)
 		close(fd);
 }
 
-/* What the handler writes; static, so that it never touches the heap. */
+/* Messages of the handler, in static storage because it must not touch the heap. */
 #define MESSAGE_MAX (PATH_MAX + 256)
 static char message_before[MESSAGE_MAX] = "credaudit: interrupted\n";
 static char message_after[MESSAGE_MAX] = "credaudit: interrupted\n";

@@ -1,8 +1,10 @@
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +171,61 @@ static void remove_tree(const char *path)
 	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT)
 		warning("cannot remove the old folder '%s': %s; delete it by hand",
 			path, strerror(errno));
+}
+
+/*
+ * Return the process id in `entry` when it is a temporary name of
+ * create_unique() for `name`, ".NAME.PID.N" or ".NAME.PID.N.old", else 0.
+ */
+static long temporary_pid(const char *entry, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+	char *end;
+	long pid;
+
+	if (entry[0] != '.' || strncmp(entry + 1, name, len) || entry[1 + len] != '.')
+		return 0;
+	p = entry + 2 + len;
+	if (*p < '1' || *p > '9')
+		return 0;
+	pid = strtol(p, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return 0;
+	strtoul(end + 1, &end, 10);
+	return !*end || !strcmp(end, ".old") ? pid : 0;
+}
+
+size_t output_set_remove_stale(struct output_set *set,
+			       const char *const *names, size_t count)
+{
+	DIR *dir = opendir(set->dir);
+	struct dirent *entry;
+	struct buf path = BUF_INIT;
+	size_t removed = 0, i;
+
+	if (!dir)
+		return 0;
+	while ((entry = readdir(dir))) {
+		long pid = 0;
+
+		for (i = 0; i < count && !pid; i++)
+			pid = temporary_pid(entry->d_name, names[i]);
+		/* A live process, or one of another user, may still write it. */
+		if (!pid || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", set->dir, entry->d_name);
+		if (entry->d_type == DT_DIR)
+			remove_tree(path.data);
+		else if (unlink(path.data) < 0)
+			continue;
+		removed++;
+	}
+	closedir(dir);
+	buf_release(&path);
+	return removed;
 }
 
 /*
@@ -348,8 +405,8 @@ int output_set_commit(struct output_set *set, struct buf *err)
 	}
 	/*
 	 * From the first rename to the last, a signal would leave new and
-	 * old files mixed, so it waits: the handler then runs with the new
-	 * report complete, and says so.
+	 * old files mixed. It waits instead, and the handler then runs with
+	 * the new report complete and reports that.
 	 */
 	cleanup_block_signals(1);
 	if (replace_files(set, err) < 0)

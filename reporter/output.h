@@ -34,6 +34,14 @@ struct output_set {
 
 /* Create `dir` (and its parents) if needed. Returns 0 or -1 with `err`. */
 int output_set_begin(struct output_set *set, const char *dir, struct buf *err);
+/*
+ * Remove the temporary files and folders that a run into the same folder
+ * left when it was killed (SIGKILL, or a crash) before it could remove
+ * them: ".NAME.PID.N" and ".NAME.PID.N.old" for each of the `count` names,
+ * whose process PID no longer exists. Returns how many were removed.
+ */
+size_t output_set_remove_stale(struct output_set *set,
+			       const char *const *names, size_t count);
 /* Open a temporary file for `name` inside the folder; NULL with `err`. */
 FILE *output_set_add(struct output_set *set, const char *name,
 		     struct buf *err);

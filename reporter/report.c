@@ -328,7 +328,22 @@ out:
 	return found;
 }
 
-/* Have a signal say whether the folder holds the old report or the new. */
+/* Remove what a killed run into the same folder left, with a warning. */
+static void remove_stale_outputs(struct run *run)
+{
+	const char *names[sizeof(replaced_files) / sizeof(replaced_files[0]) + 1];
+	size_t i, removed;
+
+	for (i = 0; i < sizeof(replaced_files) / sizeof(replaced_files[0]); i++)
+		names[i] = replaced_files[i];
+	names[i++] = INVENTORY_DIR;
+	removed = output_set_remove_stale(&run->set, names, i);
+	if (removed)
+		warning("removed %zu temporary files and folders in '%s' that an earlier run left when it was killed",
+			removed, run->opts->out);
+}
+
+/* Set the signal handler's message: old report kept, or new one complete. */
 static void set_interrupt_messages(const char *out)
 {
 	struct buf before = BUF_INIT, after = BUF_INIT;
@@ -391,6 +406,7 @@ int report_run(const struct report_options *opts)
 		code = EXIT_OUTPUT;
 		goto out;
 	}
+	remove_stale_outputs(&run);
 	if ((code = start_sinks(&run)))
 		goto out;
 

@@ -3,7 +3,7 @@
 # SIGINT or SIGTERM at any moment, no private GnuPG home (ca-* under
 # $TMPDIR), no GnuPG process of it and no temporary output file remains,
 # also when HOME is unset or names something that cannot be written, and
-# a run that a signal ends says whether the new report is complete. The
+# a run that a signal ends reports whether the new report is complete. The
 # hostile sample is used because its GPG keys keep GnuPG busy for a while.
 # Also: a WAL snapshot with unread changes in a read-only folder.
 . tests/e2e/lib.sh
@@ -85,7 +85,7 @@ for signal in INT TERM; do
 				wrong="$wrong${wrong:+
 }SIG$signal after ${delay}s: exit 0 without report.html"
 			fi
-			# A run that the signal ended says whether it wrote one.
+			# A run that the signal ended reports whether it wrote one.
 			if [ "$status" -gt 128 ]; then
 				said=$(grep 'interrupted' "$dir/stderr")
 				case $said in
@@ -109,6 +109,39 @@ for signal in INT TERM; do
 		fi
 	done
 done
+
+# SIGKILL leaves temporary outputs, which no handler can remove. The next
+# run into the folder removes those of processes that no longer exist,
+# and leaves those of a live process and files of other names alone.
+dir=$E2E_TMP/killed
+mkdir -p "$dir/out"
+env TMPDIR="$E2E_TMP" "$CREDAUDIT" report --db "$DB" --out "$dir/out" \
+	--now "$NOW" -q >/dev/null 2>&1 &
+pid=$!
+# Kill it as soon as its first temporary output exists.
+tries=0
+while [ -z "$(find "$dir/out" -name ".report.json.$pid.*" 2>/dev/null)" ] &&
+	[ "$tries" -lt 500 ] && kill -0 "$pid" 2>/dev/null; do
+	sleep 0.01
+	tries=$((tries + 1))
+done
+kill -KILL "$pid" 2>/dev/null
+wait "$pid"
+: >"$dir/out/.report.json.$$.7"
+: >"$dir/out/.report.json.notes"
+killed=$(find "$dir/out" -name ".*.$pid.*" | wc -l)
+"$CREDAUDIT" report --db "$DB" --out "$dir/out" --now "$NOW" >"$dir/stdout" 2>"$dir/stderr"
+status=$?
+left=$(find "$dir/out" -name ".*.$pid.*")
+if [ "$status" -eq 0 ] && [ "$killed" -gt 0 ] && [ -z "$left" ] &&
+	[ -e "$dir/out/.report.json.$$.7" ] && [ -e "$dir/out/.report.json.notes" ] &&
+	grep -q "removed $killed temporary" "$dir/stderr"; then
+	pass "rerun removes what SIGKILL left"
+else
+	fail "rerun removes what SIGKILL left" "exit $status, $killed left by the killed run" \
+		"still there: $left" "$(ls -a "$dir/out")" "stderr: $(cat "$dir/stderr")"
+fi
+rm -f "$dir/out/.report.json.$$.7" "$dir/out/.report.json.notes"
 
 # A WAL database whose -wal file contains changes that are not in the main
 # file yet, in a folder that cannot be written: SQLite cannot create the
