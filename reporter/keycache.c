@@ -57,6 +57,17 @@ int keycache_default_dir(struct buf *out)
  * specification requires for cache folders. An existing credaudit folder of
  * ours with wider permissions is narrowed to 0700.
  */
+/*
+ * Return 1 the first time in the process, 0 after: up to four threads
+ * open the cache, and a cache that cannot be used warrants one warning.
+ */
+static int first_open_warning(void)
+{
+	static int warned;
+
+	return !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED);
+}
+
 static int make_private_dir(const char *dir)
 {
 	char *path = xstrdup(dir);
@@ -71,8 +82,9 @@ static int make_private_dir(const char *dir)
 			continue;
 		*p = '\0';
 		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-			warning("cannot create cache folder '%s': %s; running without the GPG key cache",
-				path, strerror(errno));
+			if (first_open_warning())
+				warning("cannot create cache folder '%s': %s; running without the GPG key cache",
+					path, strerror(errno));
 			goto out;
 		}
 		if (last)
@@ -80,11 +92,13 @@ static int make_private_dir(const char *dir)
 		*p = '/';
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		warning("cache path '%s' is not a folder; running without the GPG key cache",
-			dir);
+		if (first_open_warning())
+			warning("cache path '%s' is not a folder; running without the GPG key cache",
+				dir);
 		goto out;
 	}
-	if ((st.st_mode & 077) && st.st_uid == geteuid() && chmod(dir, 0700) < 0)
+	if ((st.st_mode & 077) && st.st_uid == geteuid() && chmod(dir, 0700) < 0 &&
+	    first_open_warning())
 		warning("cannot set mode 0700 on cache folder '%s': %s",
 			dir, strerror(errno));
 	ret = 0;
@@ -414,8 +428,9 @@ struct keycache *keycache_open(const char *dir, const char *gnupg_version)
 	return cache;
 
 failed:
-	warning("cannot use the GPG key cache '%s': %s; running without it (delete the file if it is damaged)",
-		cache->path, cache->db ? sqlite3_errmsg(cache->db) : "out of memory");
+	if (first_open_warning())
+		warning("cannot use the GPG key cache '%s': %s; running without it (delete the file if it is damaged)",
+			cache->path, cache->db ? sqlite3_errmsg(cache->db) : "out of memory");
 	keycache_close(cache);
 	return NULL;
 }

@@ -45,7 +45,7 @@ void progress_show(struct progress *progress,
 	if (!progress->enabled)
 		return;
 	/* "\r" returns to the start of the line and "\033[K" clears the rest. */
-	fprintf(stderr, "\rcredaudit: read %zu tokens, %zu SSH keys, %zu GPG keys (%zu inspected, %zu from the cache); %zu inventory pages\033[K",
+	fprintf(stderr, "\rcredaudit: read %zu tokens, %zu SSH keys and %zu GPG keys; GnuPG has inspected %zu GPG keys and the cache gave %zu; %zu inventory pages\033[K",
 		counts->tokens, counts->keys, counts->gpg_keys,
 		counts->gpg_inspected, counts->gpg_cached, counts->pages);
 	fflush(stderr);

@@ -399,14 +399,14 @@ int report_run(const struct report_options *opts)
 		code = exit_code_for(status);
 		goto out;
 	}
-	read_journal(&run);
-
+	/* The folder first: a --out that is a file must fail before its journal. */
 	if (output_set_begin(&run.set, opts->out, &err) < 0) {
 		error("%s", err.data);
 		code = EXIT_OUTPUT;
 		goto out;
 	}
 	remove_stale_outputs(&run);
+	read_journal(&run);
 	if ((code = start_sinks(&run)))
 		goto out;
 
