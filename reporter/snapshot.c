@@ -570,19 +570,31 @@ static const char *column_state(struct model *model, sqlite3_stmt *stmt,
  * does not describe: credentials created later look active, uses lie in
  * the future. That may be intended, so it is a warning.
  */
-static void warn_if_before_export(const struct loader *ld, const char *text)
+/* Days after the export beyond which --now is likely a mistake. */
+#define EXPORT_AGE_WARN_DAYS 30
+
+/*
+ * Warn when --now is before the export, or long after it: states and ages
+ * are judged at --now, so an old snapshot audited at today's date shows
+ * tokens as expired or unused that were neither when it was exported.
+ */
+static void warn_if_far_from_export(const struct loader *ld, const char *text)
 {
 	struct timestamp exported;
+	char now[TS_TEXT_MAX], when[TS_TEXT_MAX];
 
-	if (ts_parse(text, &exported) == 0 && exported.state == TS_SET &&
-	    ld->model->now < exported.sec - 300) {
-		char now[TS_TEXT_MAX], when[TS_TEXT_MAX];
-
-		ts_format(ld->model->now, now);
-		ts_format(exported.sec, when);
+	if (ts_parse(text, &exported) < 0 || exported.state != TS_SET)
+		goto out;
+	ts_format(ld->model->now, now);
+	ts_format(exported.sec, when);
+	if (ld->model->now < exported.sec - 300)
 		warning("--now %s is before the snapshot was exported (%s), so states and ages describe a time the snapshot does not show",
 			now, when);
-	}
+	else if (ld->model->now - exported.sec > EXPORT_AGE_WARN_DAYS * 86400LL)
+		warning("--now %s is %lld days after the snapshot was exported (%s): states and ages are judged at --now; pass --now %s to see the instance as it was",
+			now, (long long)((ld->model->now - exported.sec) / 86400),
+			when, when);
+out:
 	ts_release(&exported);
 }
 
@@ -604,7 +616,7 @@ static enum snapshot_status load_snapshot_info(struct loader *ld)
 		else if (!strcmp(key, "gitlab_host") && !ld->gitlab_host)
 			ld->gitlab_host = column_strdup(stmt, 1);
 		else if (!strcmp(key, "exported_at"))
-			warn_if_before_export(ld, column_text(stmt, 1));
+			warn_if_far_from_export(ld, column_text(stmt, 1));
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "snapshot_info.sql");
@@ -797,6 +809,96 @@ static enum snapshot_status load_bots(struct loader *ld)
 	return SNAPSHOT_OK;
 }
 
+/*
+ * Record the missing column `column` of table `t` as GitLab names it,
+ * "keys.last_used_at", with what it leaves unavailable.
+ */
+static void note_missing_column(struct loader *ld, enum table_id t,
+				int column, unsigned kinds, unsigned fields)
+{
+	struct buf name = BUF_INIT;
+
+	buf_addf(&name, "%s.%s", tables[t].name, tables[t].columns[column]);
+	model_add_missing(ld->model, name.data, kinds, fields, 0);
+	buf_release(&name);
+}
+
+/*
+ * Record table `t`, which is not read: it is absent, or inspect_schema()
+ * set it aside for lack of a required column, which is then named.
+ */
+static void note_missing_table(struct loader *ld, enum table_id t,
+			       unsigned kinds, unsigned fields,
+			       int table_unread)
+{
+	int i;
+
+	if (!ld->state[t].columns) {
+		model_add_missing(ld->model, tables[t].name, kinds, fields,
+				  table_unread);
+		return;
+	}
+	for (i = 0; i < MAX_COLUMNS && tables[t].columns[i]; i++) {
+		struct buf name = BUF_INIT;
+
+		if (!(tables[t].required & (1u << i)) ||
+		    (ld->state[t].columns & (1u << i)))
+			continue;
+		buf_addf(&name, "%s.%s", tables[t].name, tables[t].columns[i]);
+		model_add_missing(ld->model, name.data, kinds, fields,
+				  table_unread);
+		buf_release(&name);
+	}
+}
+
+/*
+ * Return `fields` when table `t` lacks column `column`, and 0 when it has
+ * it. A missing column of a table that is read is recorded in the model
+ * for the credentials of `kinds`.
+ */
+static unsigned column_unavailable(struct loader *ld, enum table_id t,
+				   int column, unsigned kinds, unsigned fields)
+{
+	if (has_column(ld, t, column))
+		return 0;
+	if (ld->state[t].present)
+		note_missing_column(ld, t, column, kinds, fields);
+	return fields;
+}
+
+/*
+ * Return 1 when the snapshot can tell that a bot user has no project or
+ * group: it has the members table, or the user_details fallback with
+ * the namespaces and projects.project_namespace_id it resolves through
+ * (bot_namespaces.sql).
+ */
+static int bot_lookup_complete(const struct loader *ld)
+{
+	return ld->state[T_MEMBERS].present ||
+	       (ld->state[T_USER_DETAILS].present &&
+		ld->state[T_NAMESPACES].present && has_column(ld, T_PROJECTS, 3));
+}
+
+/* Record what keeps bot users' projects and groups unknown, if anything. */
+static void note_bot_lookup(struct loader *ld)
+{
+	if (bot_lookup_complete(ld))
+		return;
+	note_missing_table(ld, T_MEMBERS, KINDS_BOT_TOKEN, FIELD_RESOURCE, 0);
+	if (!ld->state[T_USER_DETAILS].present)
+		note_missing_table(ld, T_USER_DETAILS, KINDS_BOT_TOKEN,
+				   FIELD_RESOURCE, 0);
+	if (!ld->state[T_NAMESPACES].present)
+		note_missing_table(ld, T_NAMESPACES, KINDS_BOT_TOKEN,
+				   FIELD_RESOURCE, 0);
+	if (!ld->state[T_PROJECTS].present)
+		note_missing_table(ld, T_PROJECTS, KINDS_BOT_TOKEN,
+				   FIELD_RESOURCE, 0);
+	else
+		column_unavailable(ld, T_PROJECTS, 3, KINDS_BOT_TOKEN,
+				   FIELD_RESOURCE);
+}
+
 /* Tell a project token from a group token by the bot user's resource. */
 static void classify_token(struct loader *ld, struct credential *cred)
 {
@@ -820,17 +922,13 @@ static void classify_token(struct loader *ld, struct credential *cred)
 		     !strncmp(cred->owner->username, "group_", 6)
 		? KIND_GROUP_TOKEN : KIND_PROJECT_TOKEN;
 	cred->unavailable |= FIELD_RESOURCE;
-	if (!ld->state[T_MEMBERS].present && !ld->state[T_USER_DETAILS].present)
+	if (!bot_lookup_complete(ld))
 		return;  /* the tables are absent: nothing is known to be missing */
 	finding_add(cred, "token-resource-missing",
 		    "bot user @%s has no project or group membership in the snapshot",
 		    cred->owner->username ? cred->owner->username : "?");
 }
 
-/*
- * Give `cred` to the consumer and release it. Returns -1 when the
- * consumer failed, with its reason in ld->err.
- */
 /* The table that contains credentials of `kind`. */
 static enum table_id kind_table(enum cred_kind kind)
 {
@@ -845,6 +943,10 @@ static enum table_id kind_table(enum cred_kind kind)
 	}
 }
 
+/*
+ * Give `cred` to the consumer and release it. Returns -1 when the
+ * consumer failed, with its reason in ld->err.
+ */
 static int hand_over(struct loader *ld, struct credential *cred)
 {
 	enum table_id table = kind_table(cred->kind);
@@ -863,6 +965,7 @@ static int hand_over(struct loader *ld, struct credential *cred)
 	}
 	ld->rows_seen[table] = 1;
 	ld->last_id[table] = cred->id;
+	model_add_unavailable(ld->model, cred);
 
 	ret = ld->row_fn(ld->row_arg, cred, ld->err);
 
@@ -878,16 +981,19 @@ static enum snapshot_status load_tokens(struct loader *ld)
 	unsigned unavailable = 0;
 	int rc;
 
-	if (!has_column(ld, T_TOKENS, 8))
-		unavailable |= FIELD_SCOPES;
-	if (!has_column(ld, T_TOKENS, 7))
-		unavailable |= FIELD_LAST_USED;
-	if (!has_column(ld, T_TOKENS, 4))
-		unavailable |= FIELD_EXPIRES;
-	if (!has_column(ld, T_TOKENS, 3))
-		unavailable |= FIELD_REVOKED;
-	if (!has_column(ld, T_TOKENS, 5))
-		unavailable |= FIELD_CREATED;
+	if (!ld->state[T_TOKENS].present)
+		note_missing_table(ld, T_TOKENS, KINDS_TOKEN, 0, 1);
+	unavailable |= column_unavailable(ld, T_TOKENS, 8, KINDS_TOKEN,
+					  FIELD_SCOPES);
+	unavailable |= column_unavailable(ld, T_TOKENS, 7, KINDS_TOKEN,
+					  FIELD_LAST_USED);
+	unavailable |= column_unavailable(ld, T_TOKENS, 4, KINDS_TOKEN,
+					  FIELD_EXPIRES);
+	unavailable |= column_unavailable(ld, T_TOKENS, 3, KINDS_TOKEN,
+					  FIELD_REVOKED);
+	unavailable |= column_unavailable(ld, T_TOKENS, 5, KINDS_TOKEN,
+					  FIELD_CREATED);
+	note_bot_lookup(ld);
 
 	if ((status = prepare_query(ld, "personal_access_tokens.sql", &stmt)))
 		return status;
@@ -1002,14 +1108,16 @@ static enum snapshot_status load_keys(struct loader *ld)
 	unsigned unavailable = 0;
 	int rc;
 
-	if (!has_column(ld, T_KEYS, 8))
-		unavailable |= FIELD_LAST_USED;
-	if (!has_column(ld, T_KEYS, 9))
-		unavailable |= FIELD_EXPIRES;
-	if (!has_column(ld, T_KEYS, 10))
-		unavailable |= FIELD_USAGE_TYPE;
-	if (!has_column(ld, T_KEYS, 7))
-		unavailable |= FIELD_CREATED;
+	if (!ld->state[T_KEYS].present)
+		note_missing_table(ld, T_KEYS, KINDS_SSH, 0, 1);
+	unavailable |= column_unavailable(ld, T_KEYS, 8, KINDS_SSH,
+					  FIELD_LAST_USED);
+	unavailable |= column_unavailable(ld, T_KEYS, 9, KINDS_SSH,
+					  FIELD_EXPIRES);
+	unavailable |= column_unavailable(ld, T_KEYS, 10, KINDS_SSH,
+					  FIELD_USAGE_TYPE);
+	unavailable |= column_unavailable(ld, T_KEYS, 7, KINDS_SSH,
+					  FIELD_CREATED);
 
 	if ((status = prepare_query(ld, "keys.sql", &stmt)))
 		return status;
@@ -1129,8 +1237,7 @@ static int uids_have_noreply(const struct gpg_uid *uids, size_t count,
  * A key that matched no known address may still be verified in GitLab
  * through data the snapshot lacks. Without gitlab_host, a user ID with
  * the owner's private commit address on any host counts, because that
- * host can only be the instance's own. Without the emails table, the
- * status is unknown.
+ * host can only be the instance's own.
  */
 static void judge_unverified(const struct loader *ld, struct credential *cred)
 {
@@ -1144,10 +1251,62 @@ static void judge_unverified(const struct loader *ld, struct credential *cred)
 			       owner, &only_revoked))) {
 		cred->verification = GPG_VERIFIED;
 		cred->verified_by_revoked_uid = only_revoked;
-		return;
 	}
-	if (!ld->state[T_EMAILS].present)
+}
+
+/*
+ * Return 1 when a user ID of `gpg` has an address that GitLab could
+ * match; revoked user IDs count only with `revoked_too`.
+ */
+static int uids_have_address(const struct gpg_key_info *gpg, int revoked_too)
+{
+	const struct gpg_uid *lists[2] = { gpg->uids, gpg->extra_uids };
+	const size_t counts[2] = { gpg->uid_count, gpg->extra_uid_count };
+	size_t list, i;
+
+	for (list = 0; list < 2; list++)
+		for (i = 0; i < counts[list]; i++)
+			if (lists[list][i].email && lists[list][i].valid_utf8 &&
+			    (revoked_too || !lists[list][i].revoked))
+				return 1;
+	return 0;
+}
+
+/*
+ * When the snapshot lacks some of the owners' verified addresses, mark
+ * the verification of `cred` unavailable if one of them could change it:
+ * an unverified key could match one, and a key verified only through a
+ * revoked user ID could match one through another user ID.
+ */
+static void judge_unknown_addresses(struct credential *cred)
+{
+	int could_change = cred->verification == GPG_UNVERIFIED
+		? uids_have_address(&cred->gpg, 1)
+		: cred->verified_by_revoked_uid && uids_have_address(&cred->gpg, 0);
+
+	if (could_change)
 		cred->unavailable |= FIELD_VERIFICATION;
+}
+
+/*
+ * Return nonzero when the snapshot lacks some verified addresses: the
+ * confirmed primary address needs users.email and users.confirmed_at,
+ * and the confirmed secondary ones the emails table with its
+ * confirmed_at. Records what is missing.
+ */
+static unsigned note_verified_addresses(struct loader *ld)
+{
+	const unsigned gpg = KIND_BIT(KIND_GPG_KEY);
+	unsigned missing;
+
+	missing = column_unavailable(ld, T_USERS, 6, gpg, FIELD_VERIFICATION) |
+		  column_unavailable(ld, T_USERS, 7, gpg, FIELD_VERIFICATION);
+	if (!ld->state[T_EMAILS].present) {
+		note_missing_table(ld, T_EMAILS, gpg, FIELD_VERIFICATION, 0);
+		return FIELD_VERIFICATION;
+	}
+	return missing | column_unavailable(ld, T_EMAILS, 3, gpg,
+					    FIELD_VERIFICATION);
 }
 
 static enum snapshot_status load_gpg_keys(struct loader *ld)
@@ -1155,12 +1314,16 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 	struct model *model = ld->model;
 	sqlite3_stmt *stmt;
 	enum snapshot_status status;
-	int verification_known = has_column(ld, T_USERS, 7);
+	unsigned addresses_unknown = 0;
 	const char **emails = NULL;
 	size_t email_cap = 0;
 	struct buf noreply = BUF_INIT;
 	int rc;
 
+	if (!ld->state[T_GPG_KEYS].present)
+		note_missing_table(ld, T_GPG_KEYS, KIND_BIT(KIND_GPG_KEY), 0, 1);
+	else
+		addresses_unknown = note_verified_addresses(ld);
 	if ((status = prepare_query(ld, "gpg_keys.sql", &stmt)))
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -1174,8 +1337,6 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 		column_timestamp(stmt, 5, has_column(ld, T_GPG_KEYS, 5), &cred->created_at);
 		cred->last_used_at.state = TS_UNAVAILABLE;
 		cred->unavailable = FIELD_LAST_USED;
-		if (!verification_known)
-			cred->unavailable |= FIELD_VERIFICATION;
 
 		if (ld->gpg && take_inspection(ld, stmt, cred) < 0) {
 			credential_release(cred);
@@ -1200,6 +1361,8 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 						&cred->verified_by_revoked_uid);
 			if (cred->verification == GPG_UNVERIFIED)
 				judge_unverified(ld, cred);
+			if (addresses_unknown)
+				judge_unknown_addresses(cred);
 		}
 		if (hand_over(ld, cred) < 0) {
 			status = SNAPSHOT_STOPPED;
@@ -1374,10 +1537,11 @@ out:
 	return SNAPSHOT_OK;
 }
 
-enum snapshot_status snapshot_stream(struct snapshot *snap, snapshot_row_fn *fn,
-				     void *arg, struct buf *err)
+/* snapshot_stream() without its warning about rules not checked. */
+static enum snapshot_status read_credentials(struct loader *ld,
+					     snapshot_row_fn *fn, void *arg,
+					     struct buf *err)
 {
-	struct loader *ld = (struct loader *)snap;
 	enum snapshot_status status;
 
 	ld->row_fn = fn;
@@ -1389,6 +1553,17 @@ enum snapshot_status snapshot_stream(struct snapshot *snap, snapshot_row_fn *fn,
 		return status;
 	finish_digest(ld);
 	return SNAPSHOT_OK;
+}
+
+enum snapshot_status snapshot_stream(struct snapshot *snap, snapshot_row_fn *fn,
+				     void *arg, struct buf *err)
+{
+	struct loader *ld = (struct loader *)snap;
+	enum snapshot_status status = read_credentials(ld, fn, arg, err);
+
+	if (status == SNAPSHOT_OK)
+		policy_warn_not_checked(ld->model);
+	return status;
 }
 
 void snapshot_gpg_stats(struct snapshot *snap, struct gpg_pool_stats *out)
@@ -1415,7 +1590,8 @@ enum snapshot_status snapshot_load(const char *path, struct model *model,
 	status = snapshot_open(&snap, path, model, &opts, err);
 	if (status)
 		return status;
-	status = snapshot_stream(snap, ignore_row, NULL, err);
+	/* Only the digest is wanted, so no rule is judged or warned about. */
+	status = read_credentials((struct loader *)snap, ignore_row, NULL, err);
 	snapshot_close(snap);
 	return status;
 }

@@ -33,6 +33,24 @@ else
 	fail "plan ending on 9999-12-31 is written" "$(grep -m1 valid_until "$T/late/plan.json")"
 fi
 
+# The demo was exported at 2026-12-04T12:00:00Z: a --now half a year
+# later warns and names the export time to pass instead.
+if "$CREDAUDIT" report --db "$DB" --out "$T/later" --now 2027-06-01T00:00:00Z \
+	2>"$T/stderr" >/dev/null &&
+	grep -q "178 days after the snapshot was exported.*--now 2026-12-04T12:00:00Z" "$T/stderr"
+then
+	pass "--now long after the export warns"
+else
+	fail "--now long after the export warns" "stderr: $(cat "$T/stderr")"
+fi
+if "$CREDAUDIT" report --db "$DB" --out "$T/soon" --now 2026-12-20T00:00:00Z \
+	2>"$T/stderr" >/dev/null && ! grep -q "after the snapshot was exported" "$T/stderr"
+then
+	pass "--now soon after the export is quiet"
+else
+	fail "--now soon after the export is quiet" "stderr: $(cat "$T/stderr")"
+fi
+
 # A snapshot where the report writes would be destroyed by it.
 mkdir "$T/same"
 cp "$DB" "$T/same/report.json"
