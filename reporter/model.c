@@ -201,11 +201,36 @@ void model_release(struct model *model)
 		for (j = 0; j < model->groups[i].case_count; j++)
 			worst_case_release(&model->groups[i].cases[j]);
 	free(model->groups);
+	free(model->missing);
 	free(model->snapshot_path);
 	free(model->snapshot_digest);
 	free(model->gitlab_version);
 	free(model->gnupg_version);
 	memset(model, 0, sizeof(*model));
+}
+
+void model_add_missing(struct model *model, const char *name, unsigned kinds,
+		       unsigned fields, int table_unread)
+{
+	struct missing_input *missing;
+	size_t i;
+
+	for (i = 0; i < model->missing_count; i++) {
+		missing = &model->missing[i];
+		if (strcmp(missing->name, name))
+			continue;
+		missing->kinds |= kinds;
+		missing->fields |= fields;
+		missing->table_unread |= table_unread;
+		return;
+	}
+	model->missing = xrealloc(model->missing, (model->missing_count + 1) *
+				  sizeof(*model->missing));
+	missing = &model->missing[model->missing_count++];
+	missing->name = model_strdup(model, name, strlen(name));
+	missing->kinds = kinds;
+	missing->fields = fields;
+	missing->table_unread = table_unread;
 }
 
 void credential_init(struct credential *cred, enum cred_kind kind)
@@ -366,6 +391,18 @@ static void keep_worst_case(struct finding_group *group,
 	wc->page = page;
 }
 
+static void count_skipped(struct model *model, const struct policy_rule *rule,
+			  enum cred_kind kind)
+{
+	size_t g;
+
+	for (g = 0; g < model->group_count; g++)
+		if (model->groups[g].rule == rule) {
+			model->groups[g].skipped[kind]++;
+			return;
+		}
+}
+
 void model_count(struct model *model, const struct credential *cred,
 		 const char *plan_action, int not_possible, size_t page)
 {
@@ -383,4 +420,7 @@ void model_count(struct model *model, const struct credential *cred,
 		keep_worst_case(group, cred, finding, plan_action, not_possible,
 				page);
 	}
+	for (i = 0; cred->skipped_rules && i < policy_rule_count; i++)
+		if (cred->skipped_rules & (UINT64_C(1) << i))
+			count_skipped(model, &policy_rules[i], cred->kind);
 }

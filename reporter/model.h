@@ -64,6 +64,29 @@ enum field {
 	FIELD_VERIFICATION = 1u << 9,
 };
 
+/* A set of kinds: bit `1u << kind` for each enum cred_kind in it. */
+#define KIND_BIT(kind) (1u << (kind))
+#define KINDS_TOKEN (KIND_BIT(KIND_PERSONAL_TOKEN) | \
+		     KIND_BIT(KIND_PROJECT_TOKEN) | KIND_BIT(KIND_GROUP_TOKEN))
+#define KINDS_BOT_TOKEN (KIND_BIT(KIND_PROJECT_TOKEN) | \
+			 KIND_BIT(KIND_GROUP_TOKEN))
+#define KINDS_SSH (KIND_BIT(KIND_SSH_KEY) | KIND_BIT(KIND_DEPLOY_KEY))
+#define KINDS_ALL ((1u << KIND_COUNT) - 1)
+
+/*
+ * A table or column that the snapshot lacks, as the loader found it, and
+ * what that leaves unknown. The policy uses these to say which rules it
+ * could not check (policy_rule_gap()).
+ */
+struct missing_input {
+	const char *name;     /* GitLab's name: "keys.last_used_at", or a
+				 table, "emails"; in model->strings */
+	unsigned kinds;       /* KIND_BIT set of the credentials it concerns */
+	unsigned fields;      /* enum field bits it makes unavailable */
+	int table_unread;     /* a credential table that was not read, so no
+				 credential of `kinds` was judged at all */
+};
+
 /* A user who may own credentials. The strings live in model->strings. */
 struct owner {
 	int64_t id;
@@ -131,6 +154,8 @@ struct credential {
 	struct finding *findings;
 	size_t finding_count;
 	enum severity worst;         /* highest severity, valid if findings */
+	/* Bit i: rule policy_rules[i] could not judge it for lack of a field. */
+	uint64_t skipped_rules;
 };
 
 struct summary {
@@ -181,6 +206,8 @@ struct finding_group {
 	size_t count;
 	struct worst_case cases[WORST_CASES_MAX];
 	size_t case_count;
+	/* Per kind, the credentials the rule could not judge for lack of a field. */
+	size_t skipped[KIND_COUNT];
 };
 
 struct model {
@@ -198,6 +225,10 @@ struct model {
 	struct finding_group *groups;   /* in report order: highest severity
 					   first, then the policy's order */
 	size_t group_count;
+
+	/* What the snapshot lacks, in the order the loader found it. */
+	struct missing_input *missing;
+	size_t missing_count;
 	char *gnupg_version;         /* NULL when GnuPG was not started */
 };
 
@@ -226,6 +257,14 @@ void model_release(struct model *model);
 const char *model_strdup(struct model *model, const char *s, size_t len);
 const struct owner *model_find_owner(const struct model *model, int64_t id);
 
+/*
+ * Record that the snapshot lacks `name` (copied), which leaves `fields`
+ * unavailable for credentials of the KIND_BIT set `kinds`. A name that
+ * was recorded before gains the new kinds and fields.
+ */
+void model_add_missing(struct model *model, const char *name, unsigned kinds,
+		       unsigned fields, int table_unread);
+
 /* Prepare `cred` for a row of `kind`; release it with credential_release(). */
 void credential_init(struct credential *cred, enum cred_kind kind);
 void credential_release(struct credential *cred);
@@ -238,7 +277,8 @@ void credential_add_findingv(struct credential *cred, const char *rule,
 
 /*
  * Count `cred` into the summary and the finding groups, and keep it among
- * the worst cases of its rules where it ranks. `plan_action` is its plan
+ * the worst cases of its rules where it ranks. Each rule it skipped
+ * counts it among its skipped credentials. `plan_action` is its plan
  * action id or NULL, `not_possible` is set when the plan cannot act on
  * it, and `page` is its inventory page.
  */

@@ -9,87 +9,120 @@
 
 /*
  * The rule table. docs/policy.md gives each number's source at length;
- * `source` is the short form shown in the report header.
+ * `source` is the short form shown in the report header. The kinds a
+ * rule judges, whether it judges only active credentials, and the fields
+ * it needs must match the checks below, because the overview's account
+ * of what a rule could not check rests on them (tests/unit/test_policy.c
+ * compares them).
  */
 const struct policy_rule policy_rules[] = {
 	{ "owner-inactive", SEV_HIGH,
 	  "Active credential of a blocked, banned or deactivated owner",
-	  "GitLab user states; PCI DSS v4.0 8.2.6", 1 },
+	  "GitLab user states; PCI DSS v4.0 8.2.6", 1,
+	  .kinds = KINDS_ALL, .active_only = 1, .needs = FIELD_OWNER_STATE },
 	{ "owner-missing", SEV_HIGH,
 	  "Active credential whose owner is not in the snapshot",
-	  "Referential integrity of the users table", 1 },
+	  "Referential integrity of the users table", 1,
+	  .kinds = KINDS_ALL, .active_only = 1, .needs = 0 },
 	{ "token-admin-scope", SEV_HIGH,
 	  "Admin-only scope (sudo, admin_mode, read_service_ping) on a non-admin",
-	  "GitLab token scopes: these work only for administrators", 1 },
+	  "GitLab token scopes: these work only for administrators", 1,
+	  .kinds = KINDS_TOKEN, .active_only = 0, .needs = FIELD_SCOPES },
 	{ "token-no-expiry", SEV_MEDIUM,
 	  "Active token without an expiry date",
-	  "GitLab default maximum lifetime, 365 days", 0 },
+	  "GitLab default maximum lifetime, 365 days", 0,
+	  .kinds = KINDS_TOKEN, .active_only = 1, .needs = FIELD_EXPIRES },
 	{ "token-lifetime", SEV_MEDIUM,
 	  "Token lifetime over 365 days",
-	  "GitLab default maximum lifetime, 365 days", 0 },
+	  "GitLab default maximum lifetime, 365 days", 0,
+	  .kinds = KINDS_TOKEN, .active_only = 1, .needs = FIELD_EXPIRES | FIELD_CREATED },
 	{ "credential-unused", SEV_MEDIUM,
 	  "Active credential not used for 90 days",
-	  "PCI DSS v4.0 8.2.6; AWS and GCP unused-credential checks", 1 },
+	  "PCI DSS v4.0 8.2.6; AWS and GCP unused-credential checks", 1,
+	  .kinds = KINDS_TOKEN | KINDS_SSH, .active_only = 1, .needs = FIELD_LAST_USED },
 	{ "credential-never-used", SEV_MEDIUM,
 	  "Active credential never used 30 days after creation",
-	  "Entra ID and GitLab inactivity practice, 30 days", 1 },
+	  "Entra ID and GitLab inactivity practice, 30 days", 1,
+	  .kinds = KINDS_TOKEN | KINDS_SSH, .active_only = 1, .needs = FIELD_LAST_USED | FIELD_CREATED },
 	{ "credential-expiring", SEV_INFO,
 	  "Active credential expiring within 30 days",
-	  "GitLab e-mails owners 60, 30 and 7 days before a token expires", 0 },
+	  "GitLab e-mails owners 60, 30 and 7 days before a token expires", 0,
+	  .kinds = KINDS_ALL, .active_only = 1, .needs = FIELD_EXPIRES },
 	{ "ssh-key-dsa", SEV_HIGH,
 	  "DSA SSH key (any size)",
-	  "OpenSSH disabled ssh-dss in 7.0 and removed it in 10.0", 1 },
+	  "OpenSSH disabled ssh-dss in 7.0 and removed it in 10.0", 1,
+	  .kinds = KINDS_SSH, .active_only = 0, .needs = 0 },
 	{ "ssh-key-rsa-weak", SEV_HIGH,
 	  "RSA SSH key under 2048 bits",
-	  "NIST SP 800-57 Part 1; ssh-audit fails under 2048", 1 },
+	  "NIST SP 800-57 Part 1; ssh-audit fails under 2048", 1,
+	  .kinds = KINDS_SSH, .active_only = 0, .needs = 0 },
 	{ "ssh-key-rsa-short", SEV_MEDIUM,
 	  "RSA SSH key under 3072 bits",
-	  "NIST SP 800-57 Part 1: 3072 bits after 2030; ssh-audit warns", 0 },
+	  "NIST SP 800-57 Part 1: 3072 bits after 2030; ssh-audit warns", 0,
+	  .kinds = KINDS_SSH, .active_only = 0, .needs = 0 },
 	{ "ssh-key-type-mismatch", SEV_MEDIUM,
 	  "Type word of an SSH key line disagrees with the key blob",
-	  "OpenSSH public key format (RFC 4253)", 0 },
+	  "OpenSSH public key format (RFC 4253)", 0,
+	  .kinds = KINDS_SSH, .active_only = 0, .needs = 0 },
 	{ "ssh-key-fingerprint-mismatch", SEV_MEDIUM,
 	  "Stored fingerprint differs from the one computed from the key",
-	  "GitLab keys.fingerprint and fingerprint_sha256 columns", 0 },
+	  "GitLab keys.fingerprint and fingerprint_sha256 columns", 0,
+	  .kinds = KINDS_SSH, .active_only = 0, .needs = 0 },
 	{ "key-unparseable", SEV_MEDIUM,
 	  "Key material that cannot be parsed",
-	  "OpenSSH public key format; OpenPGP (RFC 4880)", 1 },
+	  "OpenSSH public key format; OpenPGP (RFC 4880)", 1,
+	  .kinds = KINDS_SSH | KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = 0 },
 	{ "gpg-key-weak", SEV_HIGH,
 	  "RSA or DSA GPG key under 2048 bits",
-	  "NIST SP 800-57 Part 1", 1 },
+	  "NIST SP 800-57 Part 1", 1,
+	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = 0 },
 	{ "gpg-key-revoked", SEV_LOW,
 	  "GPG key revoked by its owner but still on the account",
-	  "OpenPGP key revocation (RFC 4880)", 1 },
+	  "OpenPGP key revocation (RFC 4880)", 1,
+	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = 0 },
 	{ "gpg-key-expired", SEV_LOW,
 	  "GPG key expired but still on the account",
-	  "OpenPGP key expiry (RFC 4880)", 1 },
+	  "OpenPGP key expiry (RFC 4880)", 1,
+	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = 0 },
 	{ "gpg-key-unverified", SEV_LOW,
 	  "No user ID e-mail of the GPG key is a verified address of its owner",
-	  "GitLab GPG verification rule", 0 },
+	  "GitLab GPG verification rule", 0,
+	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = FIELD_VERIFICATION },
 	{ "gpg-key-revoked-uid-match", SEV_MEDIUM,
 	  "GPG key verified only through a revoked user ID",
-	  "GitLab counts revoked user IDs when it verifies a key", 1 },
+	  "GitLab counts revoked user IDs when it verifies a key", 1,
+	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = FIELD_VERIFICATION },
 	{ "date-invalid", SEV_MEDIUM,
 	  "A date in the snapshot cannot be parsed",
-	  "GitLab stores dates and timestamps; exports may damage them", 0 },
+	  "GitLab stores dates and timestamps; exports may damage them", 0,
+	  .kinds = KINDS_ALL, .active_only = 0, .needs = 0 },
 	{ "token-scopes-invalid", SEV_MEDIUM,
 	  "Token scopes cannot be parsed",
-	  "GitLab stores scopes as a YAML list", 0 },
+	  "GitLab stores scopes as a YAML list", 0,
+	  .kinds = KINDS_TOKEN, .active_only = 0, .needs = 0 },
 	{ "token-unknown-scope", SEV_LOW,
 	  "Token scope that GitLab does not define",
-	  "GitLab token scopes", 0 },
+	  "GitLab token scopes", 0,
+	  .kinds = KINDS_TOKEN, .active_only = 0, .needs = FIELD_SCOPES },
 	{ "value-invalid", SEV_MEDIUM,
 	  "A value in the snapshot is not one GitLab stores",
-	  "GitLab column types and enumerations", 0 },
+	  "GitLab column types and enumerations", 0,
+	  .kinds = KINDS_ALL, .active_only = 0, .needs = 0 },
 	{ "text-suspicious", SEV_LOW,
 	  "Name, username or user ID with bidi, invisible or control characters, or invalid UTF-8",
-	  "Unicode bidirectional and invisible characters (Trojan Source, CVE-2021-42574)", 0 },
+	  "Unicode bidirectional and invisible characters (Trojan Source, CVE-2021-42574)", 0,
+	  .kinds = KINDS_ALL, .active_only = 0, .needs = 0 },
 	{ "token-resource-missing", SEV_LOW,
 	  "Project or group of a bot user's token not found",
-	  "GitLab members and user_details tables", 0 },
+	  "GitLab members and user_details tables", 0,
+	  .kinds = KINDS_BOT_TOKEN, .active_only = 0, .needs = FIELD_RESOURCE },
 };
 
 const size_t policy_rule_count = sizeof(policy_rules) / sizeof(policy_rules[0]);
+
+/* credential.skipped_rules has one bit per rule. */
+_Static_assert(sizeof(policy_rules) / sizeof(policy_rules[0]) <= 64,
+	       "more rules than bits in credential.skipped_rules");
 
 void policy_defaults(struct policy *policy)
 {
@@ -110,6 +143,14 @@ const struct policy_rule *policy_rule_find(const char *id)
 		if (!strcmp(policy_rules[i].id, id))
 			return &policy_rules[i];
 	return NULL;
+}
+
+void policy_skip_rule(struct credential *cred, const char *rule)
+{
+	const struct policy_rule *r = policy_rule_find(rule);
+
+	if (r->kinds & KIND_BIT(cred->kind))
+		cred->skipped_rules |= UINT64_C(1) << (r - policy_rules);
 }
 
 void finding_add(struct credential *cred, const char *rule, const char *fmt,
@@ -252,6 +293,10 @@ static void check_owner(struct credential *cred)
 		    (long long)cred->owner_id);
 		return;
 	}
+	if (cred->unavailable & FIELD_OWNER_STATE) {
+		policy_skip_rule(cred, "owner-inactive");
+		return;
+	}
 	if (!cred->owner->state)
 		return;
 	/* A state GitLab does not define says nothing about sign-in. */
@@ -271,8 +316,11 @@ static void check_owner(struct credential *cred)
 static void check_usage(const struct policy *policy, struct credential *cred,
 			int64_t now)
 {
-	if (cred->unavailable & FIELD_LAST_USED)
+	if (cred->unavailable & FIELD_LAST_USED) {
+		policy_skip_rule(cred, "credential-unused");
+		policy_skip_rule(cred, "credential-never-used");
 		return;
+	}
 	if (cred->last_used_at.state == TS_SET) {
 		int64_t idle = (now - cred->last_used_at.sec) / DAY;
 
@@ -288,6 +336,9 @@ static void check_usage(const struct policy *policy, struct credential *cred,
 			finding_add(cred, "credential-never-used",
 			    "never used, created %lld days ago (limit %d)",
 			    (long long)age, policy->never_used_days);
+	} else if (cred->last_used_at.state == TS_NONE &&
+		   (cred->unavailable & FIELD_CREATED)) {
+		policy_skip_rule(cred, "credential-never-used");
 	}
 }
 
@@ -296,8 +347,12 @@ static void check_expiry(const struct policy *policy, struct credential *cred,
 {
 	int64_t days_left;
 
-	if (cred->unavailable & FIELD_EXPIRES)
+	if (cred->unavailable & FIELD_EXPIRES) {
+		policy_skip_rule(cred, "credential-expiring");
+		policy_skip_rule(cred, "token-no-expiry");
+		policy_skip_rule(cred, "token-lifetime");
 		return;
+	}
 	if (cred->expires_at.state == TS_NONE) {
 		if (is_token(cred))
 			finding_add(cred, "token-no-expiry",
@@ -330,6 +385,8 @@ static void check_expiry(const struct policy *policy, struct credential *cred,
 			finding_add(cred, "token-lifetime",
 			    "lifetime %lld days (limit %d)",
 			    (long long)lifetime, policy->max_lifetime_days);
+	} else if (cred->unavailable & FIELD_CREATED) {
+		policy_skip_rule(cred, "token-lifetime");
 	}
 }
 
@@ -337,8 +394,11 @@ static void check_scopes(struct credential *cred)
 {
 	size_t i;
 
-	if (cred->unavailable & FIELD_SCOPES)
+	if (cred->unavailable & FIELD_SCOPES) {
+		policy_skip_rule(cred, "token-admin-scope");
+		policy_skip_rule(cred, "token-unknown-scope");
 		return;
+	}
 	if (cred->scopes_invalid) {
 		finding_add(cred, "token-scopes-invalid",
 		    "the scopes column is not a YAML list of scopes");
@@ -403,8 +463,11 @@ static void check_gpg_key(const struct policy *policy, struct credential *cred)
 		ts_format_date(gpg->expires, when);
 		finding_add(cred, "gpg-key-expired", "the key expired on %s", when);
 	}
-	if (cred->unavailable & FIELD_VERIFICATION)
+	if (cred->unavailable & FIELD_VERIFICATION) {
+		policy_skip_rule(cred, "gpg-key-unverified");
+		policy_skip_rule(cred, "gpg-key-revoked-uid-match");
 		return;
+	}
 	if (cred->verification == GPG_UNVERIFIED)
 		finding_add(cred, "gpg-key-unverified",
 		    "no user ID e-mail matches a verified address of the owner");

@@ -15,6 +15,27 @@ struct policy_rule {
 	const char *summary;        /* one line, with the threshold */
 	const char *source;         /* standard or GitLab rule behind it */
 	int proposes_action;        /* findings put the credential in the plan */
+	unsigned kinds;             /* KIND_BIT set of the kinds it judges */
+	int active_only;            /* it judges active credentials only */
+	/*
+	 * enum field bits without which it cannot judge a credential. Rules
+	 * that check the snapshot's own values (date-invalid and the like)
+	 * need none: a value the snapshot lacks cannot be invalid.
+	 */
+	unsigned needs;
+};
+
+/*
+ * The credentials and kinds that a rule could not judge because the
+ * snapshot lacks a table or a column. Kinds are KIND_BIT sets.
+ */
+struct rule_gap {
+	unsigned not_checked;       /* kinds with credentials it skipped */
+	unsigned unread;            /* of those, kinds whose table was not read */
+	size_t skipped[KIND_COUNT]; /* per kind, the credentials it skipped */
+	size_t total[KIND_COUNT];   /* per kind, the credentials it judges
+				       when nothing is missing */
+	int checked_some;           /* a credential it applies to was not skipped */
 };
 
 struct policy {
@@ -32,6 +53,50 @@ extern const size_t policy_rule_count;
 
 void policy_defaults(struct policy *policy);
 const struct policy_rule *policy_rule_find(const char *id);
+
+/*
+ * Find what `rule` could not judge in the snapshot of `model`: the
+ * credentials it skipped (finding_group.skipped), and the kinds whose
+ * table was not read at all (model->missing).
+ */
+void policy_rule_gap(const struct model *model, const struct policy_rule *rule,
+		     struct rule_gap *gap);
+/* The number of rules with credentials they could not judge. */
+size_t policy_rules_not_checked(const struct model *model);
+/*
+ * The kinds that the missing table or column `missing` kept `rule` from
+ * judging: those of a table that was not read, and those with skipped
+ * credentials when `missing` leaves a field unavailable that the rule
+ * needs.
+ */
+unsigned policy_missing_blocks(const struct model *model,
+			       const struct policy_rule *rule,
+			       const struct missing_input *missing);
+/*
+ * Append a sentence with the number of credentials of each kind that
+ * `rule` did not check and the tables or columns that are missing, for
+ * example "Not checked for all 33 active SSH keys: keys.last_used_at is
+ * not in this snapshot." Each name is written between two copies of
+ * `quote` ("`" for a code span, or ""). Appends nothing when the rule
+ * checked every credential. The text has no data from the snapshot: the
+ * names are GitLab's, from the loader's own list of tables.
+ */
+void policy_describe_gap(const struct model *model,
+			 const struct policy_rule *rule, const char *quote,
+			 struct buf *out);
+/*
+ * Print one warning that lists the rules that could not judge every
+ * credential and the tables and columns they lacked. Prints nothing when
+ * every rule judged every credential.
+ */
+void policy_warn_not_checked(const struct model *model);
+
+/*
+ * Record that rule `rule` (an id from policy_rules) could not judge
+ * `cred` for lack of a field. A rule that does not judge the kind of
+ * `cred` is not recorded.
+ */
+void policy_skip_rule(struct credential *cred, const char *rule);
 
 /* Add a finding of rule `rule` (an id from policy_rules) to `cred`. */
 void finding_add(struct credential *cred, const char *rule, const char *fmt,

@@ -922,8 +922,11 @@ static void classify_token(struct loader *ld, struct credential *cred)
 		     !strncmp(cred->owner->username, "group_", 6)
 		? KIND_GROUP_TOKEN : KIND_PROJECT_TOKEN;
 	cred->unavailable |= FIELD_RESOURCE;
-	if (!bot_lookup_complete(ld))
-		return;  /* the tables are absent: nothing is known to be missing */
+	if (!bot_lookup_complete(ld)) {
+		/* Without the tables, nothing is known to be missing. */
+		policy_skip_rule(cred, "token-resource-missing");
+		return;
+	}
 	finding_add(cred, "token-resource-missing",
 		    "bot user @%s has no project or group membership in the snapshot",
 		    cred->owner->username ? cred->owner->username : "?");
@@ -965,7 +968,6 @@ static int hand_over(struct loader *ld, struct credential *cred)
 	}
 	ld->rows_seen[table] = 1;
 	ld->last_id[table] = cred->id;
-	model_add_unavailable(ld->model, cred);
 
 	ret = ld->row_fn(ld->row_arg, cred, ld->err);
 
@@ -1274,8 +1276,8 @@ static int uids_have_address(const struct gpg_key_info *gpg, int revoked_too)
 
 /*
  * When the snapshot lacks some of the owners' verified addresses, mark
- * the verification of `cred` unavailable if one of them could change it:
- * an unverified key could match one, and a key verified only through a
+ * the verification of `cred` unavailable if one of them could change it.
+ * An unverified key could match one. A key verified only through a
  * revoked user ID could match one through another user ID.
  */
 static void judge_unknown_addresses(struct credential *cred)

@@ -49,8 +49,11 @@ typedef int snapshot_row_fn(void *arg, struct credential *cred,
 /*
  * Read every credential once, in table order (tokens, then SSH and deploy
  * keys, then GPG keys) and by id within a table, and hand each to `fn`.
- * SSH keys are parsed here and GPG keys come inspected. At the end,
- * model->snapshot_digest is set.
+ * SSH keys are parsed here and GPG keys come inspected, and the tables
+ * and columns the snapshot lacks go into model->missing. At the end,
+ * model->snapshot_digest is set, and one warning names the rules that
+ * skipped credentials for lack of them (policy_warn_not_checked()), as
+ * model_count() recorded them from each credential that `fn` counted.
  */
 enum snapshot_status snapshot_stream(struct snapshot *snap, snapshot_row_fn *fn,
 				     void *arg, struct buf *err);
