@@ -61,6 +61,13 @@ const struct policy_rule *policy_rule_find(const char *id);
  */
 void policy_rule_gap(const struct model *model, const struct policy_rule *rule,
 		     struct rule_gap *gap);
+/*
+ * Append what a rule's heading shows after its id: its count of findings,
+ * "12, checked in part" when it skipped credentials, or "not checked"
+ * when it could judge none and found nothing.
+ */
+void policy_count_label(const struct rule_gap *gap, size_t findings,
+			struct buf *out);
 /* The number of rules with credentials they could not judge. */
 size_t policy_rules_not_checked(const struct model *model);
 /*

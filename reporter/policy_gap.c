@@ -78,6 +78,17 @@ size_t policy_rules_not_checked(const struct model *model)
 	return count;
 }
 
+void policy_count_label(const struct rule_gap *gap, size_t findings,
+			struct buf *out)
+{
+	if (gap->not_checked && !gap->checked_some && !findings)
+		buf_adds(out, "not checked");
+	else if (gap->not_checked)
+		buf_addf(out, "%zu, checked in part", findings);
+	else
+		buf_addf(out, "%zu", findings);
+}
+
 static const char *const kind_singulars[KIND_COUNT] = {
 	"personal access token", "project access token",
 	"group access token", "SSH key", "deploy key", "GPG key",

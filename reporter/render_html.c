@@ -1,9 +1,11 @@
 /*
  * The HTML overview, report.html: one self-contained page made from the
  * report.html template with what a reader needs first. It has the
- * snapshot and the rules, the counts by kind and state, each rule's
- * findings with its count and worst cases, the plan in numbers, and the
- * links to every page of the inventory (render_inventory.c). Its size
+ * snapshot and the rules, the counts by kind and state, and each rule's
+ * findings with its count and worst cases. A rule that could not check
+ * some credentials, because the snapshot lacks a table or column, names
+ * them and what is missing in its place. Then come the plan in numbers and the links to
+ * every page of the inventory (render_inventory.c). Its size
  * does not grow with the number of credentials, except for one link per
  * inventory page.
  */
@@ -209,39 +211,84 @@ static void worst_case_row(struct html *h, xmlNodePtr body,
 	html_add_textf(badge, ", %s", date);
 }
 
+/*
+ * Add the heading of a rule's findings: severity, id, summary, and its
+ * count, or what the snapshot kept it from checking.
+ */
+static void findings_heading(xmlNodePtr section,
+			     const struct finding_group *group,
+			     const struct rule_gap *gap)
+{
+	struct buf id = BUF_INIT, label = BUF_INIT;
+	xmlNodePtr heading = html_el(section, "h3");
+
+	buf_addf(&id, "findings-%s", group->id);
+	html_set_attr(heading, "id", id.data);
+	buf_release(&id);
+	html_add_severity(heading, group->severity);
+	html_add_text(heading, " ");
+	html_el_text(heading, "code", group->id);
+	if (group->rule)
+		html_add_textf(heading, " %s", group->rule->summary);
+	policy_count_label(gap, group->count, &label);
+	html_add_textf(heading, " (%s)", label.data);
+	buf_release(&label);
+}
+
+/* Add a note on what the rule of `group` could not check, if anything. */
+static void findings_gap_note(const struct model *model, xmlNodePtr section,
+			      const struct finding_group *group)
+{
+	struct buf text = BUF_INIT, id = BUF_INIT;
+	xmlNodePtr note;
+
+	policy_describe_gap(model, group->rule, "", &text);
+	if (text.len) {
+		note = html_el_text(section, "p", text.data);
+		html_set_attr(note, "class", "ca-not-checked");
+		buf_addf(&id, "not-checked-%s", group->id);
+		html_set_attr(note, "id", id.data);
+	}
+	buf_release(&text);
+	buf_release(&id);
+}
+
 static void fill_findings(struct html *h, xmlNodePtr section)
 {
 	static const char *const headers[] = {
 		"Credential", "Owner", "Finding", "Plan",
 	};
 	const struct model *model = h->ctx->model;
-	size_t g, i;
+	size_t g, i, gaps;
 
 	html_el_text(section, "h2", "Findings");
-	if (!model->summary.findings) {
+	gaps = policy_rules_not_checked(model);
+	if (!model->summary.findings && !gaps) {
 		html_span(html_el(section, "p"), "ca-none", "No findings.");
 		return;
 	}
-	html_add_textf(html_el(section, "p"),
-		       "Each rule lists up to its %d worst findings: highest severity of the credential first, then by kind and id. report.json, credentials.csv and the inventory pages have every finding.",
-		       WORST_CASES_MAX);
+	if (!model->summary.findings)
+		html_add_text(html_el(section, "p"),
+			      "No findings among the credentials that were checked. The rules below could not check every credential, because the snapshot lacks tables or columns that they need.");
+	else
+		html_add_textf(html_el(section, "p"),
+			       "Each rule lists up to its %d worst findings: highest severity of the credential first, then by kind and id. report.json, credentials.csv and the inventory pages have every finding.%s",
+			       WORST_CASES_MAX,
+			       gaps ? " A rule that could not check every credential, because the snapshot lacks tables or columns that it needs, says which credentials it skipped." : "");
 	for (g = 0; g < model->group_count; g++) {
 		const struct finding_group *group = &model->groups[g];
-		struct buf id = BUF_INIT;
-		xmlNodePtr heading, body;
+		struct rule_gap gap = { 0 };
+		xmlNodePtr body;
 
+		if (group->rule)
+			policy_rule_gap(model, group->rule, &gap);
+		if (!group->count && !gap.not_checked)
+			continue;
+		findings_heading(section, group, &gap);
+		if (gap.not_checked)
+			findings_gap_note(model, section, group);
 		if (!group->count)
 			continue;
-		heading = html_el(section, "h3");
-		buf_addf(&id, "findings-%s", group->id);
-		html_set_attr(heading, "id", id.data);
-		buf_release(&id);
-		html_add_severity(heading, group->severity);
-		html_add_text(heading, " ");
-		html_el_text(heading, "code", group->id);
-		if (group->rule)
-			html_add_textf(heading, " %s", group->rule->summary);
-		html_add_textf(heading, " (%zu)", group->count);
 
 		body = html_add_table(section, "ca-findings-table", headers, 4);
 		for (i = 0; i < group->case_count; i++)

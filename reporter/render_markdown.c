@@ -2,8 +2,9 @@
  * The Markdown overview, report.md, for a GitLab issue, a merge request
  * or an e-mail digest. It has the content of the HTML overview in
  * GitLab-flavoured Markdown: the snapshot and rules, the counts, each
- * rule's findings with its count and worst cases, the plan in numbers,
- * and the names of the inventory pages. Every value from the snapshot
+ * rule's findings with its count and worst cases and what the snapshot
+ * kept it from checking, the plan in numbers, and the names of the
+ * inventory pages. Every value from the snapshot
  * passes through text_markdown(), and credaudit itself writes no links
  * and no HTML, so a link or raw HTML in the output could only come from
  * data and is a bug.
@@ -280,28 +281,45 @@ static void write_findings(struct md *md)
 		"Credential", "Owner", "Finding", "Plan",
 	};
 	const struct model *model = md->ctx->model;
-	size_t g, i;
+	size_t g, i, gaps;
 
 	buf_adds(&md->out, "\n## Findings\n\n");
-	if (!model->summary.findings) {
+	gaps = policy_rules_not_checked(model);
+	if (!model->summary.findings && !gaps) {
 		buf_adds(&md->out, "No findings.\n");
 		return;
 	}
-	buf_addf(&md->out, "Each rule lists up to its %d worst findings: highest severity of the credential first, then by kind and id. report.json, credentials.csv and the inventory pages have every finding.\n\n",
-		 WORST_CASES_MAX);
+	if (!model->summary.findings)
+		buf_adds(&md->out, "No findings among the credentials that were checked. The rules below could not check every credential, because the snapshot lacks tables or columns that they need.\n\n");
+	else
+		buf_addf(&md->out, "Each rule lists up to its %d worst findings: highest severity of the credential first, then by kind and id. report.json, credentials.csv and the inventory pages have every finding.%s\n\n",
+			 WORST_CASES_MAX,
+			 gaps ? " A rule that could not check every credential, because the snapshot lacks tables or columns that it needs, says which credentials it skipped." : "");
 	for (g = 0; g < model->group_count; g++) {
 		const struct finding_group *group = &model->groups[g];
+		struct rule_gap gap = { 0 };
 
-		if (!group->count)
+		if (group->rule)
+			policy_rule_gap(model, group->rule, &gap);
+		if (!group->count && !gap.not_checked)
 			continue;
 		buf_addf(&md->out, "### %s: ", severity_id(group->severity));
 		code(md, group->id);
-		buf_addf(&md->out, " (%zu)\n\n", group->count);
+		buf_adds(&md->out, " (");
+		policy_count_label(&gap, group->count, &md->out);
+		buf_adds(&md->out, ")\n\n");
 		if (group->rule) {
 			text_markdown_str(&md->out, group->rule->summary,
 					  TEXT_NO_LIMIT);
 			buf_adds(&md->out, ".\n\n");
 		}
+		if (gap.not_checked) {
+			/* Only credaudit's words and GitLab's names: no escape. */
+			policy_describe_gap(model, group->rule, "`", &md->out);
+			buf_adds(&md->out, "\n\n");
+		}
+		if (!group->count)
+			continue;
 		table_header(md, headers, 4, 0);
 		for (i = 0; i < group->case_count; i++) {
 			const struct worst_case *wc = &group->cases[i];

@@ -1379,6 +1379,93 @@ static void markdown_kind_not_available(void **state)
 			       "| GPG keys | not available in this snapshot | | | |"));
 }
 
+/*
+ * Render the overview of a model without credentials. With `with_gap`,
+ * the snapshot lacks the gpg_keys table.
+ */
+static void render_empty_overview(int with_gap, char **html, size_t *html_len,
+				  char **markdown, size_t *markdown_len)
+{
+	struct model model;
+	struct policy policy;
+	struct render_context ctx;
+	int k;
+
+	model_init(&model);
+	model.now = NOW;
+	model.snapshot_path = xstrdup("/srv/snapshots/old.db");
+	for (k = 0; k < KIND_COUNT; k++)
+		model.summary.kind_available[k] = 1;
+	if (with_gap) {
+		model.summary.kind_available[KIND_GPG_KEY] = 0;
+		model_add_missing(&model, "gpg_keys", KIND_BIT(KIND_GPG_KEY), 0, 1);
+	}
+	policy_defaults(&policy);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.model = &model;
+	ctx.policy = &policy;
+	ctx.tool_version = "test";
+	*html = render_to_memory(render_html, &ctx, html_len);
+	*markdown = render_to_memory(render_markdown, &ctx, markdown_len);
+	model_release(&model);
+}
+
+static void overview_no_findings_names_gaps(void **state)
+{
+	char *html, *markdown, *text;
+	size_t html_len, markdown_len;
+	htmlDocPtr doc;
+	xmlNodePtr node;
+
+	(void)state;
+	render_empty_overview(1, &html, &html_len, &markdown, &markdown_len);
+	doc = parse_html(html, html_len);
+	node = find_by_id(xmlDocGetRootElement(doc), "not-checked-gpg-key-weak");
+	assert_non_null(node);
+	text = (char *)xmlNodeGetContent(node);
+	assert_string_equal(text,
+		"Not checked for GPG keys: the gpg_keys table is not in this snapshot.");
+	xmlFree(text);
+	node = find_by_id(xmlDocGetRootElement(doc), "findings-gpg-key-weak");
+	assert_non_null(node);
+	text = (char *)xmlNodeGetContent(node);
+	assert_non_null(strstr(text, "(not checked)"));
+	xmlFree(text);
+	node = find_by_id(xmlDocGetRootElement(doc), "ca-findings");
+	text = (char *)xmlNodeGetContent(node);
+	assert_null(strstr(text, "No findings."));
+	assert_non_null(strstr(text, "No findings among the credentials that were checked."));
+	xmlFree(text);
+	xmlFreeDoc(doc);
+
+	assert_non_null(strstr(markdown,
+		"\n### high: `gpg-key-weak` (not checked)\n\nRSA or DSA GPG key under 2048 bits.\n\nNot checked for GPG keys: the `gpg_keys` table is not in this snapshot.\n"));
+	assert_null(strstr(markdown, "No findings.\n"));
+	free(html);
+	free(markdown);
+}
+
+static void overview_no_findings_no_gaps(void **state)
+{
+	char *html, *markdown;
+	size_t html_len, markdown_len;
+	htmlDocPtr doc;
+
+	(void)state;
+	render_empty_overview(0, &html, &html_len, &markdown, &markdown_len);
+	doc = parse_html(html, html_len);
+	assert_null(find_by_id(xmlDocGetRootElement(doc),
+			       "not-checked-gpg-key-weak"));
+	assert_null(find_by_id(xmlDocGetRootElement(doc),
+			       "findings-gpg-key-weak"));
+	xmlFreeDoc(doc);
+	assert_non_null(strstr(html, "No findings."));
+	assert_non_null(strstr(markdown, "\n## Findings\n\nNo findings.\n"));
+	assert_null(strstr(markdown, "Not checked"));
+	free(html);
+	free(markdown);
+}
+
 /* JSON, parsed back with jansson. */
 
 static json_t *parse_json(const char *data, size_t len)
@@ -1875,6 +1962,10 @@ int main(void)
 		cmocka_unit_test(plan_json_lists_actions),
 		cmocka_unit_test(plan_files_read_back),
 	};
+	const struct CMUnitTest alone[] = {
+		cmocka_unit_test(overview_no_findings_names_gaps),
+		cmocka_unit_test(overview_no_findings_no_gaps),
+	};
 	const struct CMUnitTest without_gpg[] = {
 		cmocka_unit_test(html_kind_not_available),
 		cmocka_unit_test(markdown_kind_not_available),
@@ -1888,5 +1979,7 @@ int main(void)
 	failed += cmocka_run_group_tests_name("reports without gpg_keys",
 					      without_gpg, setup_without_gpg,
 					      teardown);
+	failed += cmocka_run_group_tests_name("overview of an empty model",
+					      alone, NULL, NULL);
 	return failed;
 }
