@@ -178,6 +178,57 @@ static void write_head(struct json_sink *j)
 	jsonw_array(w, 0);
 }
 
+/*
+ * Write the rules that could not check every credential, in report
+ * order, with the tables and columns the snapshot lacks and, per kind,
+ * the credentials skipped (null when the kind's table was not read).
+ */
+static void rules_not_checked(struct json_sink *j)
+{
+	const struct model *model = j->ctx->model;
+	const struct policy_rule **rules;
+	struct jsonw *w = &j->doc;
+	size_t r, i;
+	int k;
+
+	jsonw_key(w, "rules_not_checked");
+	jsonw_array(w, 0);
+	rules = xcalloc(policy_rule_count, sizeof(*rules));
+	render_rules_sorted(rules);
+	for (r = 0; r < policy_rule_count; r++) {
+		struct rule_gap gap;
+
+		policy_rule_gap(model, rules[r], &gap);
+		if (!gap.not_checked)
+			continue;
+		jsonw_object(w, 1);
+		jsonw_key(w, "id");
+		jsonw_string(w, rules[r]->id);
+		jsonw_key(w, "missing");
+		jsonw_array(w, 1);
+		for (i = 0; i < model->missing_count; i++)
+			if (policy_missing_blocks(model, rules[r],
+						  &model->missing[i]))
+				jsonw_string(w, model->missing[i].name);
+		jsonw_end(w);
+		jsonw_key(w, "not_checked");
+		jsonw_object(w, 1);
+		for (k = 0; k < KIND_COUNT; k++) {
+			if (!(gap.not_checked & KIND_BIT(k)))
+				continue;
+			jsonw_key(w, kind_id((enum cred_kind)k));
+			if (gap.unread & KIND_BIT(k))
+				jsonw_null(w);
+			else
+				jsonw_int(w, (int64_t)gap.skipped[k]);
+		}
+		jsonw_end(w);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	free(rules);
+}
+
 static void summary_object(struct json_sink *j)
 {
 	const struct summary *sum = &j->ctx->model->summary;
@@ -223,6 +274,8 @@ static void summary_object(struct json_sink *j)
 		jsonw_int(w, (int64_t)sum->by_severity[s]);
 	}
 	jsonw_end(w);
+
+	rules_not_checked(j);
 
 	jsonw_key(w, "plan");
 	jsonw_object(w, 0);
