@@ -7,8 +7,10 @@
  *
  *   inspect html FILE [TEMPLATE]  inventory rows and what the page carries
  *   inspect html-cells FILE       the cells of every table body row
+ *   inspect html-ids FILE         the text of every element with an id
  *   inspect md FILE               tables, cells per row, link and HTML nodes
  *   inspect md-cells FILE         the cells of every table body row
+ *   inspect md-paragraphs FILE    every top-level paragraph under its heading
  *   inspect plan-md FILE          task items and their action ids
  *   inspect json FILE             credentials by kind and state; actions
  *   inspect inventory DIR [TEMPLATE]  every inventory page: rows, links
@@ -769,6 +771,42 @@ static int cmd_html_cells(const char *path)
 	return 0;
 }
 
+/* Print the id and text of each element with an id, from `node` down. */
+static void html_ids_walk(xmlNodePtr node)
+{
+	for (; node; node = node->next) {
+		xmlChar *id;
+
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		id = xmlGetProp(node, BAD_CAST "id");
+		if (id) {
+			char *text = html_text(node);
+
+			printf("%s\t%s\n", (const char *)id, text);
+			free(text);
+			xmlFree(id);
+		}
+		html_ids_walk(node->children);
+	}
+}
+
+/*
+ * Print, for `inspect html-ids`, one line per element with an id
+ * attribute, in page order: ID, a tab, and the element's text with its
+ * whitespace squeezed.
+ */
+static int cmd_html_ids(const char *path)
+{
+	htmlDocPtr doc = html_read(path);
+
+	if (!doc)
+		return 1;
+	html_ids_walk(xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+	return 0;
+}
+
 /* Markdown */
 
 struct source {
@@ -1129,6 +1167,45 @@ static int md_inspect(const char *path, int cells)
 	return 0;
 }
 
+/*
+ * Print, for `inspect md-paragraphs`, one line per paragraph that is not
+ * inside a list, a quote or a table. A line has the text of the nearest
+ * heading before it ("-" for none), a tab, and the paragraph's text as a
+ * reader sees it: code spans as their text, whitespace squeezed.
+ */
+static int cmd_md_paragraphs(const char *path)
+{
+	struct source src;
+	cmark_node *doc, *node;
+	char *heading = NULL;
+
+	if (source_read(&src, path) < 0)
+		return 1;
+	doc = md_parse(&src);
+	if (!doc) {
+		source_release(&src);
+		return 1;
+	}
+	for (node = cmark_node_first_child(doc); node;
+	     node = cmark_node_next(node)) {
+		cmark_node_type type = cmark_node_get_type(node);
+
+		if (type == CMARK_NODE_HEADING) {
+			free(heading);
+			heading = md_node_text(node);
+		} else if (type == CMARK_NODE_PARAGRAPH) {
+			char *text = md_node_text(node);
+
+			printf("%s\t%s\n", heading ? heading : "-", text);
+			free(text);
+		}
+	}
+	free(heading);
+	cmark_node_free(doc);
+	source_release(&src);
+	return 0;
+}
+
 /* The literal of the first code span in `item`, or NULL. */
 static const char *first_code_span(cmark_node *item)
 {
@@ -1240,11 +1317,16 @@ static void tally_print(struct tally *tally, const char *label)
 
 /*
  * Print what "summary" says of each kind: whether its table was in the
- * snapshot and the count of each state, an integer or "null".
+ * snapshot and the count of each state, an integer or "null". Then the
+ * rules it lists as not checked for every credential.
  */
 static void json_print_summary(json_t *summary)
 {
 	json_t *kinds_object = json_object_get(summary, "kinds");
+	json_t *gaps = json_object_get(summary, "rules_not_checked");
+	json_t *gap, *item;
+	const char *kind_name;
+	size_t i, j;
 	int k, s;
 
 	for (k = 0; k < KIND_COUNT; k++) {
@@ -1265,6 +1347,31 @@ static void json_print_summary(json_t *summary)
 				       json_is_null(n) ? "null" : "invalid");
 		}
 	}
+
+	if (!json_is_array(gaps)) {
+		printf("rules-not-checked %s\n", gaps ? "invalid" : "absent");
+		return;
+	}
+	printf("rules-not-checked %zu\n", json_array_size(gaps));
+	json_array_foreach(gaps, i, gap) {
+		const char *id = json_string_value(json_object_get(gap, "id"));
+
+		if (!id)
+			id = "-";
+		json_array_foreach(json_object_get(gap, "missing"), j, item)
+			printf("not-checked-missing %s %s\n", id,
+			       json_is_string(item) ? json_string_value(item)
+						    : "invalid");
+		json_object_foreach(json_object_get(gap, "not_checked"),
+				    kind_name, item) {
+			if (json_is_integer(item))
+				printf("not-checked %s %s %lld\n", id, kind_name,
+				       (long long)json_integer_value(item));
+			else
+				printf("not-checked %s %s %s\n", id, kind_name,
+				       json_is_null(item) ? "null" : "invalid");
+		}
+	}
 }
 
 /*
@@ -1277,6 +1384,11 @@ static void json_print_summary(json_t *summary)
  *   available KIND BOOL        whether "summary" says the kind's table
  *                              is in the snapshot
  *   summary KIND STATE N       the count that "summary" gives, or "null"
+ *   rules-not-checked N        entries of "rules_not_checked" ("absent"
+ *                              when the member is missing)
+ *   not-checked-missing RULE NAME   a table or column that RULE lacked
+ *   not-checked RULE KIND N    credentials of KIND that RULE skipped, or
+ *                              "null" when the kind's table was not read
  *   unavailable KIND FIELD N   entries per kind that name FIELD in
  *                              "unavailable"
  *   finding KIND RULE N        findings per kind and rule
@@ -1671,9 +1783,10 @@ out:
 
 static int usage(void)
 {
-	fputs("usage: inspect html FILE [TEMPLATE] | html-cells FILE | md FILE |\n"
-	      "               md-cells FILE | plan-md FILE | json FILE |\n"
-	      "               json-fields FILE\n",
+	fputs("usage: inspect html FILE [TEMPLATE] | html-cells FILE |\n"
+	      "               html-ids FILE | md FILE | md-cells FILE |\n"
+	      "               md-paragraphs FILE | plan-md FILE | json FILE |\n"
+	      "               inventory DIR [TEMPLATE] | json-fields FILE\n",
 	      stderr);
 	return 2;
 }
@@ -1693,6 +1806,10 @@ int main(int argc, char **argv)
 		ret = cmd_html(argv[2], argc == 4 ? argv[3] : NULL);
 	else if (!strcmp(command, "html-cells") && argc == 3)
 		ret = cmd_html_cells(argv[2]);
+	else if (!strcmp(command, "html-ids") && argc == 3)
+		ret = cmd_html_ids(argv[2]);
+	else if (!strcmp(command, "md-paragraphs") && argc == 3)
+		ret = cmd_md_paragraphs(argv[2]);
 	else if (!strcmp(command, "md") && argc == 3)
 		ret = md_inspect(argv[2], 0);
 	else if (!strcmp(command, "md-cells") && argc == 3)
