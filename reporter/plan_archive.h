@@ -1,27 +1,48 @@
 #ifndef CREDAUDIT_PLAN_ARCHIVE_H
 #define CREDAUDIT_PLAN_ARCHIVE_H
 
+#include <sys/types.h>
+
 #include "buf.h"
 
 /*
  * Keeping an approved plan when `credaudit report` writes a new plan into
- * its folder. A plan is kept when a box of plan.md is ticked, an action
- * of plan.json is approved, plan.md.asc exists, or plan.md cannot be read
- * as a plan, because then no one can tell whether it was approved.
+ * its folder. plan_scan.h reads the old plan as a stream, so memory does
+ * not grow with its size. The plan is kept when a box of plan.md is
+ * ticked, an action of plan.json is approved or plan.md.asc exists. It is
+ * also kept when it may have been approved: a box of plan.md is damaged,
+ * or plan.md or plan.json cannot be read. Otherwise it is replaced.
  *
- * plan_archive_prepare() hard-links plan.md, plan.json and plan.md.asc
- * into OUT/plans/<created>-<digest>/ before the outputs are committed, so
- * the old plan is never lost: the commit then replaces plan.md and
- * plan.json. plan_archive_finish() removes the old plan.md.asc, whose
+ * plan_archive_prepare() puts plan.md, plan.json and plan.md.asc into
+ * OUT/plans/<created>-<digest>/, or <modified>-no-digest/ when plan.md
+ * lacks those lines, before the outputs are committed. So the old plan is
+ * never lost: the commit then replaces plan.md and plan.json.
+ * The folder is filled under a temporary name, removed on a signal
+ * (cleanup.h), and then renamed, so it appears whole or not at all. When
+ * a folder for the same plan already contains the same files, nothing
+ * new is made. plan_archive_finish() removes the old plan.md.asc, whose
  * signature would be BAD for the new plan.md, and plan_archive_abort()
- * removes the links when the commit failed. The journal stays in OUT.
+ * removes the new folder when the commit failed. The journal stays in
+ * OUT.
  */
+
+/* plan.md, plan.json and plan.md.asc, in that order. */
+#define PLAN_ARCHIVE_FILES 3
+
+struct plan_archive_file {
+	int present;    /* a regular file in OUT when the plan was prepared */
+	dev_t dev;
+	ino_t ino;
+};
+
 struct plan_archive {
-	char *out;          /* the report's output folder */
-	char *dir;          /* OUT/plans/NAME, or NULL when nothing is kept */
-	char *links[3];     /* the links made in `dir` */
-	size_t count;
-	int had_signature;  /* OUT/plan.md.asc was linked */
+	char *out;         /* the report's output folder */
+	char *dir;         /* OUT/plans/NAME that keeps the plan, or NULL */
+	char *evidence;    /* why the plan is kept, for the note */
+	int approved;      /* 1 when approved, 0 when it may have been */
+	int reused;        /* `dir` contained the same files already */
+	int made_plans;    /* this run made OUT/plans */
+	struct plan_archive_file files[PLAN_ARCHIVE_FILES];
 };
 
 /* Returns 0, or -1 with a reason in `err` (nothing is then left behind). */
@@ -30,8 +51,8 @@ int plan_archive_prepare(struct plan_archive *archive, const char *out,
 /* After a commit: remove OUT/plan.md.asc and print a note. */
 void plan_archive_finish(struct plan_archive *archive);
 /*
- * After a failed commit: remove what plan_archive_prepare() made, unless
- * the commit already replaced a file of the old plan.
+ * After a failed commit: remove the folder that plan_archive_prepare()
+ * made, unless the commit already replaced a file of the old plan.
  */
 void plan_archive_abort(struct plan_archive *archive);
 void plan_archive_release(struct plan_archive *archive);

@@ -414,14 +414,4 @@ fi
 check "--now before the export warns" \
 	grep -q "before the snapshot was exported (2026-12-04T12:00:00Z)" "$E2E_TMP/early.err"
 
-# A previous plan.md too large to read cheaply is kept, unread.
-mkdir -p "$E2E_TMP/large"
-head -c 5000000 /dev/zero | tr '\0' 'x' >"$E2E_TMP/large/plan.md"
-"$CREDAUDIT" report -q --db "$DB" --out "$E2E_TMP/large" --now "$NOW"
-if ls "$E2E_TMP"/large/plans/*-large/plan.md >/dev/null 2>&1; then
-	pass "large previous plan is kept unread"
-else
-	fail "large previous plan is kept unread" "$(ls -R "$E2E_TMP/large/plans" 2>&1)"
-fi
-
 finish
