@@ -62,6 +62,7 @@ enum field {
 	FIELD_CREATED = 1u << 7,
 	FIELD_OWNER_STATE = 1u << 8,
 	FIELD_VERIFICATION = 1u << 9,
+	FIELD_OWNER = 1u << 10,      /* user_id: the owner is not known */
 };
 
 /* A set of kinds: bit `1u << kind` for each enum cred_kind in it. */

@@ -19,15 +19,17 @@ const struct policy_rule policy_rules[] = {
 	{ "owner-inactive", SEV_HIGH,
 	  "Active credential of a blocked, banned or deactivated owner",
 	  "GitLab user states; PCI DSS v4.0 8.2.6", 1,
-	  .kinds = KINDS_ALL, .active_only = 1, .needs = FIELD_OWNER_STATE },
+	  .kinds = KINDS_ALL, .active_only = 1,
+	  .needs = FIELD_OWNER | FIELD_OWNER_STATE },
 	{ "owner-missing", SEV_HIGH,
 	  "Active credential whose owner is not in the snapshot",
 	  "Referential integrity of the users table", 1,
-	  .kinds = KINDS_ALL, .active_only = 1, .needs = 0 },
+	  .kinds = KINDS_ALL, .active_only = 1, .needs = FIELD_OWNER },
 	{ "token-admin-scope", SEV_HIGH,
 	  "Admin-only scope (sudo, admin_mode, read_service_ping) on a non-admin",
 	  "GitLab token scopes: these work only for administrators", 1,
-	  .kinds = KINDS_TOKEN, .active_only = 0, .needs = FIELD_SCOPES },
+	  .kinds = KINDS_TOKEN, .active_only = 0,
+	  .needs = FIELD_SCOPES | FIELD_OWNER },
 	{ "token-no-expiry", SEV_MEDIUM,
 	  "Active token without an expiry date",
 	  "GitLab default maximum lifetime, 365 days", 0,
@@ -35,15 +37,18 @@ const struct policy_rule policy_rules[] = {
 	{ "token-lifetime", SEV_MEDIUM,
 	  "Token lifetime over 365 days",
 	  "GitLab default maximum lifetime, 365 days", 0,
-	  .kinds = KINDS_TOKEN, .active_only = 1, .needs = FIELD_EXPIRES | FIELD_CREATED },
+	  .kinds = KINDS_TOKEN, .active_only = 1,
+	  .needs = FIELD_EXPIRES | FIELD_CREATED },
 	{ "credential-unused", SEV_MEDIUM,
 	  "Active credential not used for 90 days",
 	  "PCI DSS v4.0 8.2.6; AWS and GCP unused-credential checks", 1,
-	  .kinds = KINDS_TOKEN | KINDS_SSH, .active_only = 1, .needs = FIELD_LAST_USED },
+	  .kinds = KINDS_TOKEN | KINDS_SSH, .active_only = 1,
+	  .needs = FIELD_LAST_USED },
 	{ "credential-never-used", SEV_MEDIUM,
 	  "Active credential never used 30 days after creation",
 	  "Entra ID and GitLab inactivity practice, 30 days", 1,
-	  .kinds = KINDS_TOKEN | KINDS_SSH, .active_only = 1, .needs = FIELD_LAST_USED | FIELD_CREATED },
+	  .kinds = KINDS_TOKEN | KINDS_SSH, .active_only = 1,
+	  .needs = FIELD_LAST_USED | FIELD_CREATED },
 	{ "credential-expiring", SEV_INFO,
 	  "Active credential expiring within 30 days",
 	  "GitLab e-mails owners 60, 30 and 7 days before a token expires", 0,
@@ -71,7 +76,8 @@ const struct policy_rule policy_rules[] = {
 	{ "key-unparseable", SEV_MEDIUM,
 	  "Key material that cannot be parsed",
 	  "OpenSSH public key format; OpenPGP (RFC 4880)", 1,
-	  .kinds = KINDS_SSH | KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = 0 },
+	  .kinds = KINDS_SSH | KIND_BIT(KIND_GPG_KEY), .active_only = 0,
+	  .needs = 0 },
 	{ "gpg-key-weak", SEV_HIGH,
 	  "RSA or DSA GPG key under 2048 bits",
 	  "NIST SP 800-57 Part 1", 1,
@@ -87,11 +93,13 @@ const struct policy_rule policy_rules[] = {
 	{ "gpg-key-unverified", SEV_LOW,
 	  "No user ID e-mail of the GPG key is a verified address of its owner",
 	  "GitLab GPG verification rule", 0,
-	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = FIELD_VERIFICATION },
+	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0,
+	  .needs = FIELD_VERIFICATION | FIELD_OWNER },
 	{ "gpg-key-revoked-uid-match", SEV_MEDIUM,
 	  "GPG key verified only through a revoked user ID",
 	  "GitLab counts revoked user IDs when it verifies a key", 1,
-	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0, .needs = FIELD_VERIFICATION },
+	  .kinds = KIND_BIT(KIND_GPG_KEY), .active_only = 0,
+	  .needs = FIELD_VERIFICATION | FIELD_OWNER },
 	{ "date-invalid", SEV_MEDIUM,
 	  "A date in the snapshot cannot be parsed",
 	  "GitLab stores dates and timestamps; exports may damage them", 0,
@@ -287,6 +295,11 @@ static void check_text(struct credential *cred)
 
 static void check_owner(struct credential *cred)
 {
+	if (cred->unavailable & FIELD_OWNER) {
+		policy_skip_rule(cred, "owner-missing");
+		policy_skip_rule(cred, "owner-inactive");
+		return;
+	}
 	if (!cred->owner) {
 		finding_add(cred, "owner-missing",
 		    "owner user %lld is not in the users table",
@@ -410,6 +423,9 @@ static void check_scopes(struct credential *cred)
 		if (!scope_is_known(scope))
 			finding_add(cred, "token-unknown-scope",
 			    "scope \"%s\" is not one that GitLab defines", scope);
+		else if (scope_is_admin_only(scope) &&
+			 (cred->unavailable & FIELD_OWNER))
+			policy_skip_rule(cred, "token-admin-scope");
 		else if (scope_is_admin_only(scope) && cred->owner &&
 			 !cred->owner->admin)
 			finding_add(cred, "token-admin-scope",
@@ -463,7 +479,7 @@ static void check_gpg_key(const struct policy *policy, struct credential *cred)
 		ts_format_date(gpg->expires, when);
 		finding_add(cred, "gpg-key-expired", "the key expired on %s", when);
 	}
-	if (cred->unavailable & FIELD_VERIFICATION) {
+	if (cred->unavailable & (FIELD_VERIFICATION | FIELD_OWNER)) {
 		policy_skip_rule(cred, "gpg-key-unverified");
 		policy_skip_rule(cred, "gpg-key-revoked-uid-match");
 		return;

@@ -923,7 +923,7 @@ static void classify_token(struct loader *ld, struct credential *cred)
 		? KIND_GROUP_TOKEN : KIND_PROJECT_TOKEN;
 	cred->unavailable |= FIELD_RESOURCE;
 	if (!bot_lookup_complete(ld)) {
-		/* Without the tables, nothing is known to be missing. */
+		/* Without a complete lookup, no missing resource is known. */
 		policy_skip_rule(cred, "token-resource-missing");
 		return;
 	}
@@ -1120,6 +1120,8 @@ static enum snapshot_status load_keys(struct loader *ld)
 					  FIELD_USAGE_TYPE);
 	unavailable |= column_unavailable(ld, T_KEYS, 7, KINDS_SSH,
 					  FIELD_CREATED);
+	unavailable |= column_unavailable(ld, T_KEYS, 1, KINDS_SSH,
+					  FIELD_OWNER);
 
 	if ((status = prepare_query(ld, "keys.sql", &stmt)))
 		return status;
@@ -1134,7 +1136,13 @@ static enum snapshot_status load_keys(struct loader *ld)
 				      ? KIND_DEPLOY_KEY : KIND_SSH_KEY);
 		cred->id = sqlite3_column_int64(stmt, 0);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
-		cred->owner = model_find_owner(model, cred->owner_id);
+		/*
+		 * Without keys.user_id, a user 0 would not be the owner.
+		 * NOTE: the reports still show such an owner as user 0, not
+		 * in the snapshot, because the renderers ignore FIELD_OWNER.
+		 */
+		cred->owner = unavailable & FIELD_OWNER ? NULL
+			    : model_find_owner(model, cred->owner_id);
 		cred->name = column_strdup(stmt, 3);
 		cred->ldap = type && !strcmp(type, "LDAPKey");
 		cred->unavailable = unavailable;
@@ -1316,7 +1324,7 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 	struct model *model = ld->model;
 	sqlite3_stmt *stmt;
 	enum snapshot_status status;
-	unsigned addresses_unknown = 0;
+	unsigned addresses_unknown = 0, owner_unknown = 0;
 	const char **emails = NULL;
 	size_t email_cap = 0;
 	struct buf noreply = BUF_INIT;
@@ -1326,6 +1334,8 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 		note_missing_table(ld, T_GPG_KEYS, KIND_BIT(KIND_GPG_KEY), 0, 1);
 	else
 		addresses_unknown = note_verified_addresses(ld);
+	owner_unknown = column_unavailable(ld, T_GPG_KEYS, 1,
+					   KIND_BIT(KIND_GPG_KEY), FIELD_OWNER);
 	if ((status = prepare_query(ld, "gpg_keys.sql", &stmt)))
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -1335,10 +1345,11 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 		digest_row(ld, stmt);
 		cred->id = sqlite3_column_int64(stmt, 0);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
-		cred->owner = model_find_owner(model, cred->owner_id);
+		cred->owner = owner_unknown ? NULL
+			    : model_find_owner(model, cred->owner_id);
 		column_timestamp(stmt, 5, has_column(ld, T_GPG_KEYS, 5), &cred->created_at);
 		cred->last_used_at.state = TS_UNAVAILABLE;
-		cred->unavailable = FIELD_LAST_USED;
+		cred->unavailable = FIELD_LAST_USED | owner_unknown;
 
 		if (ld->gpg && take_inspection(ld, stmt, cred) < 0) {
 			credential_release(cred);

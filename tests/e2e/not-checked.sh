@@ -262,6 +262,20 @@ equal "$V: HTML note" "$(html_note $V token-resource-missing)" \
 equal "$V: Markdown note" "$(md_note $V token-resource-missing)" \
 	"$(html_note $V token-resource-missing)"
 
+# keys.user_id dropped: the owner of a key is unknown, not missing, so
+# the owner rules skip every active key instead of flagging it.
+
+variant key-owner "ALTER TABLE keys DROP COLUMN user_id"
+V=key-owner
+equal "$V: no key is owner-missing" \
+	"$(grep -cE '^finding (ssh|deploy)_key owner-missing ' "$T/$V.json")" 0
+for rule in owner-missing owner-inactive; do
+	has "$V: JSON names the column for $rule" "$T/$V.json" \
+		"not-checked-missing $rule keys.user_id"
+	has "$V: JSON counts the active SSH keys for $rule" "$T/$V.json" \
+		"not-checked $rule ssh_key $(active $V ssh_key)"
+done
+
 # The keys table dropped: no rule checked an SSH or deploy key.
 
 variant no-keys "DROP TABLE keys"
