@@ -175,31 +175,43 @@ static void remove_tree(const char *path)
 
 /*
  * Return the process id in `entry` when it is a temporary name of
- * create_unique() for `name`, ".NAME.PID.N" or ".NAME.PID.N.old", else 0.
+ * create_unique(), ".NAME.PID.N" or ".NAME.PID.N.old", else 0. With
+ * `name` NULL, NAME may be any non-empty name.
  */
 static long temporary_pid(const char *entry, const char *name)
 {
-	size_t len = strlen(name);
-	const char *p;
-	char *end;
+	const char *p = entry + strlen(entry);
+	const char *counter, *pid_start;
 	long pid;
 
-	if (entry[0] != '.' || strncmp(entry + 1, name, len) || entry[1 + len] != '.')
+	if (entry[0] != '.')
 		return 0;
-	p = entry + 2 + len;
-	if (*p < '1' || *p > '9')
+	if (p - entry > 4 && !strcmp(p - 4, ".old"))
+		p -= 4;
+	/* Back over ".N", then ".PID". */
+	counter = p;
+	while (counter > entry && counter[-1] >= '0' && counter[-1] <= '9')
+		counter--;
+	if (counter == p || counter[-1] != '.')
 		return 0;
-	pid = strtol(p, &end, 10);
-	if (*end != '.' || end[1] < '0' || end[1] > '9')
+	pid_start = counter - 1;
+	while (pid_start > entry && pid_start[-1] >= '0' && pid_start[-1] <= '9')
+		pid_start--;
+	if (pid_start == counter - 1 || pid_start[-1] != '.' || *pid_start == '0')
 		return 0;
-	strtoul(end + 1, &end, 10);
-	return !*end || !strcmp(end, ".old") ? pid : 0;
+	if (name ? (size_t)(pid_start - 1 - (entry + 1)) != strlen(name) ||
+		   strncmp(entry + 1, name, strlen(name))
+		 : pid_start - 1 == entry + 1)
+		return 0;
+	pid = strtol(pid_start, NULL, 10);
+	return pid > 0 ? pid : 0;
 }
 
-size_t output_set_remove_stale(struct output_set *set,
-			       const char *const *names, size_t count)
+/* Remove from `dir` what temporary_pid() matches of a dead process. */
+static size_t remove_stale_in(const char *dir_path, const char *const *names,
+			      size_t count)
 {
-	DIR *dir = opendir(set->dir);
+	DIR *dir = opendir(dir_path);
 	struct dirent *entry;
 	struct buf path = BUF_INIT;
 	size_t removed = 0, i;
@@ -210,13 +222,13 @@ size_t output_set_remove_stale(struct output_set *set,
 		long pid = 0;
 
 		for (i = 0; i < count && !pid; i++)
-			pid = temporary_pid(entry->d_name, names[i]);
+			pid = temporary_pid(entry->d_name, names ? names[i] : NULL);
 		/* A live process, or one of another user, may still write it. */
 		if (!pid || pid == (long)getpid() ||
 		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		buf_reset(&path);
-		buf_addf(&path, "%s/%s", set->dir, entry->d_name);
+		buf_addf(&path, "%s/%s", dir_path, entry->d_name);
 		if (entry->d_type == DT_DIR)
 			remove_tree(path.data);
 		else if (unlink(path.data) < 0)
@@ -226,6 +238,17 @@ size_t output_set_remove_stale(struct output_set *set,
 	closedir(dir);
 	buf_release(&path);
 	return removed;
+}
+
+size_t output_set_remove_stale(struct output_set *set,
+			       const char *const *names, size_t count)
+{
+	return remove_stale_in(set->dir, names, count);
+}
+
+size_t output_remove_stale_any(const char *dir)
+{
+	return remove_stale_in(dir, NULL, 1);
 }
 
 /*

@@ -42,6 +42,8 @@ int output_set_begin(struct output_set *set, const char *dir, struct buf *err);
  */
 size_t output_set_remove_stale(struct output_set *set,
 			       const char *const *names, size_t count);
+/* The same in folder `dir` for any NAME, such as the plan archive's. */
+size_t output_remove_stale_any(const char *dir);
 /* Open a temporary file for `name` inside the folder; NULL with `err`. */
 FILE *output_set_add(struct output_set *set, const char *name,
 		     struct buf *err);

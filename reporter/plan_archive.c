@@ -227,7 +227,7 @@ static void folder_path(const char *out, const char *name, int suffix,
 			struct buf *path)
 {
 	buf_reset(path);
-	buf_addf(path, "%s/plans/%s", out, name);
+	buf_addf(path, "%s/" PLAN_ARCHIVE_DIR "/%s", out, name);
 	if (suffix > 1)
 		buf_addf(path, "-%d", suffix);
 }
@@ -262,9 +262,8 @@ static int find_kept_copy(struct plan_archive *archive, const char *name,
  * Make a new folder PREFIX.PID.N and put its path in `path`. The path is
  * registered for removal on a signal before the folder exists, so that
  * an interrupt never leaves it behind. Returns 0, or -1 with errno.
- *
- * NOTE: SIGKILL or a crash still leaves the folder, and no later run
- * removes it, as output_set_remove_stale() does for the outputs.
+ * After SIGKILL or a crash, the next report removes the folder
+ * (remove_stale_outputs() in report.c).
  */
 static int make_staging_dir(const char *prefix, struct buf *path)
 {
@@ -425,7 +424,7 @@ static int keep_in_plans(struct plan_archive *archive, const char *name,
 	struct buf staging = BUF_INIT, target = BUF_INIT, prefix = BUF_INIT;
 	int ret = -1;
 
-	buf_addf(&prefix, "%s/plans/.%s", archive->out, name);
+	buf_addf(&prefix, "%s/" PLAN_ARCHIVE_DIR "/.%s", archive->out, name);
 	if (make_staging_dir(prefix.data, &staging) < 0) {
 		buf_addf(err, "cannot create a folder in '%s/plans' to keep the approved plan: %s",
 			 archive->out, strerror(errno));
@@ -448,7 +447,7 @@ static int keep_in_plans(struct plan_archive *archive, const char *name,
 	cleanup_forget(staging.data);
 	archive->dir = buf_detach(&target, NULL);
 	buf_reset(&prefix);
-	buf_addf(&prefix, "%s/plans", archive->out);
+	buf_addf(&prefix, "%s/" PLAN_ARCHIVE_DIR, archive->out);
 	if (sync_dir(prefix.data) < 0)
 		buf_addf(err, "cannot write the folder '%s' to disk: %s",
 			 prefix.data, strerror(errno));
@@ -476,7 +475,7 @@ static int keep_in_new_plans(struct plan_archive *archive, const char *name,
 	struct buf staging = BUF_INIT, inner = BUF_INIT, path = BUF_INIT;
 	int ret = -1;
 
-	buf_addf(&path, "%s/.plans", archive->out);
+	buf_addf(&path, "%s/." PLAN_ARCHIVE_DIR, archive->out);
 	if (make_staging_dir(path.data, &staging) < 0) {
 		buf_addf(err, "cannot create a folder in '%s' to keep the approved plan: %s",
 			 archive->out, strerror(errno));
@@ -491,7 +490,7 @@ static int keep_in_new_plans(struct plan_archive *archive, const char *name,
 	if (fill_dir(archive, inner.data, err) < 0)
 		goto failed;
 	buf_reset(&path);
-	buf_addf(&path, "%s/plans", archive->out);
+	buf_addf(&path, "%s/" PLAN_ARCHIVE_DIR, archive->out);
 	if (sync_dir(staging.data) < 0 || rename(staging.data, path.data) < 0) {
 		buf_addf(err, "cannot rename '%s' to '%s': %s", staging.data,
 			 path.data, strerror(errno));
@@ -526,7 +525,7 @@ static int keep_plan(struct plan_archive *archive, const char *name,
 	struct stat st;
 	int suffix = 1, ret = -1;
 
-	buf_addf(&plans, "%s/plans", archive->out);
+	buf_addf(&plans, "%s/" PLAN_ARCHIVE_DIR, archive->out);
 	if (stat(plans.data, &st) < 0) {
 		if (errno == ENOENT)
 			ret = keep_in_new_plans(archive, name, err);
@@ -627,7 +626,7 @@ void plan_archive_abort(struct plan_archive *archive)
 	}
 	remove_kept(archive->dir);
 	if (archive->made_plans) {
-		buf_addf(&plans, "%s/plans", archive->out);
+		buf_addf(&plans, "%s/" PLAN_ARCHIVE_DIR, archive->out);
 		rmdir(plans.data);
 	}
 	free(archive->dir);

@@ -5,6 +5,9 @@
 
 #include "buf.h"
 
+/* The folder of the output folder that keeps approved plans. */
+#define PLAN_ARCHIVE_DIR "plans"
+
 /*
  * Keeping an approved plan when `credaudit report` writes a new plan into
  * its folder. plan_scan.h reads the old plan as a stream, so memory does

@@ -331,13 +331,19 @@ out:
 /* Remove what a killed run into the same folder left, with a warning. */
 static void remove_stale_outputs(struct run *run)
 {
-	const char *names[sizeof(replaced_files) / sizeof(replaced_files[0]) + 1];
+	const char *names[sizeof(replaced_files) / sizeof(replaced_files[0]) + 2];
+	struct buf plans = BUF_INIT;
 	size_t i, removed;
 
 	for (i = 0; i < sizeof(replaced_files) / sizeof(replaced_files[0]); i++)
 		names[i] = replaced_files[i];
 	names[i++] = INVENTORY_DIR;
+	names[i++] = PLAN_ARCHIVE_DIR;    /* a new plans/ folder being filled */
 	removed = output_set_remove_stale(&run->set, names, i);
+	/* A kept plan's folder being filled inside plans/. */
+	buf_addf(&plans, "%s/%s", run->opts->out, PLAN_ARCHIVE_DIR);
+	removed += output_remove_stale_any(plans.data);
+	buf_release(&plans);
 	if (removed)
 		warning("removed %zu temporary files and folders in '%s' that an earlier run left when it was killed",
 			removed, run->opts->out);

@@ -130,7 +130,11 @@ kill -KILL "$pid" 2>/dev/null
 wait "$pid"
 : >"$dir/out/.report.json.$$.7"
 : >"$dir/out/.report.json.notes"
-killed=$(find "$dir/out" -name ".*.$pid.*" | wc -l)
+# What the plan archive fills when it is killed: a new plans folder, and
+# a kept plan's folder inside an existing one.
+mkdir -p "$dir/out/.plans.$pid.3/kept" "$dir/out/plans/.2026-12-04T12:00:00Z-1a2b.$pid.0"
+: >"$dir/out/plans/.2026-12-04T12:00:00Z-1a2b.$pid.0/plan.md"
+killed=$(find "$dir/out" -maxdepth 2 -name ".*.$pid.*" | wc -l)
 "$CREDAUDIT" report --db "$DB" --out "$dir/out" --now "$NOW" >"$dir/stdout" 2>"$dir/stderr"
 status=$?
 left=$(find "$dir/out" -name ".*.$pid.*")
