@@ -21,12 +21,15 @@ static struct {
 	volatile sig_atomic_t used;
 } slots[CLEANUP_SLOTS];
 
+/* Set by the handler: nothing may be registered, so nothing created. */
+static volatile sig_atomic_t ending;
+
 int cleanup_add(const char *path, int is_dir)
 {
 	size_t len = strlen(path);
 	int i;
 
-	if (len >= PATH_MAX)
+	if (len >= PATH_MAX || ending)
 		return -1;
 	for (i = 0; i < CLEANUP_SLOTS; i++) {
 		if (slots[i].used)
@@ -195,10 +198,41 @@ static void write_stderr(const char *text)
 	}
 }
 
+/*
+ * The handler for faults in other threads while on_signal() cleans up:
+ * with their descriptors closed, libraries may crash, and a crash would
+ * end the program before the folders are removed. The thread waits
+ * instead, and ends with the program.
+ */
+static void park_thread(int sig)
+{
+	(void)sig;
+	for (;;)
+		pause();
+}
+
+static void park_faulting_threads(void)
+{
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+	struct sigaction action;
+	size_t i;
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = park_thread;
+	sigfillset(&action.sa_mask);
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigaction(faults[i], &action, NULL);
+	/* A write to a pipe whose reader is gone then fails with EPIPE. */
+	action.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &action, NULL);
+}
+
 static void on_signal(int sig)
 {
-	int i;
+	int i, found;
 
+	ending = 1;
+	park_faulting_threads();
 	/* A progress line on a terminal is not ended yet. */
 	if (stderr_is_tty)
 		write_stderr("\n");
@@ -211,12 +245,21 @@ static void on_signal(int sig)
 		unlink(slots[i].path);
 		slots[i].used = 0;
 	}
-	for (i = 0; i < CLEANUP_SLOTS; i++) {
-		if (!slots[i].used)
-			continue;
-		remove_tree_for_good(slots[i].path);
-		slots[i].used = 0;
-	}
+	/*
+	 * Other threads go on running, and one may have registered a folder
+	 * in a slot already passed, just before `ending` was set: sweep until
+	 * a pass finds nothing.
+	 */
+	do {
+		found = 0;
+		for (i = 0; i < CLEANUP_SLOTS; i++) {
+			if (!slots[i].used)
+				continue;
+			remove_tree_for_good(slots[i].path);
+			slots[i].used = 0;
+			found = 1;
+		}
+	} while (found);
 	/* End the program the way the signal would have. */
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -9,7 +9,8 @@
  */
 
 /* Remember `path` (a file, or a folder when `is_dir`). Returns 0, or -1
- * when the path is too long or every slot is taken. */
+ * when the path is too long, every slot is taken, or a signal is ending
+ * the program: the caller must then not create the path. */
 int cleanup_add(const char *path, int is_dir);
 /* Forget `path` once its owner has removed or renamed it. */
 void cleanup_forget(const char *path);

@@ -92,6 +92,39 @@ static int compare_versions(const char *a, const char *b)
 	return 0;
 }
 
+/*
+ * Replace the trailing XXXXXX of `path` with random letters and create
+ * that folder, mode 0700, as mkdtemp() does, but register it for removal
+ * on a signal first: a signal handled on another thread between creating
+ * and registering would leave the folder behind. Returns 0, or -1 with
+ * errno.
+ */
+static int make_registered_dir(struct buf *path)
+{
+	static const char letters[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	char *x = path->data + path->len - 6;
+	int attempt, i;
+
+	for (attempt = 0; attempt < 100; attempt++) {
+		unsigned char random[6];
+
+		gcry_create_nonce(random, sizeof(random));
+		for (i = 0; i < 6; i++)
+			x[i] = letters[random[i] % (sizeof(letters) - 1)];
+		if (cleanup_add(path->data, 1) < 0) {
+			errno = EINTR;    /* a signal is ending the program */
+			return -1;
+		}
+		if (mkdir(path->data, 0700) == 0)
+			return 0;
+		cleanup_forget(path->data);
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
 static char *make_home(struct buf *err)
 {
 	const char *bases[] = { getenv("TMPDIR"), "/tmp" };
@@ -114,10 +147,8 @@ static char *make_home(struct buf *err)
 		buf_reset(&path);
 		buf_add(&path, bases[i], len);
 		buf_adds(&path, home_template);
-		if (mkdtemp(path.data)) {
-			cleanup_add(path.data, 1);
+		if (make_registered_dir(&path) == 0)
 			return buf_detach(&path, NULL);
-		}
 		saved_errno = errno;
 	}
 	buf_addf(err, "cannot create a private GnuPG home under $TMPDIR or /tmp: %s; set TMPDIR to a short writable directory",

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "jsonw.h"
 #include "plan_digest.h"
 #include "text.h"
@@ -125,13 +126,17 @@ static FILE *spool_open(const char *dir, struct buf *err)
 	int fd;
 
 	buf_addf(&path, "%s/.plan-spool.XXXXXX", dir);
+	/* A signal between creating and unlinking would leave the file. */
+	cleanup_block_signals(1);
 	fd = mkstemp(path.data);
+	if (fd >= 0)
+		unlink(path.data);
+	cleanup_block_signals(0);
 	if (fd < 0) {
 		buf_addf(err, "cannot create a temporary file in '%s': %s",
 			 dir, strerror(errno));
 		goto out;
 	}
-	unlink(path.data);
 	file = fdopen(fd, "w+");
 	if (!file) {
 		buf_addf(err, "cannot open a temporary file in '%s': %s", dir,

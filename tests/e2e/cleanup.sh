@@ -80,7 +80,7 @@ for signal in INT TERM; do
 			run_report "$dir" "$home" "$signal" "$delay"
 			left=$(leftovers "$dir")
 			[ -n "$left" ] && wrong="$wrong${wrong:+
-}SIG$signal after ${delay}s: $left"
+}SIG$signal after ${delay}s: exit $status, $left, stderr: $(head -c 300 "$dir/stderr")"
 			# A run that ended before the signal must be complete.
 			if [ "$status" -eq 0 ] && [ ! -s "$dir/out/report.html" ]; then
 				wrong="$wrong${wrong:+
