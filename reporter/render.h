@@ -40,6 +40,15 @@ struct render_context {
 	const struct done_index *done;
 	/* Inventory pages of each kind, set when the stream has ended. */
 	size_t pages[KIND_COUNT];
+	/* The first and last id on each of those pages, or NULL when a kind
+	   has no page; freed by render_context_free_pages(). */
+	struct page_ids *page_ids[KIND_COUNT];
+};
+
+/* The ids of the first and last row of an inventory page. */
+struct page_ids {
+	int64_t first;
+	int64_t last;
 };
 
 /*
@@ -72,9 +81,14 @@ struct sink *render_csv_sink(const struct render_context *ctx, FILE *out);
  */
 struct sink *render_inventory_sink(const struct render_context *ctx,
 				   const char *dir, struct buf *err);
-/* The pages of each kind that the inventory sink wrote. */
-void render_inventory_pages(const struct sink *inventory,
-			    size_t pages[KIND_COUNT]);
+/*
+ * Set the pages of each kind that the inventory sink wrote in `ctx`, and
+ * move their ids there from the sink.
+ */
+void render_inventory_pages(struct sink *inventory,
+			    struct render_context *ctx);
+/* Free what render_inventory_pages() put in `ctx`. */
+void render_context_free_pages(struct render_context *ctx);
 /*
  * plan.md and plan.json. Parts that come later in the files than they
  * are produced wait in unlinked temporary files in `spool_dir`. NULL

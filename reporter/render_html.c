@@ -336,9 +336,10 @@ static void fill_plan(struct html *h, xmlNodePtr section)
 	}
 	if (plan->skipped_count)
 		html_add_textf(html_el(section, "p"),
-			       "%zu flagged credential%s cannot be changed in GitLab; plan.md lists them.",
+			       "%zu flagged credential%s cannot be changed in GitLab; plan.md lists %s.",
 			       plan->skipped_count,
-			       plan->skipped_count == 1 ? "" : "s");
+			       plan->skipped_count == 1 ? "" : "s",
+			       plan->skipped_count == 1 ? "it" : "them");
 }
 
 /* Inventory: the pages of each kind. */
@@ -390,8 +391,14 @@ static void fill_inventory(struct html *h, xmlNodePtr section)
 			size_t last = first + INVENTORY_PAGE_ROWS - 1;
 
 			inventory_page_name(&href, kind, page, 1);
-			buf_addf(&text, "%zu to %zu", first,
-				 last < count ? last : count);
+			/* People look a credential up by its id. */
+			if (h->ctx->page_ids[k])
+				buf_addf(&text, "IDs %" PRId64 " to %" PRId64,
+					 h->ctx->page_ids[k][page - 1].first,
+					 h->ctx->page_ids[k][page - 1].last);
+			else
+				buf_addf(&text, "%zu to %zu", first,
+					 last < count ? last : count);
 			html_add_file_link(html_el(list, "li"), href.data,
 					   text.data);
 			buf_release(&href);

@@ -17,6 +17,7 @@
 #include "html_stream.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,8 @@ struct page {
 	size_t number;               /* from 1; 0 while no page is open */
 	size_t rows;
 	struct buf body;             /* the rows as HTML text */
+	struct page_ids *ids;        /* of every page so far, by number - 1 */
+	size_t ids_alloc;
 };
 
 struct inventory_sink {
@@ -639,8 +642,10 @@ static void fill_navigation(xmlNodePtr nav, enum cred_kind kind,
 }
 
 static void fill_page_header(struct html *h, xmlNodePtr header,
-			     enum cred_kind kind, size_t number, size_t rows)
+			     enum cred_kind kind, const struct page *page)
 {
+	size_t number = page->number, rows = page->rows;
+	const struct page_ids *ids = &page->ids[number - 1];
 	const struct model *model = h->ctx->model;
 	struct buf text = BUF_INIT;
 	char now[TS_TEXT_MAX];
@@ -654,6 +659,9 @@ static void fill_page_header(struct html *h, xmlNodePtr header,
 	buf_reset(&text);
 	buf_addf(&text, "%zu to %zu, by id", first, first + rows - 1);
 	html_fact(facts, "Rows", text.data);
+	buf_reset(&text);
+	buf_addf(&text, "%" PRId64 " to %" PRId64, ids->first, ids->last);
+	html_fact(facts, "IDs", text.data);
 	html_el_text(facts, "dt", "Snapshot");
 	html_add_user_text(h, html_el(facts, "dd"), model->snapshot_path, 1000);
 	ts_format(model->now, now);
@@ -689,7 +697,7 @@ static int write_page(struct inventory_sink *inv, enum cred_kind kind,
 	remove_node(found[PH_SUMMARY]);
 	remove_node(found[PH_FINDINGS]);
 	remove_node(found[PH_PLAN]);
-	fill_page_header(h, found[PH_HEADER], kind, page->number, page->rows);
+	fill_page_header(h, found[PH_HEADER], kind, page);
 	if (found[PH_CONTENTS])
 		fill_navigation(found[PH_CONTENTS], kind, page->number, has_next);
 	section = html_el(found[PH_INVENTORY], "section");
@@ -784,6 +792,16 @@ static int inventory_credential(struct sink *sink,
 		page->number = 1;
 	}
 
+	if (!page->rows) {
+		if (page->number > page->ids_alloc) {
+			page->ids_alloc = page->ids_alloc ? 2 * page->ids_alloc : 16;
+			page->ids = xrealloc(page->ids, page->ids_alloc *
+					     sizeof(*page->ids));
+		}
+		page->ids[page->number - 1].first = cred->id;
+	}
+	page->ids[page->number - 1].last = cred->id;
+
 	inv->rows.out = &page->body;
 	if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)
 		ssh_row(&inv->rows, inv->h.ctx, cred, decision);
@@ -806,13 +824,30 @@ static int inventory_end(struct sink *sink, struct buf *err)
 	return 0;
 }
 
-void render_inventory_pages(const struct sink *sink, size_t pages[KIND_COUNT])
+void render_inventory_pages(struct sink *sink, struct render_context *ctx)
 {
-	const struct inventory_sink *inv = (const struct inventory_sink *)sink;
+	struct inventory_sink *inv = (struct inventory_sink *)sink;
 	int k;
 
-	for (k = 0; k < KIND_COUNT; k++)
-		pages[k] = inv->total[k];
+	for (k = 0; k < KIND_COUNT; k++) {
+		ctx->pages[k] = inv->total[k];
+		free(ctx->page_ids[k]);
+		ctx->page_ids[k] = inv->total[k] ? inv->pages[k].ids : NULL;
+		if (inv->total[k]) {
+			inv->pages[k].ids = NULL;
+			inv->pages[k].ids_alloc = 0;
+		}
+	}
+}
+
+void render_context_free_pages(struct render_context *ctx)
+{
+	int k;
+
+	for (k = 0; k < KIND_COUNT; k++) {
+		free(ctx->page_ids[k]);
+		ctx->page_ids[k] = NULL;
+	}
 }
 
 static void inventory_free(struct sink *sink)
@@ -820,8 +855,10 @@ static void inventory_free(struct sink *sink)
 	struct inventory_sink *inv = (struct inventory_sink *)sink;
 	int k;
 
-	for (k = 0; k < KIND_COUNT; k++)
+	for (k = 0; k < KIND_COUNT; k++) {
 		buf_release(&inv->pages[k].body);
+		free(inv->pages[k].ids);
+	}
 	buf_release(&inv->h.scratch);
 	html_stream_release(&inv->rows);
 	free(inv->dir);

@@ -370,9 +370,10 @@ static void write_plan(struct md *md)
 					 plan->by_type[t]);
 	}
 	if (plan->skipped_count)
-		buf_addf(&md->out, "\n%zu flagged credential%s cannot be changed in GitLab; plan.md lists them.\n",
+		buf_addf(&md->out, "\n%zu flagged credential%s cannot be changed in GitLab; plan.md lists %s.\n",
 			 plan->skipped_count,
-			 plan->skipped_count == 1 ? "" : "s");
+			 plan->skipped_count == 1 ? "" : "s",
+			 plan->skipped_count == 1 ? "it" : "them");
 }
 
 /* Inventory: the files of each kind, named but not linked. */

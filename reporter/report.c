@@ -224,7 +224,7 @@ static int finish(struct run *run)
 			goto out;
 		}
 	}
-	render_inventory_pages(run->sinks[SINK_INVENTORY], run->ctx.pages);
+	render_inventory_pages(run->sinks[SINK_INVENTORY], &run->ctx);
 	for (i = 0; i < sizeof(overview) / sizeof(overview[0]); i++) {
 		FILE *file = add_file(run, overview[i].name);
 
@@ -456,6 +456,7 @@ out:
 	output_set_abort(&run.set);
 	snapshot_close(run.snapshot);
 	done_index_free((struct done_index *)run.ctx.done);
+	render_context_free_pages(&run.ctx);
 	journal_release(&run.journal);
 	owner_ids_release(&run.owners);
 	model_release(&run.model);

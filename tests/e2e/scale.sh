@@ -154,6 +154,26 @@ else
 	fail "inventory pages link to the next, previous and overview"
 fi
 
+# Each page says the IDs of its first and last row, and the overview's
+# link to it shows the same, so that an ID can be looked up.
+wrong=
+for page in "$OUT"/inventory/personal_access_token-*.html; do
+	ids=$(grep -o '<tr id="personal_access_token-[0-9]*"' "$page" |
+		sed 's/.*-\([0-9]*\)"/\1/')
+	first=$(printf '%s\n' "$ids" | head -n 1)
+	last=$(printf '%s\n' "$ids" | tail -n 1)
+	name=$(basename "$page")
+	grep -A1 '<dt>IDs</dt>' "$page" | grep -qxF "<dd>$first to $last</dd>" ||
+		wrong="$wrong $name header;"
+	grep -qF "href=\"inventory/$name\">IDs $first to $last</a>" "$OUT/report.html" ||
+		wrong="$wrong $name link;"
+done
+if [ -z "$wrong" ]; then
+	pass "inventory pages and their links name their IDs"
+else
+	fail "inventory pages and their links name their IDs" "$wrong"
+fi
+
 # credentials.csv
 
 if sqlite3 "$E2E_TMP/csv.db" ".import --csv $OUT/credentials.csv c" \

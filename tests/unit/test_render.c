@@ -415,7 +415,7 @@ static void finish_outputs(struct fixture *f)
 			print_error("%s: %s\n", f->sinks[i]->name, err.data);
 		assert_int_equal(ret, 0);
 	}
-	render_inventory_pages(f->sinks[2], f->ctx.pages);
+	render_inventory_pages(f->sinks[2], &f->ctx);
 	for (i = 0; i < 4; i++) {
 		f->sinks[i]->free(f->sinks[i]);
 		assert_int_equal(fclose(f->files[i]), 0);
@@ -466,6 +466,7 @@ static void fixture_release(struct fixture *f)
 	free(f->plan_json);
 	for (k = 0; k < KIND_COUNT; k++)
 		free(f->pages[k]);
+	render_context_free_pages(&f->ctx);
 	for (i = 0; i < f->decided_count; i++)
 		free(f->decided[i].action.manual);
 	model_release(&f->model);
