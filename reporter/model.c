@@ -196,6 +196,7 @@ void model_release(struct model *model)
 	size_t i, j;
 
 	free(model->owners);
+	free(model->owner_index);
 	strpool_release(&model->strings);
 	for (i = 0; i < model->group_count; i++)
 		for (j = 0; j < model->groups[i].case_count; j++)
@@ -260,21 +261,53 @@ void credential_release(struct credential *cred)
 	memset(cred, 0, sizeof(*cred));
 }
 
+void model_index_owners(struct model *model)
+{
+	uint64_t span;
+	size_t i;
+
+	free(model->owner_index);
+	model->owner_index = NULL;
+	model->owner_index_len = 0;
+	if (!model->owner_count)
+		return;
+	span = (uint64_t)model->owners[model->owner_count - 1].id -
+	       (uint64_t)model->owners[0].id + 1;
+	if (span == 0 || span > 4 * (uint64_t)model->owner_count + 1024 ||
+	    model->owner_count >= UINT32_MAX)
+		return;
+	model->owner_index = xcalloc((size_t)span, sizeof(*model->owner_index));
+	model->owner_index_base = model->owners[0].id;
+	model->owner_index_len = (size_t)span;
+	/* A repeated id keeps its first owner. */
+	for (i = model->owner_count; i-- > 0;) {
+		uint64_t at = (uint64_t)model->owners[i].id -
+			      (uint64_t)model->owner_index_base;
+
+		if (at >= span) {
+			/* Not sorted after all: keep to the binary search. */
+			free(model->owner_index);
+			model->owner_index = NULL;
+			model->owner_index_len = 0;
+			return;
+		}
+		model->owner_index[at] = (uint32_t)(i + 1);
+	}
+}
+
 const struct owner *model_find_owner(const struct model *model, int64_t id)
 {
 	size_t lo = 0, hi = model->owner_count;
 
-	/*
-	 * User ids are mostly dense, so the owner is usually found at its
-	 * offset from the first id; every credential looks its owner up.
-	 */
-	if (hi && id >= model->owners[0].id) {
-		uint64_t guess = (uint64_t)id - (uint64_t)model->owners[0].id;
+	if (model->owner_index) {
+		uint64_t at = (uint64_t)id - (uint64_t)model->owner_index_base;
+		uint32_t slot;
 
-		if (guess < hi && model->owners[guess].id == id)
-			return &model->owners[guess];
+		if (id < model->owner_index_base || at >= model->owner_index_len)
+			return NULL;
+		slot = model->owner_index[at];
+		return slot ? &model->owners[slot - 1] : NULL;
 	}
-
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

@@ -220,6 +220,11 @@ struct model {
 
 	struct owner *owners;        /* sorted by id */
 	size_t owner_count;
+	/* Position + 1 in `owners` of each id from owner_index_base on, or
+	   NULL when the ids are too sparse (model_index_owners()). */
+	uint32_t *owner_index;
+	int64_t owner_index_base;
+	size_t owner_index_len;
 	struct strpool strings;
 
 	struct summary summary;
@@ -257,6 +262,13 @@ void model_release(struct model *model);
 /* Copy `len` bytes of `s` into the model's strings; NULL stays NULL. */
 const char *model_strdup(struct model *model, const char *s, size_t len);
 const struct owner *model_find_owner(const struct model *model, int64_t id);
+/*
+ * Index the owners, once they are all loaded and sorted, so that
+ * model_find_owner() reads one slot per lookup: every credential looks
+ * its owner up. Ids that span more than a few times their number get no
+ * index and are found by binary search.
+ */
+void model_index_owners(struct model *model);
 
 /*
  * Record that the snapshot lacks `name` (copied), which leaves `fields`

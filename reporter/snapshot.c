@@ -666,6 +666,7 @@ static enum snapshot_status load_users(struct loader *ld)
 	if (model->owner_count)
 		model->owners = xrealloc(model->owners, model->owner_count *
 					 sizeof(*model->owners));
+	model_index_owners(model);
 
 	if ((status = prepare_query(ld, "verified_emails.sql", &stmt)))
 		return status;
