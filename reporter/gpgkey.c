@@ -51,9 +51,9 @@ static const char home_template[] = "/ca-XXXXXX";
 /*
  * no-repair-keys: GPGME lists keys from data with an import that is not
  * carried out, and such an import repairs keys by default, checking every
- * signature a second time. `gpg --show-keys` does not repair, and showing
- * a key as its holder uploaded it is what an audit wants; without the
- * repair, listing costs half the CPU time (docs/benchmarks.md).
+ * signature a second time. `gpg --show-keys` does not repair either. An
+ * audit should show a key as its holder uploaded it, and without the
+ * repair, listing takes half the CPU time (docs/benchmarks.md).
  */
 static const char gpg_conf[] =
 	"no-autostart\n"
@@ -94,10 +94,10 @@ static int compare_versions(const char *a, const char *b)
 
 /*
  * Replace the trailing XXXXXX of `path` with random letters and create
- * that folder, mode 0700, as mkdtemp() does, but register it for removal
- * on a signal first: a signal handled on another thread between creating
- * and registering would leave the folder behind. Returns 0, or -1 with
- * errno.
+ * that folder, mode 0700, as mkdtemp() does. Unlike mkdtemp(), it
+ * registers the folder for removal on a signal first, because a signal
+ * handled on another thread between creating and registering would leave
+ * the folder behind. Returns 0, or -1 with errno.
  */
 static int make_registered_dir(struct buf *path)
 {

@@ -69,8 +69,8 @@ static void set_failed(struct sink_thread *t, const struct sink *sink,
 
 /*
  * Queue `batch` on `t`, waiting while the queue is full. Returns 0, or
- * -1 when `t` has failed: the batch is then released, and `why` and
- * `*sink` say what failed.
+ * -1 when `t` has failed. The batch is then released, and `why` and
+ * `*sink` hold the reason and the sink that failed.
  */
 static int push_batch(struct sink_thread *t, struct work_batch *batch,
 		      const struct sink **sink, struct buf *why)

@@ -130,7 +130,7 @@ static const char *describe_foreign_file(const unsigned char *head, size_t n)
 	return "not an SQLite database: export the snapshot as docs/export.md describes";
 }
 
-/* Check that `path` is an SQLite file, or say what it is. */
+/* Check that `path` is an SQLite file; otherwise `err` names what it is. */
 static enum snapshot_status check_file(const char *path, struct buf *err)
 {
 	unsigned char head[16];
