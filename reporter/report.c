@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,6 +329,65 @@ out:
 	return found;
 }
 
+/* Return 1 when `name` is an inventory page, KIND-NNNN.html. */
+static int is_inventory_page(const char *name)
+{
+	int k;
+
+	for (k = 0; k < KIND_COUNT; k++) {
+		const char *id = kind_id((enum cred_kind)k);
+		size_t len = strlen(id), digits = 0;
+		const char *p;
+
+		if (strncmp(name, id, len) || name[len] != '-')
+			continue;
+		for (p = name + len + 1; *p >= '0' && *p <= '9'; p++)
+			digits++;
+		if (digits >= 4 && !strcmp(p, ".html"))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Return 1, with the reason in `why`, when OUT/inventory is something the
+ * report must not replace: not a folder, or a folder with a file that no
+ * report wrote (an Ansible inventory, an earlier report's own files).
+ * The report replaces that folder whole.
+ */
+static int inventory_is_foreign(const char *out, struct buf *why)
+{
+	struct buf path = BUF_INIT;
+	struct dirent *entry;
+	struct stat st;
+	DIR *dir;
+	int foreign = 0;
+
+	buf_addf(&path, "%s/%s", out, INVENTORY_DIR);
+	if (lstat(path.data, &st) < 0)
+		goto out;
+	if (!S_ISDIR(st.st_mode)) {
+		buf_addf(why, "'%s' is not a folder", path.data);
+		foreign = 1;
+		goto out;
+	}
+	dir = opendir(path.data);
+	while (dir && (entry = readdir(dir))) {
+		if (!strcmp(entry->d_name, ".") || !strcmp(entry->d_name, "..") ||
+		    is_inventory_page(entry->d_name))
+			continue;
+		buf_addf(why, "'%s' holds '%s', which credaudit did not write",
+			 path.data, entry->d_name);
+		foreign = 1;
+		break;
+	}
+	if (dir)
+		closedir(dir);
+out:
+	buf_release(&path);
+	return foreign;
+}
+
 /* Remove what a killed run into the same folder left, with a warning. */
 static void remove_stale_outputs(struct run *run)
 {
@@ -375,6 +435,12 @@ int report_run(const struct report_options *opts)
 	if (snapshot_is_output(opts->db, opts->out, &err)) {
 		error("snapshot '%s' would be overwritten by the report in '%s': %s; move the snapshot or choose another --out",
 		      opts->db, opts->out, err.data);
+		buf_release(&err);
+		return EXIT_USAGE;
+	}
+	if (inventory_is_foreign(opts->out, &err)) {
+		error("%s; the report replaces its %s folder whole: move what is there, or choose another --out",
+		      err.data, INVENTORY_DIR);
 		buf_release(&err);
 		return EXIT_USAGE;
 	}

@@ -65,6 +65,22 @@ ln -s "$(pwd)/$DB" "$T/linked/plan.md"
 fails "snapshot linked as plan.md exits 2" 2 "report's plan.md" "$T/linked" \
 	"$CREDAUDIT" report --db "$DB" --out "$T/linked" --now "$NOW"
 
+# The report replaces OUT/inventory whole, so a folder of that name with
+# files it did not write, or a file of that name, is left alone.
+mkdir -p "$T/ansible/inventory"
+echo "[web]" >"$T/ansible/inventory/hosts.ini"
+fails "foreign inventory folder exits 2" 2 "'hosts.ini', which credaudit did not write" \
+	"$T/ansible" "$CREDAUDIT" report --db "$DB" --out "$T/ansible" --now "$NOW"
+mkdir "$T/notdir"
+echo "not a folder" >"$T/notdir/inventory"
+fails "inventory that is a file exits 2" 2 "is not a folder" "$T/notdir" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/notdir" --now "$NOW"
+"$CREDAUDIT" report -q --db "$DB" --out "$T/nested/inventory" --now "$NOW"
+fails "report inside inventory exits 2" 2 "'report.html', which credaudit did not write" \
+	"$T/nested" "$CREDAUDIT" report --db "$DB" --out "$T/nested" --now "$NOW"
+check "rerun over its own inventory" \
+	"$CREDAUDIT" report -q --db "$DB" --out "$T/nested/inventory" --now "$NOW"
+
 # WAL mode without a -wal file: a warning, and no -wal or -shm file.
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "ok - WAL snapshot without -wal creates no files # skip no sqlite3"
