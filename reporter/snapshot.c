@@ -1,6 +1,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <gcrypt.h>
 #include <sqlite3.h>
@@ -622,6 +623,44 @@ static enum snapshot_status load_snapshot_info(struct loader *ld)
 	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "snapshot_info.sql");
 }
 
+static int compare_owner_ids(const void *a, const void *b)
+{
+	const struct owner *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Sort the owners by their id as an integer. users.sql orders by id, but
+ * SQLite orders ids stored as text ('1', '10', '2'), as a plain CSV import
+ * makes them, as text. Warn about a repeated id: lookups then find one of
+ * its rows, and GitLab's primary key makes that impossible.
+ */
+static void sort_owners(struct model *model)
+{
+	size_t i, repeated = 0;
+	int64_t first_repeated = 0;
+
+	for (i = 1; i < model->owner_count; i++)
+		if (model->owners[i - 1].id > model->owners[i].id)
+			break;
+	if (i < model->owner_count)
+		qsort(model->owners, model->owner_count, sizeof(*model->owners),
+		      compare_owner_ids);
+	for (i = 1; i < model->owner_count; i++) {
+		if (model->owners[i - 1].id != model->owners[i].id)
+			continue;
+		if (!repeated++)
+			first_repeated = model->owners[i].id;
+	}
+	if (repeated == 1)
+		warning("the users table repeats id %" PRId64 ": credentials of that user are matched to one of its rows",
+			first_repeated);
+	else if (repeated)
+		warning("the users table repeats id %" PRId64 " and %zu more: credentials of such a user are matched to one of its rows",
+			first_repeated, repeated - 1);
+}
+
 static enum snapshot_status load_users(struct loader *ld)
 {
 	struct model *model = ld->model;
@@ -666,6 +705,7 @@ static enum snapshot_status load_users(struct loader *ld)
 	if (model->owner_count)
 		model->owners = xrealloc(model->owners, model->owner_count *
 					 sizeof(*model->owners));
+	sort_owners(model);
 	model_index_owners(model);
 
 	if ((status = prepare_query(ld, "verified_emails.sql", &stmt)))

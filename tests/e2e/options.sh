@@ -81,6 +81,29 @@ fails "report inside inventory exits 2" 2 "'report.html', which credaudit did no
 check "rerun over its own inventory" \
 	"$CREDAUDIT" report -q --db "$DB" --out "$T/nested/inventory" --now "$NOW"
 
+# users.id stored as text, as a plain sqlite3 .import makes it, sorts as
+# text in SQL; owners must still be found, and a repeated id is named.
+if command -v sqlite3 >/dev/null 2>&1; then
+	cp "$DB" "$T/text-ids.db"
+	sqlite3 "$T/text-ids.db" "CREATE TABLE u2 AS SELECT CAST(id AS TEXT) AS id, username, name, state, user_type, admin, email, confirmed_at FROM users; DROP TABLE users; ALTER TABLE u2 RENAME TO users;"
+	"$CREDAUDIT" report -q --db "$DB" --out "$T/int-out" --now "$NOW"
+	"$CREDAUDIT" report -q --db "$T/text-ids.db" --out "$T/text-out" --now "$NOW"
+	if [ -s "$T/text-out/credentials.csv" ] &&
+		cmp -s "$T/int-out/credentials.csv" "$T/text-out/credentials.csv"; then
+		pass "users ids stored as text match"
+	else
+		fail "users ids stored as text match" \
+			"$(diff "$T/int-out/credentials.csv" "$T/text-out/credentials.csv" | head -n 6)"
+	fi
+	sqlite3 "$T/text-ids.db" "INSERT INTO users SELECT * FROM users WHERE id = '3';"
+	if "$CREDAUDIT" report --db "$T/text-ids.db" --out "$T/text-out" --now "$NOW" \
+		2>"$T/stderr" >/dev/null && grep -q "users table repeats id 3:" "$T/stderr"; then
+		pass "repeated users id warns"
+	else
+		fail "repeated users id warns" "stderr: $(cat "$T/stderr")"
+	fi
+fi
+
 # WAL mode without a -wal file: a warning, and no -wal or -shm file.
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "ok - WAL snapshot without -wal creates no files # skip no sqlite3"
