@@ -132,6 +132,7 @@ struct credential {
 	struct timestamp revoked_at; /* tokens: updated_at of a revoked token */
 	int revoked;
 	int duplicate;               /* a later row with an id already seen */
+	int invalid_id;              /* the id is not a positive integer */
 	enum cred_state state;
 
 	/* Tokens. */

@@ -205,7 +205,7 @@ void plan_decide(struct plan *plan, const struct credential *cred,
 		 struct plan_decision *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (cred->duplicate || !plan_credential_flagged(cred))
+	if (cred->duplicate || cred->invalid_id || !plan_credential_flagged(cred))
 		return;
 	switch (cred->kind) {
 	case KIND_PERSONAL_TOKEN:

@@ -991,6 +991,23 @@ static enum table_id kind_table(enum cred_kind kind)
  * Give `cred` to the consumer and release it. Returns -1 when the
  * consumer failed, with its reason in ld->err.
  */
+/*
+ * Read the credential's id from column 0. GitLab's ids are positive
+ * integers; any other value (NULL, text, a fraction, 0 or less) cannot be
+ * acted on through the API, so it gets a finding and no plan action.
+ */
+static void read_id(sqlite3_stmt *stmt, struct credential *cred)
+{
+	cred->id = sqlite3_column_int64(stmt, 0);
+	if (sqlite3_column_type(stmt, 0) == SQLITE_INTEGER && cred->id > 0)
+		return;
+	cred->invalid_id = 1;
+	finding_add(cred, "value-invalid",
+		    "id is \"%s\", not a positive integer; the credential is left out of the plan",
+		    sqlite3_column_type(stmt, 0) == SQLITE_NULL
+		    ? "NULL" : (const char *)sqlite3_column_text(stmt, 0));
+}
+
 static int hand_over(struct loader *ld, struct credential *cred)
 {
 	enum table_id table = kind_table(cred->kind);
@@ -1001,7 +1018,8 @@ static int hand_over(struct loader *ld, struct credential *cred)
 	 * primary keys make that impossible; the copy is reported and kept
 	 * out of the plan, whose action ids must be unique.
 	 */
-	if (ld->rows_seen[table] && ld->last_id[table] == cred->id) {
+	if (!cred->invalid_id && ld->rows_seen[table] &&
+	    ld->last_id[table] == cred->id) {
 		cred->duplicate = 1;
 		finding_add(cred, "value-invalid",
 			    "id %lld occurs more than once in table %s; only its first row is in the plan",
@@ -1047,7 +1065,7 @@ static enum snapshot_status load_tokens(struct loader *ld)
 
 		credential_init(cred, KIND_PERSONAL_TOKEN);
 		digest_row(ld, stmt);
-		cred->id = sqlite3_column_int64(stmt, 0);
+		read_id(stmt, cred);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
 		cred->owner = model_find_owner(model, cred->owner_id);
 		cred->name = column_strdup(stmt, 2);
@@ -1175,7 +1193,7 @@ static enum snapshot_status load_keys(struct loader *ld)
 		digest_row(ld, stmt);
 		credential_init(cred, type && !strcmp(type, "DeployKey")
 				      ? KIND_DEPLOY_KEY : KIND_SSH_KEY);
-		cred->id = sqlite3_column_int64(stmt, 0);
+		read_id(stmt, cred);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
 		/*
 		 * Without keys.user_id, a user 0 would not be the owner.
@@ -1384,7 +1402,7 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 
 		credential_init(cred, KIND_GPG_KEY);
 		digest_row(ld, stmt);
-		cred->id = sqlite3_column_int64(stmt, 0);
+		read_id(stmt, cred);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
 		cred->owner = owner_unknown ? NULL
 			    : model_find_owner(model, cred->owner_id);

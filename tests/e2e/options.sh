@@ -104,6 +104,24 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	fi
 fi
 
+# Token ids that GitLab's API cannot take (NULL, text, 0) are findings
+# and stay out of the plan, so that approve accepts it.
+if command -v sqlite3 >/dev/null 2>&1; then
+	cp "$DB" "$T/bad-ids.db"
+	sqlite3 "$T/bad-ids.db" "CREATE TABLE p2 AS SELECT * FROM personal_access_tokens; DROP TABLE personal_access_tokens; ALTER TABLE p2 RENAME TO personal_access_tokens; UPDATE personal_access_tokens SET id = NULL WHERE id = 10; UPDATE personal_access_tokens SET id = 'abc' WHERE id = 12; UPDATE personal_access_tokens SET id = 0 WHERE id = 15;"
+	"$CREDAUDIT" report -q --db "$T/bad-ids.db" --out "$T/bad-ids" --now "$NOW"
+	found=$(grep -c 'not a positive integer' "$T/bad-ids/report.json")
+	sed 's/^- \[ \]/- [x]/' "$T/bad-ids/plan.md" >"$T/bad-ids/ticked.md" &&
+		mv "$T/bad-ids/ticked.md" "$T/bad-ids/plan.md"
+	if [ "$found" -eq 3 ] && ! grep -q 'revoke-pat-0`' "$T/bad-ids/plan.md" &&
+		"$CREDAUDIT" approve "$T/bad-ids/plan.md" >/dev/null 2>"$T/stderr"; then
+		pass "invalid token ids stay out of the plan"
+	else
+		fail "invalid token ids stay out of the plan" "$found findings" \
+			"stderr: $(cat "$T/stderr")"
+	fi
+fi
+
 # WAL mode without a -wal file: a warning, and no -wal or -shm file.
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "ok - WAL snapshot without -wal creates no files # skip no sqlite3"
