@@ -105,6 +105,7 @@ static int open_snapshot(const char *path, sqlite3 **db, sqlite3_stmt **stmt,
 	const struct embedded_file *query = embedded_file("owner_rows.sql");
 	struct buf name = BUF_INIT;
 	struct stat st;
+	char *file_name;
 	int rc, ret = -1;
 
 	if (!query) {
@@ -113,7 +114,9 @@ static int open_snapshot(const char *path, sqlite3 **db, sqlite3_stmt **stmt,
 	}
 	if (snapshot_wal_without_file(path))
 		goto immutable;  /* creates no -wal and -shm beside it */
-	rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+	file_name = snapshot_file_name(path);
+	rc = sqlite3_open_v2(file_name, db, SQLITE_OPEN_READONLY, NULL);
+	free(file_name);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(*db, 5000);
 		rc = sqlite3_prepare_v2(*db, query->data, -1, stmt, NULL);

@@ -150,6 +150,11 @@ static enum snapshot_status check_file(const char *path, struct buf *err)
 		buf_addf(err, "snapshot '%s' is a directory: pass the SQLite file inside it", path);
 		return SNAPSHOT_CANNOT_OPEN;
 	}
+	/* A FIFO or a device would block the read or never end. */
+	if (!S_ISREG(st.st_mode)) {
+		buf_addf(err, "snapshot '%s' is not a regular file (a pipe, socket or device): pass the SQLite file itself", path);
+		return SNAPSHOT_CANNOT_OPEN;
+	}
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
 		buf_addf(err, "cannot open snapshot '%s': %s%s", path,
@@ -212,6 +217,17 @@ static long long file_size_with_suffix(const char *path, const char *suffix)
 		size = (long long)st.st_size;
 	buf_release(&name);
 	return size;
+}
+
+char *snapshot_file_name(const char *path)
+{
+	struct buf name = BUF_INIT;
+
+	/* SQLite built with SQLITE_USE_URI reads "file:NAME" as a URI. */
+	if (!strncmp(path, "file:", 5))
+		buf_adds(&name, "./");
+	buf_adds(&name, path);
+	return buf_detach(&name, NULL);
 }
 
 void snapshot_immutable_uri(struct buf *out, const char *path)
@@ -1523,7 +1539,7 @@ enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
 	ld->model = model;
 	ld->opts = *opts;
 	ld->err = err;
-	ld->open_name = xstrdup(path);
+	ld->open_name = snapshot_file_name(path);
 	ld->open_flags = SQLITE_OPEN_READONLY;
 	buf_init(&ld->digest_row);
 
@@ -1533,7 +1549,8 @@ enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
 	 * Only this thread uses the connection (the GPG pool opens its own),
 	 * so it needs no mutex: a million rows make tens of millions of calls.
 	 */
-	if (sqlite3_open_v2(path, &ld->db, ld->open_flags | SQLITE_OPEN_NOMUTEX,
+	if (sqlite3_open_v2(ld->open_name, &ld->db,
+			    ld->open_flags | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		status = ld->db ? sql_failed(ld, "opening") : SNAPSHOT_CANNOT_OPEN;
 		goto out;

@@ -69,6 +69,12 @@ void snapshot_close(struct snapshot *snap);
  * connection writes it, so it can be read as immutable.
  */
 int snapshot_wal_without_file(const char *path);
+/*
+ * Return, allocated, the name that makes SQLite open the file `path`:
+ * "./" is put before a relative "file:NAME", which SQLite may take for a
+ * URI.
+ */
+char *snapshot_file_name(const char *path);
 /* Append the URI that opens `path` as immutable, with % ? # escaped. */
 void snapshot_immutable_uri(struct buf *out, const char *path);
 

@@ -122,6 +122,29 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	fi
 fi
 
+# A file named like an SQLite URI is read as a file, and a FIFO is
+# rejected instead of blocking the run.
+mkdir "$T/names"
+cp "$DB" "$T/names/real.db"
+cp samples/hostile.db "$T/names/file:real.db"
+case $CREDAUDIT in
+/*) binary=$CREDAUDIT ;;
+*) binary=$(pwd)/$CREDAUDIT ;;
+esac
+(cd "$T/names" && "$binary" report -q --db "file:real.db" --out out --now "$NOW")
+# The hostile sample, not the demo, has 86 credentials.
+if [ "$(grep -c '"kind":' "$T/names/out/report.json")" -eq 86 ]; then
+	pass "snapshot named file:NAME is read as a file"
+else
+	fail "snapshot named file:NAME is read as a file" \
+		"$(grep -c '"kind":' "$T/names/out/report.json") credentials"
+fi
+if command -v mkfifo >/dev/null 2>&1; then
+	mkfifo "$T/names/pipe.db"
+	fails "FIFO as snapshot exits 3" 3 "not a regular file" "$T/out" \
+		timeout 10 "$CREDAUDIT" report --db "$T/names/pipe.db" --out "$T/out" --now "$NOW"
+fi
+
 # WAL mode without a -wal file: a warning, and no -wal or -shm file.
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "ok - WAL snapshot without -wal creates no files # skip no sqlite3"
