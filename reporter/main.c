@@ -83,7 +83,7 @@ static int check_template(const char *dir);
 static int parse_report_options(int argc, char **argv,
 				struct report_options *opts)
 {
-	int now_set = 0, out_set = 0;
+	int now_set = 0, out_set = 0, days_set = 0;
 	static const struct option long_options[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
@@ -111,6 +111,8 @@ static int parse_report_options(int argc, char **argv,
 			if (opts->db)
 				return usage_error("--db given twice ('%s' and '%s'): pass one snapshot",
 						   opts->db, optarg);
+			if (!*optarg)
+				return usage_error("empty --db: pass the snapshot file");
 			opts->db = optarg;
 			break;
 		case 'o':
@@ -123,9 +125,13 @@ static int parse_report_options(int argc, char **argv,
 			out_set = 1;
 			break;
 		case 't':
+			if (!*optarg)
+				return usage_error("empty --template: pass the folder with the restyled report.html, or omit --template");
 			opts->template_dir = optarg;
 			break;
 		case 'n':
+			if (now_set)
+				return usage_error("--now given twice: pass one time");
 			if (ts_parse(optarg, &now) < 0 || now.state != TS_SET) {
 				ts_release(&now);
 				return usage_error("invalid --now '%s': use UTC ISO 8601 such as 2026-12-04T12:00:00Z",
@@ -135,6 +141,8 @@ static int parse_report_options(int argc, char **argv,
 			now_set = 1;
 			break;
 		case 'p':
+			if (days_set++)
+				return usage_error("--plan-valid-days given twice: pass one number");
 			errno = 0;
 			days = strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || days < 1 || days > 3650)

@@ -15,6 +15,15 @@ fails "--out twice exits 2" 2 "--out given twice" "$T/out" \
 	"$CREDAUDIT" report --db "$DB" --out "$T/out" --out "$T/other" --now "$NOW"
 fails "empty --out exits 2" 2 "empty --out" "$T/out" \
 	"$CREDAUDIT" report --db "$DB" --out "" --now "$NOW"
+fails "--now twice exits 2" 2 "--now given twice" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" --now "$NOW"
+fails "--plan-valid-days twice exits 2" 2 "--plan-valid-days given twice" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" \
+	--plan-valid-days 3 --plan-valid-days 4
+fails "empty --db exits 2" 2 "empty --db" "$T/out" \
+	"$CREDAUDIT" report --db= --out "$T/out" --now "$NOW"
+fails "empty --template exits 2" 2 "empty --template" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --template "" --out "$T/out" --now "$NOW"
 fails "-q with -v exits 2" 2 "-q and -v" "$T/out" \
 	"$CREDAUDIT" report -q -v --db "$DB" --out "$T/out" --now "$NOW"
 
