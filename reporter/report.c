@@ -285,10 +285,13 @@ static void closing_note(struct run *run)
 	     run->opts->out);
 }
 
-/* The files that a report replaces in its output folder. */
+/*
+ * The files that a report replaces in its output folder, and the plan's
+ * signature, which goes with a kept plan into plans/.
+ */
 static const char *const replaced_files[] = {
 	"report.json", "credentials.csv", "plan.md", "plan.json",
-	"report.html", "report.md",
+	"report.html", "report.md", "plan.md.asc",
 };
 
 /*
