@@ -25,7 +25,12 @@ skip() {
 report() {
 	report_dir=$1
 	shift
-	"$CREDAUDIT" report --db "$DB" --out "$report_dir" --now "$NOW" "$@" \
+	# credaudit rejects a repeated --now, so add it only when ARGS lack one.
+	case " $* " in
+	*" --now "*) ;;
+	*) set -- --now "$NOW" "$@" ;;
+	esac
+	"$CREDAUDIT" report --db "$DB" --out "$report_dir" "$@" \
 		>"$E2E_TMP/stdout" 2>"$E2E_TMP/stderr"
 	status=$?
 }
