@@ -923,6 +923,30 @@ static unsigned column_unavailable(struct loader *ld, enum table_id t,
 	return fields;
 }
 
+/* An optional column of a credential table and what it fills. */
+struct optional_column {
+	int column;           /* index in the table's column list */
+	unsigned field;       /* enum field bit that is unavailable without it */
+};
+
+/*
+ * Return the fields of table `t` that the snapshot lacks, of the `count`
+ * optional columns in `columns`, noting each missing one for `kinds`.
+ */
+static unsigned columns_unavailable(struct loader *ld, enum table_id t,
+				    unsigned kinds,
+				    const struct optional_column *columns,
+				    size_t count)
+{
+	unsigned unavailable = 0;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		unavailable |= column_unavailable(ld, t, columns[i].column,
+						  kinds, columns[i].field);
+	return unavailable;
+}
+
 /*
  * Return 1 when the snapshot can tell that a bot user has no project or
  * group: it has the members table, or the user_details fallback with
@@ -1055,21 +1079,18 @@ static enum snapshot_status load_tokens(struct loader *ld)
 	struct model *model = ld->model;
 	sqlite3_stmt *stmt;
 	enum snapshot_status status;
+	static const struct optional_column token_columns[] = {
+		{ 8, FIELD_SCOPES }, { 7, FIELD_LAST_USED }, { 4, FIELD_EXPIRES },
+		{ 3, FIELD_REVOKED }, { 5, FIELD_CREATED },
+	};
 	unsigned unavailable = 0;
 	int rc;
 
 	if (!ld->state[T_TOKENS].present)
 		note_missing_table(ld, T_TOKENS, KINDS_TOKEN, 0, 1);
-	unavailable |= column_unavailable(ld, T_TOKENS, 8, KINDS_TOKEN,
-					  FIELD_SCOPES);
-	unavailable |= column_unavailable(ld, T_TOKENS, 7, KINDS_TOKEN,
-					  FIELD_LAST_USED);
-	unavailable |= column_unavailable(ld, T_TOKENS, 4, KINDS_TOKEN,
-					  FIELD_EXPIRES);
-	unavailable |= column_unavailable(ld, T_TOKENS, 3, KINDS_TOKEN,
-					  FIELD_REVOKED);
-	unavailable |= column_unavailable(ld, T_TOKENS, 5, KINDS_TOKEN,
-					  FIELD_CREATED);
+	unavailable = columns_unavailable(ld, T_TOKENS, KINDS_TOKEN,
+					  token_columns,
+					  sizeof(token_columns) / sizeof(token_columns[0]));
 	note_bot_lookup(ld);
 
 	if ((status = prepare_query(ld, "personal_access_tokens.sql", &stmt)))
@@ -1182,21 +1203,17 @@ static enum snapshot_status load_keys(struct loader *ld)
 	struct model *model = ld->model;
 	sqlite3_stmt *stmt;
 	enum snapshot_status status;
+	static const struct optional_column key_columns[] = {
+		{ 8, FIELD_LAST_USED }, { 9, FIELD_EXPIRES }, { 10, FIELD_USAGE_TYPE },
+		{ 7, FIELD_CREATED }, { 1, FIELD_OWNER },
+	};
 	unsigned unavailable = 0;
 	int rc;
 
 	if (!ld->state[T_KEYS].present)
 		note_missing_table(ld, T_KEYS, KINDS_SSH, 0, 1);
-	unavailable |= column_unavailable(ld, T_KEYS, 8, KINDS_SSH,
-					  FIELD_LAST_USED);
-	unavailable |= column_unavailable(ld, T_KEYS, 9, KINDS_SSH,
-					  FIELD_EXPIRES);
-	unavailable |= column_unavailable(ld, T_KEYS, 10, KINDS_SSH,
-					  FIELD_USAGE_TYPE);
-	unavailable |= column_unavailable(ld, T_KEYS, 7, KINDS_SSH,
-					  FIELD_CREATED);
-	unavailable |= column_unavailable(ld, T_KEYS, 1, KINDS_SSH,
-					  FIELD_OWNER);
+	unavailable = columns_unavailable(ld, T_KEYS, KINDS_SSH, key_columns,
+					  sizeof(key_columns) / sizeof(key_columns[0]));
 
 	if ((status = prepare_query(ld, "keys.sql", &stmt)))
 		return status;
