@@ -1033,7 +1033,7 @@ static enum table_id kind_table(enum cred_kind kind)
  */
 /*
  * Read the credential's id from column 0. GitLab's ids are positive
- * integers; any other value (NULL, text, a fraction, 0 or less) cannot be
+ * integers. Any other value (NULL, text, a fraction, 0 or less) cannot be
  * acted on through the API, so it gets a finding and no plan action.
  */
 static void read_id(sqlite3_stmt *stmt, struct credential *cred)
