@@ -451,8 +451,13 @@ void keycache_close(struct keycache *cache)
 
 static void note_damaged(struct keycache *cache, const char *why)
 {
-	/* One warning per run and cache; the count goes into the closing note. */
-	if (!cache->damaged++)
+	static int warned;
+
+	/*
+	 * One warning per run, though up to four connections read the cache;
+	 * the count goes into the closing note.
+	 */
+	if (!cache->damaged++ && !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
 		warning("GPG key cache '%s' has a damaged entry (%s); such entries are ignored and the keys inspected again",
 			cache->path, why);
 }

@@ -1,6 +1,7 @@
 #include "progress.h"
 
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,12 +43,24 @@ int progress_due(struct progress *progress)
 void progress_show(struct progress *progress,
 		   const struct progress_counts *counts)
 {
+	struct winsize size;
+	char line[256];
+
 	if (!progress->enabled)
 		return;
+	snprintf(line, sizeof(line),
+		 "credaudit: read %zu tokens, %zu SSH keys, %zu GPG keys; GnuPG inspected %zu GPG keys, the cache gave %zu; %zu pages",
+		 counts->tokens, counts->keys, counts->gpg_keys,
+		 counts->gpg_inspected, counts->gpg_cached, counts->pages);
+	/*
+	 * A line wider than the terminal wraps, and "\r" then returns only
+	 * to the start of its last row, leaving one stale row per update.
+	 */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 &&
+	    (size_t)size.ws_col - 1 < sizeof(line))
+		line[size.ws_col - 1] = '\0';
 	/* "\r" returns to the start of the line and "\033[K" clears the rest. */
-	fprintf(stderr, "\rcredaudit: read %zu tokens, %zu SSH keys and %zu GPG keys; GnuPG has inspected %zu GPG keys and the cache gave %zu; %zu inventory pages\033[K",
-		counts->tokens, counts->keys, counts->gpg_keys,
-		counts->gpg_inspected, counts->gpg_cached, counts->pages);
+	fprintf(stderr, "\r%s\033[K", line);
 	fflush(stderr);
 	progress->shown = 1;
 }
