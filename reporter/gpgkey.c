@@ -135,14 +135,22 @@ static char *make_home(struct buf *err)
 	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
 		size_t len;
 
-		if (!bases[i] || bases[i][0] != '/')
+		if (!bases[i])
 			continue;
+		if (bases[i][0] != '/') {
+			verbose("TMPDIR '%s' is not an absolute path, so the GnuPG home goes under /tmp",
+				bases[i]);
+			continue;
+		}
 		len = strlen(bases[i]);
 		while (len > 1 && bases[i][len - 1] == '/')
 			len--;
 		if (len + strlen(home_template) + strlen(longest_socket_name) >
-		    SOCKET_PATH_MAX)
+		    SOCKET_PATH_MAX) {
+			verbose("'%s' is too long a path for GnuPG's sockets, so the GnuPG home goes under /tmp",
+				bases[i]);
 			continue;
+		}
 
 		buf_reset(&path);
 		buf_add(&path, bases[i], len);
@@ -150,8 +158,12 @@ static char *make_home(struct buf *err)
 		if (make_registered_dir(&path) == 0)
 			return buf_detach(&path, NULL);
 		saved_errno = errno;
+		if (i == 0)
+			verbose("cannot create a GnuPG home in TMPDIR '%s': %s; trying /tmp",
+				bases[i], strerror(saved_errno));
 	}
-	buf_addf(err, "cannot create a private GnuPG home under $TMPDIR or /tmp: %s; set TMPDIR to a short writable directory",
+	buf_addf(err, "cannot create a private GnuPG home under TMPDIR ('%s') or /tmp: %s; set TMPDIR to a short writable directory",
+		 bases[0] ? bases[0] : "unset",
 		 saved_errno ? strerror(saved_errno) : "the path is too long");
 	buf_release(&path);
 	return NULL;
