@@ -211,9 +211,19 @@ static void park_thread(int sig)
 		pause();
 }
 
+static const int faults[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+
+void cleanup_worker_signals(sigset_t *set)
+{
+	size_t i;
+
+	sigfillset(set);
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigdelset(set, faults[i]);
+}
+
 static void park_faulting_threads(void)
 {
-	static const int faults[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
 	struct sigaction action;
 	size_t i;
 

@@ -1,6 +1,8 @@
 #ifndef CREDAUDIT_CLEANUP_H
 #define CREDAUDIT_CLEANUP_H
 
+#include <signal.h>
+
 /*
  * Paths to remove when a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) ends the
  * program: temporary output files and the private GnuPG home. Normal exits
@@ -26,6 +28,13 @@ void cleanup_install(void);
 void cleanup_set_messages(const char *before_commit, const char *after_commit);
 /* Say that the outputs are in place, for the handler's message. */
 void cleanup_committed(void);
+/*
+ * Fill `set` with the signals that a worker thread blocks: every signal
+ * but the faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT), so that the
+ * main thread handles the others and a fault in the worker while a
+ * signal ends the program reaches the handler that parks the thread.
+ */
+void cleanup_worker_signals(sigset_t *set);
 /*
  * Block the handled signals in the calling thread, or unblock them: a
  * signal that arrives while blocked is handled when unblocked.

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "embedded.h"
 #include "keycache.h"
 
@@ -472,13 +473,13 @@ static void *worker_main(void *arg)
 
 /* ------------------------------------------------------------------ API */
 
-/* Threads get every signal blocked, so handlers run in the main thread. */
+/* Threads block every signal but faults, so handlers run in the main thread. */
 static int start_threads(struct gpg_pool *pool, struct buf *err)
 {
 	sigset_t all, saved;
 	int i, rc;
 
-	sigfillset(&all);
+	cleanup_worker_signals(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &saved);
 	rc = pthread_create(&pool->feeder, NULL, feeder_main, pool);
 	if (!rc && pool->warm) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
+
 struct work_item {
 	struct credential cred;
 	struct plan_decision decision;
@@ -203,8 +205,8 @@ struct sink_thread *sink_thread_start(struct sink *const *sinks, size_t count,
 	buf_init(&t->err);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->changed, NULL);
-	/* Signals go to the main thread, whose handlers clean up. */
-	sigfillset(&all);
+	/* Signals but faults go to the main thread, whose handlers clean up. */
+	cleanup_worker_signals(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &saved);
 	rc = pthread_create(&t->thread, NULL, worker_main, t);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
