@@ -233,7 +233,7 @@ struct model {
 					   first, then the policy's order */
 	size_t group_count;
 
-	/* What the snapshot lacks, in the order the loader found it. */
+	/* Tables and columns the snapshot lacks, in the order the loader found them. */
 	struct missing_input *missing;
 	size_t missing_count;
 	char *gnupg_version;         /* NULL when GnuPG was not started */

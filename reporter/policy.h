@@ -81,9 +81,9 @@ unsigned policy_missing_blocks(const struct model *model,
 			       const struct missing_input *missing);
 /*
  * Append a sentence with the number of credentials of each kind that
- * `rule` did not check and the tables or columns that are missing, for
- * example "Not checked for all 33 active SSH keys: keys.last_used_at is
- * not in this snapshot." Each name is written between two copies of
+ * `rule` did not check and the tables or columns that are missing. An
+ * example is "Not checked for all 33 active SSH keys: keys.last_used_at
+ * is not in this snapshot." Each name is written between two copies of
  * `quote` ("`" for a code span, or ""). Appends nothing when the rule
  * checked every credential. The text has no data from the snapshot: the
  * names are GitLab's, from the loader's own list of tables.

@@ -1,7 +1,8 @@
 /*
- * What the rules could not check because the snapshot lacks a table or a
- * column: per rule, the credentials it skipped and the names of what is
- * missing, for the overview, report.json and the warning on stderr.
+ * Rules left unchecked because the snapshot lacks a table or a column.
+ * For each rule this file counts the credentials it skipped and names
+ * what is missing, for the overview, report.json and the warning on
+ * stderr.
  */
 #include "policy.h"
 

@@ -34,7 +34,7 @@
 
 /*
  * End a cell's list of `count` items, of which CELL_ITEMS_MAX were shown,
- * with a last item that counts the rest and says `where` to find them.
+ * with a last item that counts the rest and names `where` they are.
  */
 static void end_item_list(struct html_stream *hs, size_t count,
 			  const char *where)

@@ -204,38 +204,25 @@ static void user_string(struct plan_sink *p, struct jsonw *w, const char *s)
 	jsonw_stringn(w, p->scratch.data, p->scratch.len);
 }
 
-/* "credential": in the order of plan.json, or with keys sorted. */
-static void credential_object(struct plan_sink *p, struct jsonw *w,
-			      const struct credential *cred)
-{
-	/* The sorted order of these keys is also the written order. */
-	jsonw_key(w, "credential");
-	jsonw_object(w, 1);
-	jsonw_key(w, "kind");
-	jsonw_string(w, kind_id(cred->kind));
-	jsonw_key(w, "id");
-	jsonw_int(w, cred->id);
-	jsonw_key(w, "name");
-	user_string(p, w, cred->name);
-	jsonw_key(w, "owner");
-	jsonw_object(w, 1);
-	jsonw_key(w, "id");
-	jsonw_int(w, cred->owner_id);
-	jsonw_key(w, "username");
-	user_string(p, w, cred->owner ? cred->owner->username : NULL);
-	jsonw_end(w);
-	jsonw_end(w);
-}
-
-static void credential_sorted(struct plan_sink *p, struct jsonw *w,
-			      const struct credential *cred)
+/*
+ * "credential": in the order of plan.json, or with `sorted` keys for the
+ * canonical form; only "id" and "kind" change places.
+ */
+static void credential_json(struct plan_sink *p, struct jsonw *w,
+			    const struct credential *cred, int sorted)
 {
 	jsonw_key(w, "credential");
 	jsonw_object(w, 1);
-	jsonw_key(w, "id");
-	jsonw_int(w, cred->id);
+	if (sorted) {
+		jsonw_key(w, "id");
+		jsonw_int(w, cred->id);
+	}
 	jsonw_key(w, "kind");
 	jsonw_string(w, kind_id(cred->kind));
+	if (!sorted) {
+		jsonw_key(w, "id");
+		jsonw_int(w, cred->id);
+	}
 	jsonw_key(w, "name");
 	user_string(p, w, cred->name);
 	jsonw_key(w, "owner");
@@ -314,7 +301,7 @@ static void action_json(struct plan_sink *p, const struct plan_action *action,
 	jsonw_string(&w, action_type_id(action->type));
 	jsonw_key(&w, "approved");
 	jsonw_bool(&w, 0);
-	credential_object(p, &w, cred);
+	credential_json(p, &w, cred, 0);
 	reasons_array(p, &w, cred, 0);
 	request_object(&w, action);
 	jsonw_key(&w, "manual");
@@ -333,7 +320,7 @@ static void action_json(struct plan_sink *p, const struct plan_action *action,
 	jsonw_bool(&w, 0);
 	jsonw_key(&w, "consequence");
 	jsonw_string(&w, action->consequence);
-	credential_sorted(p, &w, cred);
+	credential_json(p, &w, cred, 1);
 	jsonw_key(&w, "id");
 	jsonw_string(&w, action->id);
 	jsonw_key(&w, "manual");
@@ -356,7 +343,7 @@ static void skip_json(struct plan_sink *p, const struct credential *cred,
 	buf_reset(&p->line);
 	jsonw_init(&w, &p->line, 0);
 	jsonw_object(&w, 1);
-	credential_object(p, &w, cred);
+	credential_json(p, &w, cred, 0);
 	reasons_array(p, &w, cred, 0);
 	jsonw_key(&w, "reason");
 	jsonw_string(&w, reason);
@@ -365,7 +352,7 @@ static void skip_json(struct plan_sink *p, const struct credential *cred,
 	buf_reset(&p->canonical);
 	jsonw_init(&w, &p->canonical, 0);
 	jsonw_object(&w, 1);
-	credential_sorted(p, &w, cred);
+	credential_json(p, &w, cred, 1);
 	jsonw_key(&w, "reason");
 	jsonw_string(&w, reason);
 	reasons_array(p, &w, cred, 1);

@@ -295,11 +295,12 @@ static const char *const replaced_files[] = {
 };
 
 /*
- * Return 1, with the reason in `why`, when the snapshot is a file that
+ * Return 1, with the reason in `reason`, when the snapshot is a file that
  * the report would replace: an output of the folder (also through a link)
  * or a file in its inventory folder, which is replaced whole.
  */
-static int snapshot_is_output(const char *db, const char *out, struct buf *why)
+static int snapshot_is_output(const char *db, const char *out,
+			      struct buf *reason)
 {
 	char *db_real = realpath(db, NULL), *out_real = realpath(out, NULL);
 	struct stat db_st, st;
@@ -314,14 +315,14 @@ static int snapshot_is_output(const char *db, const char *out, struct buf *why)
 		buf_addf(&path, "%s/%s", out_real, replaced_files[i]);
 		if (stat(path.data, &st) == 0 && st.st_dev == db_st.st_dev &&
 		    st.st_ino == db_st.st_ino) {
-			buf_addf(why, "it is the report's %s", replaced_files[i]);
+			buf_addf(reason, "it is the report's %s", replaced_files[i]);
 			found = 1;
 		}
 	}
 	n = strlen(out_real);
 	if (!found && !strncmp(db_real, out_real, n) &&
 	    !strncmp(db_real + n, "/" INVENTORY_DIR "/", sizeof(INVENTORY_DIR) + 1)) {
-		buf_addf(why, "it is in the folder %s/%s, which the report replaces",
+		buf_addf(reason, "it is in the folder %s/%s, which the report replaces",
 			 out, INVENTORY_DIR);
 		found = 1;
 	}
@@ -353,12 +354,12 @@ static int is_inventory_page(const char *name)
 }
 
 /*
- * Return 1, with the reason in `why`, when OUT/inventory is something the
+ * Return 1, with the reason in `reason`, when OUT/inventory is something the
  * report must not replace: not a folder, or a folder with a file that no
  * report wrote (an Ansible inventory, an earlier report's own files).
  * The report replaces that folder whole.
  */
-static int inventory_is_foreign(const char *out, struct buf *why)
+static int inventory_is_foreign(const char *out, struct buf *reason)
 {
 	struct buf path = BUF_INIT;
 	struct dirent *entry;
@@ -370,7 +371,7 @@ static int inventory_is_foreign(const char *out, struct buf *why)
 	if (lstat(path.data, &st) < 0)
 		goto out;
 	if (!S_ISDIR(st.st_mode)) {
-		buf_addf(why, "'%s' is not a folder", path.data);
+		buf_addf(reason, "'%s' is not a folder", path.data);
 		foreign = 1;
 		goto out;
 	}
@@ -379,7 +380,7 @@ static int inventory_is_foreign(const char *out, struct buf *why)
 		if (!strcmp(entry->d_name, ".") || !strcmp(entry->d_name, "..") ||
 		    is_inventory_page(entry->d_name))
 			continue;
-		buf_addf(why, "'%s' holds '%s', which credaudit did not write",
+		buf_addf(reason, "'%s' holds '%s', which credaudit did not write",
 			 path.data, entry->d_name);
 		foreign = 1;
 		break;

@@ -154,7 +154,7 @@ else
 	fail "inventory pages link to the next, previous and overview"
 fi
 
-# Each page says the IDs of its first and last row, and the overview's
+# Each page shows the IDs of its first and last row, and the overview's
 # link to it shows the same, so that an ID can be looked up.
 wrong=
 for page in "$OUT"/inventory/personal_access_token-*.html; do
