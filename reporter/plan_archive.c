@@ -93,32 +93,58 @@ static int scan_plan_file(const char *out, const char *name,
 }
 
 /*
+ * Append `time`, which ts_format() wrote as "2026-12-04T12:00:00Z", to
+ * `name` in the ISO 8601 basic format "20261204T120000Z". Every character
+ * but an ASCII letter or digit is dropped. Windows reserves ':' in file
+ * names, so SMB/CIFS shares reject it unless the client remaps it.
+ */
+static void add_basic_time(struct buf *name, const char *time)
+{
+	for (; *time; time++)
+		if ((*time >= '0' && *time <= '9') ||
+		    (*time >= 'A' && *time <= 'Z') ||
+		    (*time >= 'a' && *time <= 'z'))
+			buf_addch(name, *time);
+}
+
+/*
  * Name the folder of a plan after its creation time and digest, or after
- * plan.md's modification time when plan.md does not show both.
+ * plan.md's modification time when plan.md does not show both:
+ * "20261204T120000Z-0123456789ab" or "20261204T120000Z-no-digest". The
+ * name contains only ASCII letters, digits and '-', since the digest is
+ * lowercase hex. `legacy` receives the name with the time as
+ * "2026-12-04T12:00:00Z", which earlier builds of credaudit gave the folder.
  */
 static void name_folder(const struct plan_archive *archive,
-			const struct plan_scan *scan, struct buf *name)
+			const struct plan_scan *scan, struct buf *name,
+			struct buf *legacy)
 {
 	struct buf path = BUF_INIT;
 	struct stat st;
 	char when[TS_TEXT_MAX];
+	const char *time = scan->created, *tail = scan->digest;
 
-	if (scan->created[0] && scan->digest[0]) {
-		buf_addf(name, "%s-%s", scan->created, scan->digest);
-		return;
+	if (!scan->created[0] || !scan->digest[0]) {
+		buf_addf(&path, "%s/plan.md", archive->out);
+		ts_format(lstat(path.data, &st) == 0 ? (int64_t)st.st_mtime : 0,
+			  when);
+		time = when;
+		tail = "no-digest";
 	}
-	buf_addf(&path, "%s/plan.md", archive->out);
-	ts_format(lstat(path.data, &st) == 0 ? (int64_t)st.st_mtime : 0, when);
-	buf_addf(name, "%s-no-digest", when);
+	add_basic_time(name, time);
+	buf_addf(name, "-%s", tail);
+	buf_addf(legacy, "%s-%s", time, tail);
 	buf_release(&path);
 }
 
 /*
  * Decide whether the old plan must be kept, and why: set `evidence` and
- * `approved` of `archive`, and put the name of its folder in `name`.
- * Returns 1 to keep it, 0 to let the new plan replace it.
+ * `approved` of `archive`, and put the names of its folder in `name` and
+ * `legacy` (see name_folder()). Returns 1 to keep it, 0 to let the new
+ * plan replace it.
  */
-static int plan_to_keep(struct plan_archive *archive, struct buf *name)
+static int plan_to_keep(struct plan_archive *archive, struct buf *name,
+			struct buf *legacy)
 {
 	struct plan_scan scan;
 	struct buf evidence = BUF_INIT;
@@ -158,7 +184,7 @@ static int plan_to_keep(struct plan_archive *archive, struct buf *name)
 	}
 	if (!evidence.len)
 		return 0;
-	name_folder(archive, &scan, name);
+	name_folder(archive, &scan, name, legacy);
 	archive->evidence = buf_detach(&evidence, NULL);
 	return 1;
 }
@@ -517,13 +543,18 @@ out:
 	return ret;
 }
 
-/* Keep the old plan in OUT/plans under `name`, or find it kept already. */
+/*
+ * Keep the old plan in OUT/plans under `name`, or find it kept already
+ * under `name` or `legacy`. A plan that an earlier build kept has the
+ * legacy name, which contains ':'. Looking for that name too means that
+ * a rerun does not keep the plan a second time.
+ */
 static int keep_plan(struct plan_archive *archive, const char *name,
-		     struct buf *err)
+		     const char *legacy, struct buf *err)
 {
 	struct buf plans = BUF_INIT;
 	struct stat st;
-	int suffix = 1, ret = -1;
+	int suffix = 1, legacy_suffix, ret = -1;
 
 	buf_addf(&plans, "%s/" PLAN_ARCHIVE_DIR, archive->out);
 	if (stat(plans.data, &st) < 0) {
@@ -535,7 +566,8 @@ static int keep_plan(struct plan_archive *archive, const char *name,
 	} else if (!S_ISDIR(st.st_mode)) {
 		buf_addf(err, "cannot keep the approved plan in '%s': it is not a folder; move it away and run again",
 			 plans.data);
-	} else if (find_kept_copy(archive, name, &suffix)) {
+	} else if (find_kept_copy(archive, name, &suffix) ||
+		   find_kept_copy(archive, legacy, &legacy_suffix)) {
 		archive->reused = 1;
 		ret = 0;
 	} else {
@@ -548,18 +580,20 @@ static int keep_plan(struct plan_archive *archive, const char *name,
 int plan_archive_prepare(struct plan_archive *archive, const char *out,
 			 struct buf *err)
 {
-	struct buf name = BUF_INIT;
+	struct buf name = BUF_INIT, legacy = BUF_INIT;
 	int ret = 0;
 
 	memset(archive, 0, sizeof(*archive));
 	archive->out = xstrdup(out);
 	find_plan_files(archive);
-	if (archive->files[PLAN_MD].present && plan_to_keep(archive, &name))
-		ret = keep_plan(archive, name.data, err);
+	if (archive->files[PLAN_MD].present &&
+	    plan_to_keep(archive, &name, &legacy))
+		ret = keep_plan(archive, name.data, legacy.data, err);
 	/* A kept folder whose sync failed is removed: a failure leaves nothing. */
 	if (ret < 0)
 		plan_archive_abort(archive);
 	buf_release(&name);
+	buf_release(&legacy);
 	return ret;
 }
 

@@ -19,7 +19,11 @@
  * plan_archive_prepare() puts plan.md, plan.json and plan.md.asc into
  * OUT/plans/<created>-<digest>/, or <modified>-no-digest/ when plan.md
  * lacks those lines, before the outputs are committed. So the old plan is
- * never lost: the commit then replaces plan.md and plan.json.
+ * never lost: the commit then replaces plan.md and plan.json. The folder
+ * name has the time in the ISO 8601 basic format and only the characters
+ * [A-Za-z0-9-], as in 20261204T120000Z-0123456789ab, because Windows and
+ * SMB/CIFS shares reject ':'. A folder that an earlier build named
+ * 2026-12-04T12:00:00Z-0123456789ab is still found as the same plan.
  * The folder is filled under a temporary name, removed on a signal
  * (cleanup.h), and then renamed, so it appears whole or not at all. When
  * a folder for the same plan already contains the same files, nothing

@@ -268,7 +268,7 @@ else
 fi
 run later_report report --db samples/demo.db --out "$P" --now "$NOW"
 expect "a later report reads the journal" 0
-expect "a later report names where the plan is kept" 0 "the approved plan that was in $P/ is kept in $P/plans/2026-12-04T12:00:00Z-"
+expect "a later report names where the plan is kept" 0 "the approved plan that was in $P/ is kept in $P/plans/20261204T120000Z-"
 kept=$(ls -d "$P"/plans/*/ 2>/dev/null | head -n 1)
 if [ -n "$kept" ] && cmp -s "$kept/plan.md" "$T/approved-plan.md" &&
 	[ -f "$kept/plan.json" ] && [ -f "$kept/plan.md.asc" ]; then

@@ -5,6 +5,8 @@
 # once under plans/, as hard links, or as copies where links fail. Peak
 # memory of a rerun does not grow with the size of the old plan.md or
 # plan.json. An interrupt while the plan is kept leaves no folder behind.
+# Every name under plans/ is portable to SMB/CIFS shares and Windows, and
+# a folder that an earlier build named with ':' is still found.
 # The large plan comes from a generated snapshot (gensample --scale). The
 # memory cases compare peaks and the interrupts come from strace, so no
 # case depends on timing.
@@ -12,6 +14,9 @@
 
 : "${GENSAMPLE:=$BUILD/gensample}"
 NOW=2026-12-04T12:00:00Z
+# $NOW in the ISO 8601 basic format, as it appears in the names of kept
+# plans' folders.
+NOW_BASIC=20261204T120000Z
 DEMO=samples/demo.db
 # Tokens of the generated snapshot. Its plan.md is about 4.7 MB, above the
 # 4 MiB up to which credaudit once read an old plan whole.
@@ -86,6 +91,16 @@ kept_folder() {
 	[ "$(kept_folders "$1" | wc -l)" -eq 1 ] && kept_folders "$1"
 }
 
+# nonportable DIR...: every file and folder under DIR/plans whose name
+# has a character outside [A-Za-z0-9._-], one per line. Windows and
+# SMB/CIFS shares reject some such characters, ':' among them.
+nonportable() {
+	for dir in "$@"; do
+		[ -d "$dir/plans" ] || continue
+		LC_ALL=C find "$dir/plans" -mindepth 1 -name '*[!A-Za-z0-9._-]*'
+	done
+}
+
 # inode FILE
 inode() {
 	ls -i "$1" | cut -d' ' -f1
@@ -154,7 +169,7 @@ md_inode=$(inode "$OUT/plan.md")
 report ticked "$BIG" "$OUT"
 kept=$(kept_folder "$OUT")
 case $kept in
-"$OUT/plans/$NOW-"????????????) named=yes ;;
+"$OUT/plans/$NOW_BASIC-"????????????) named=yes ;;
 *) named=no ;;
 esac
 if [ "$status" -eq 0 ] && [ "$named" = yes ] &&
@@ -285,6 +300,46 @@ else
 		"$(kept_folders "$N")" "$(cat "$E2E_TMP/notes_ticked.err")"
 fi
 
+bad=$(nonportable "$OUT" "$P" "$D" "$N")
+if [ -z "$bad" ] && [ -n "$(kept_folders "$OUT")" ] &&
+	[ -n "$(kept_folders "$P")" ] && [ -n "$(kept_folders "$D")" ] &&
+	[ -n "$(kept_folders "$N")" ]; then
+	pass "kept folders have portable names"
+else
+	fail "kept folders have portable names" "not in [A-Za-z0-9._-]: $bad"
+fi
+
+# --- A plan kept by an earlier build, in a folder named with ':' ------------
+
+L=$E2E_TMP/legacy
+report legacy_first "$DEMO" "$L"
+tick_last "$L/plan.md" >/dev/null
+cp "$L/plan.md" "$E2E_TMP/legacy.md"
+cp "$L/plan.json" "$E2E_TMP/legacy.json"
+report legacy_kept "$DEMO" "$L"
+kept=$(kept_folder "$L")
+# Rename the folder to the name that earlier builds gave it, and copy the
+# same plan back, as someone would to apply it again.
+legacy=$L/plans/$NOW-${kept##*-}
+if [ -n "$kept" ] && mv "$kept" "$legacy"; then
+	cp "$E2E_TMP/legacy.md" "$L/plan.md"
+	cp "$E2E_TMP/legacy.json" "$L/plan.json"
+	report legacy_again "$DEMO" "$L"
+	if [ "$status" -eq 0 ] && [ "$(kept_folders "$L")" = "$legacy" ] &&
+		grep -qF "the approved plan that was in $L/ is already kept in $legacy/" \
+			"$E2E_TMP/legacy_again.err"; then
+		pass "plan kept under a name with ':' is not kept twice"
+	else
+		fail "plan kept under a name with ':' is not kept twice" \
+			"exit status $status" "$(kept_folders "$L")" \
+			"$(cat "$E2E_TMP/legacy_again.err")"
+	fi
+else
+	fail "plan kept under a name with ':' is not kept twice" \
+		"cannot rename the kept folder '$kept' to '$legacy'" \
+		"$(cat "$E2E_TMP/legacy_kept.err")"
+fi
+
 # --- Interrupts and failed links, injected with strace ----------------------
 
 S=$E2E_TMP/signal
@@ -331,9 +386,11 @@ else
 fi
 
 # EXDEV is what link() returns when plans is on another file system.
+# The trace of the calls that take a path also shows the name of the
+# temporary folder, which is gone when the run ends.
 md_inode=$(inode "$S/plan.md")
-report copied "$DEMO" "$S" strace -qq -o /dev/null -e trace=link \
-	-e inject=link:error=EXDEV
+report copied "$DEMO" "$S" strace -qq -o "$E2E_TMP/copied.trace" -s 4096 \
+	-e trace=%file -e inject=link:error=EXDEV
 kept=$(kept_folder "$S")
 if [ "$status" -eq 0 ] && [ -n "$kept" ] &&
 	cmp -s "$kept/plan.md" "$E2E_TMP/signal.md" &&
@@ -342,6 +399,23 @@ if [ "$status" -eq 0 ] && [ -n "$kept" ] &&
 else
 	fail "plan is copied where it cannot be linked" "exit status $status" \
 		"kept: $kept" "$(cat "$E2E_TMP/copied.err")"
+fi
+
+# The paths under plans/ that the traced run created, relative to $S.
+# Lookups are left out: the run also looks for the name with ':' that
+# earlier builds gave a kept plan.
+grep -E '^(mkdir|mkdirat|link|linkat|rename|renameat|renameat2)\(|O_CREAT' \
+	"$E2E_TMP/copied.trace" | grep -o '"[^"]*"' | tr -d '"' |
+	grep -F "$S/" | sed "s|^$S/||" | grep -E '^\.?plans' |
+	sort -u >"$E2E_TMP/copied.paths"
+staging=$(grep -E '^plans/\.[^/]+\.[0-9]+\.[0-9]+$' "$E2E_TMP/copied.paths")
+bad=$(LC_ALL=C grep '[^A-Za-z0-9._/-]' "$E2E_TMP/copied.paths")
+if [ -n "$staging" ] && [ -z "$bad" ]; then
+	pass "temporary folder of a kept plan has a portable name"
+else
+	fail "temporary folder of a kept plan has a portable name" \
+		"temporary folder: $staging" "not in [A-Za-z0-9._-]: $bad" \
+		"$(head -n 20 "$E2E_TMP/copied.paths")"
 fi
 
 finish
