@@ -69,6 +69,45 @@ const char *user_type_id(int user_type)
 	}
 }
 
+static const struct {
+	const char *id;
+	const char *label;
+} key_families[KEY_FAMILY_COUNT] = {
+	[KEY_RSA] = { "rsa", "RSA" },
+	[KEY_DSA] = { "dsa", "DSA" },
+	[KEY_ECDSA] = { "ecdsa", "ECDSA" },
+	[KEY_ED25519] = { "ed25519", "ED25519" },
+	[KEY_ECDSA_SK] = { "ecdsa_sk", "ECDSA_SK" },
+	[KEY_ED25519_SK] = { "ed25519_sk", "ED25519_SK" },
+};
+
+const char *key_family_id(enum key_family family)
+{
+	return family < KEY_FAMILY_COUNT ? key_families[family].id : "unknown";
+}
+
+const char *key_family_label(enum key_family family)
+{
+	return family < KEY_FAMILY_COUNT ? key_families[family].label : "unknown";
+}
+
+enum key_family key_family_of(const char *ssh_type)
+{
+	if (!strcmp(ssh_type, "ssh-rsa"))
+		return KEY_RSA;
+	if (!strcmp(ssh_type, "ssh-dss"))
+		return KEY_DSA;
+	if (!strncmp(ssh_type, "ecdsa-sha2-", 11))
+		return KEY_ECDSA;
+	if (!strcmp(ssh_type, "ssh-ed25519"))
+		return KEY_ED25519;
+	if (!strcmp(ssh_type, "sk-ecdsa-sha2-nistp256@openssh.com"))
+		return KEY_ECDSA_SK;
+	if (!strcmp(ssh_type, "sk-ssh-ed25519@openssh.com"))
+		return KEY_ED25519_SK;
+	return KEY_FAMILY_COUNT;
+}
+
 int kind_has_state(enum cred_kind kind, enum cred_state state)
 {
 	return !(state == STATE_REVOKED &&

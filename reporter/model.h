@@ -63,6 +63,10 @@ enum field {
 	FIELD_OWNER_STATE = 1u << 8,
 	FIELD_VERIFICATION = 1u << 9,
 	FIELD_OWNER = 1u << 10,      /* user_id: the owner is not known */
+	/* application_settings: the instance's rule for this key's type */
+	FIELD_KEY_RESTRICTION = 1u << 11,
+	/* application_settings.max_ssh_key_lifetime */
+	FIELD_KEY_MAX_LIFETIME = 1u << 12,
 };
 
 /* A set of kinds: bit `1u << kind` for each enum cred_kind in it. */
@@ -212,12 +216,52 @@ struct finding_group {
 	size_t skipped[KIND_COUNT];
 };
 
+/*
+ * The SSH key types that GitLab restricts one by one, each with its
+ * column <name>_key_restriction in application_settings.
+ */
+enum key_family {
+	KEY_RSA,
+	KEY_DSA,
+	KEY_ECDSA,
+	KEY_ED25519,
+	KEY_ECDSA_SK,
+	KEY_ED25519_SK,
+	KEY_FAMILY_COUNT
+};
+
+/* What one column of application_settings held. */
+enum setting_state {
+	SETTING_UNREAD,        /* the table or the column is not in the snapshot */
+	SETTING_NULL,          /* NULL: for a lifetime, no maximum is set */
+	SETTING_SET,           /* `value` holds it */
+	SETTING_INVALID,       /* a value GitLab would not store */
+};
+
+struct setting {
+	enum setting_state state;
+	int64_t value;
+};
+
+/*
+ * The instance's own limits, from the one row of application_settings.
+ * A key restriction is -1 for a forbidden type, 0 for any size, or the
+ * minimum number of bits. The lifetimes are in days.
+ */
+struct instance_settings {
+	int table_read;              /* the snapshot has the table and a row */
+	struct setting key_restriction[KEY_FAMILY_COUNT];
+	struct setting max_token_lifetime;     /* max_personal_access_token_lifetime */
+	struct setting max_key_lifetime;       /* max_ssh_key_lifetime */
+};
+
 struct model {
 	char *snapshot_path;
 	char *snapshot_digest;       /* SHA-256 of the credential rows; set
 					when the stream has ended */
 	int64_t now;
 	char *gitlab_version;        /* from the snapshot if recorded, or NULL */
+	struct instance_settings settings;
 
 	struct owner *owners;        /* sorted by id */
 	size_t owner_count;
@@ -244,6 +288,15 @@ const char *kind_label(enum cred_kind kind);    /* "Personal access tokens" */
 const char *state_id(enum cred_state state);    /* "active" */
 const char *severity_id(enum severity sev);     /* "high" */
 const char *user_type_id(int user_type);        /* "human", "project_bot" */
+/* "rsa", "ed25519_sk": the prefix of the restriction's column name. */
+const char *key_family_id(enum key_family family);
+/* "RSA", "ED25519_SK": as GitLab's settings page names the type. */
+const char *key_family_label(enum key_family family);
+/*
+ * The family of an SSH key type read from its blob ("ssh-rsa",
+ * "sk-ssh-ed25519@openssh.com"), or KEY_FAMILY_COUNT for none.
+ */
+enum key_family key_family_of(const char *ssh_type);
 
 /*
  * Return 0 for a state that a kind cannot reach: SSH and deploy keys are

@@ -35,10 +35,15 @@ const struct policy_rule policy_rules[] = {
 	  "GitLab default maximum lifetime, 365 days", 0,
 	  .kinds = KINDS_TOKEN, .active_only = 1, .needs = FIELD_EXPIRES },
 	{ "token-lifetime", SEV_MEDIUM,
-	  "Token lifetime over 365 days",
-	  "GitLab default maximum lifetime, 365 days", 0,
+	  "Token lifetime over the maximum: the instance's, or GitLab's default of 365 days",
+	  "GitLab max_personal_access_token_lifetime; default 365 days", 0,
 	  .kinds = KINDS_TOKEN, .active_only = 1,
 	  .needs = FIELD_EXPIRES | FIELD_CREATED },
+	{ "ssh-key-lifetime", SEV_MEDIUM,
+	  "SSH key without expiry or with a lifetime over the instance's maximum",
+	  "GitLab max_ssh_key_lifetime", 0,
+	  .kinds = KINDS_SSH, .active_only = 1,
+	  .needs = FIELD_KEY_MAX_LIFETIME | FIELD_EXPIRES | FIELD_CREATED },
 	{ "credential-unused", SEV_MEDIUM,
 	  "Active credential not used for 90 days",
 	  "PCI DSS v4.0 8.2.6; AWS and GCP unused-credential checks", 1,
@@ -61,6 +66,10 @@ const struct policy_rule policy_rules[] = {
 	  "RSA SSH key under 2048 bits",
 	  "NIST SP 800-57 Part 1; ssh-audit fails under 2048", 1,
 	  .kinds = KINDS_SSH, .active_only = 0, .needs = 0 },
+	{ "ssh-key-restricted", SEV_MEDIUM,
+	  "SSH key of a type or size that the instance's key restrictions forbid",
+	  "GitLab SSH key restrictions: such keys are disabled", 1,
+	  .kinds = KINDS_SSH, .active_only = 0, .needs = FIELD_KEY_RESTRICTION },
 	{ "ssh-key-rsa-short", SEV_MEDIUM,
 	  "RSA SSH key under 3072 bits",
 	  "NIST SP 800-57 Part 1: 3072 bits after 2030; ssh-audit warns", 0,
@@ -141,6 +150,26 @@ void policy_defaults(struct policy *policy)
 	policy->rsa_fail_bits = 2048;
 	policy->rsa_warn_bits = 3072;
 	policy->gpg_min_bits = 2048;
+	policy->max_lifetime_instance = 0;
+	memset(policy->key_restriction, 0, sizeof(policy->key_restriction));
+	policy->max_key_lifetime_days = 0;
+}
+
+void policy_use_settings(struct policy *policy,
+			 const struct instance_settings *settings)
+{
+	int f;
+
+	if (settings->max_token_lifetime.state == SETTING_SET) {
+		policy->max_lifetime_days = (int)settings->max_token_lifetime.value;
+		policy->max_lifetime_instance = 1;
+	}
+	if (settings->max_key_lifetime.state == SETTING_SET)
+		policy->max_key_lifetime_days = settings->max_key_lifetime.value;
+	for (f = 0; f < KEY_FAMILY_COUNT; f++)
+		if (settings->key_restriction[f].state == SETTING_SET)
+			policy->key_restriction[f] =
+				settings->key_restriction[f].value;
 }
 
 const struct policy_rule *policy_rule_find(const char *id)
@@ -369,7 +398,9 @@ static void check_expiry(const struct policy *policy, struct credential *cred,
 	if (cred->expires_at.state == TS_NONE) {
 		if (is_token(cred))
 			finding_add(cred, "token-no-expiry",
-			    "no expiry date (GitLab's default maximum is %d days)",
+			    "no expiry date (%s maximum is %d days)",
+			    policy->max_lifetime_instance ? "the instance's"
+							  : "GitLab's default",
 			    policy->max_lifetime_days);
 		return;
 	}
@@ -396,8 +427,11 @@ static void check_expiry(const struct policy *policy, struct credential *cred,
 
 		if (lifetime > policy->max_lifetime_days)
 			finding_add(cred, "token-lifetime",
-			    "lifetime %lld days (limit %d)",
-			    (long long)lifetime, policy->max_lifetime_days);
+			    "lifetime %lld days (limit %d%s)",
+			    (long long)lifetime, policy->max_lifetime_days,
+			    policy->max_lifetime_instance
+				? ", the instance's max_personal_access_token_lifetime"
+				: "");
 	} else if (cred->unavailable & FIELD_CREATED) {
 		policy_skip_rule(cred, "token-lifetime");
 	}
@@ -434,6 +468,36 @@ static void check_scopes(struct credential *cred)
 	}
 }
 
+/*
+ * GitLab disables a key whose type the instance forbids or whose size is
+ * under the instance's minimum for its type. Such a key can no longer push
+ * or pull. It stays on the account, and works again once the restriction
+ * is lifted.
+ */
+static void check_key_restriction(const struct policy *policy,
+				  struct credential *cred)
+{
+	enum key_family family = key_family_of(cred->ssh.type);
+	int64_t limit;
+
+	if (family == KEY_FAMILY_COUNT)
+		return;
+	if (cred->unavailable & FIELD_KEY_RESTRICTION) {
+		policy_skip_rule(cred, "ssh-key-restricted");
+		return;
+	}
+	limit = policy->key_restriction[family];
+	if (limit < 0)
+		finding_add(cred, "ssh-key-restricted",
+		    "the instance forbids %s keys (%s_key_restriction = -1), so GitLab disables this key",
+		    key_family_label(family), key_family_id(family));
+	else if (limit > 0 && cred->ssh.bits < limit)
+		finding_add(cred, "ssh-key-restricted",
+		    "%s key of %u bits, under the instance's minimum of %lld (%s_key_restriction), so GitLab disables this key",
+		    key_family_label(family), cred->ssh.bits, (long long)limit,
+		    key_family_id(family));
+}
+
 static void check_ssh_key(const struct policy *policy, struct credential *cred)
 {
 	if (!cred->ssh_ok) {
@@ -456,6 +520,45 @@ static void check_ssh_key(const struct policy *policy, struct credential *cred)
 		finding_add(cred, "ssh-key-rsa-short",
 		    "RSA key of %u bits (recommended %u from 2031)",
 		    cred->ssh.bits, policy->rsa_warn_bits);
+	check_key_restriction(policy, cred);
+}
+
+/*
+ * With max_ssh_key_lifetime set, GitLab accepts a new key only with an
+ * expiry no later than that many days after it is added.
+ */
+static void check_key_lifetime(const struct policy *policy,
+			       struct credential *cred)
+{
+	int64_t limit = policy->max_key_lifetime_days, lifetime;
+
+	if (cred->unavailable & FIELD_KEY_MAX_LIFETIME) {
+		policy_skip_rule(cred, "ssh-key-lifetime");
+		return;
+	}
+	/* No maximum is set: there is nothing to judge. */
+	if (!limit || cred->expires_at.state == TS_INVALID)
+		return;
+	if (cred->unavailable & FIELD_EXPIRES) {
+		policy_skip_rule(cred, "ssh-key-lifetime");
+		return;
+	}
+	if (cred->expires_at.state == TS_NONE) {
+		finding_add(cred, "ssh-key-lifetime",
+		    "no expiry date, but the instance's maximum SSH key lifetime is %lld days (max_ssh_key_lifetime)",
+		    (long long)limit);
+		return;
+	}
+	if (cred->created_at.state != TS_SET) {
+		if (cred->unavailable & FIELD_CREATED)
+			policy_skip_rule(cred, "ssh-key-lifetime");
+		return;
+	}
+	lifetime = (cred->expires_at.sec - cred->created_at.sec + DAY - 1) / DAY;
+	if (lifetime > limit)
+		finding_add(cred, "ssh-key-lifetime",
+		    "lifetime %lld days (limit %lld, the instance's max_ssh_key_lifetime)",
+		    (long long)lifetime, (long long)limit);
 }
 
 static void check_gpg_key(const struct policy *policy, struct credential *cred)
@@ -508,4 +611,6 @@ void policy_check(const struct policy *policy, struct credential *cred,
 	check_owner(cred);
 	check_usage(policy, cred, now);
 	check_expiry(policy, cred, now);
+	if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)
+		check_key_lifetime(policy, cred);
 }

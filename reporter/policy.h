@@ -40,18 +40,34 @@ struct rule_gap {
 
 struct policy {
 	int max_lifetime_days;      /* token lifetime over this is a finding */
+	int max_lifetime_instance;  /* 1: the instance set it, 0: GitLab's default */
 	int unused_days;            /* last use older than this */
 	int never_used_days;        /* never used this long after creation */
 	int expiring_days;          /* expires within this many days */
 	unsigned rsa_fail_bits;     /* RSA below this fails */
 	unsigned rsa_warn_bits;     /* RSA below this warns */
 	unsigned gpg_min_bits;      /* GPG RSA/DSA below this */
+	/*
+	 * The instance's restriction of each SSH key type (-1 forbidden, 0
+	 * any size, or the minimum bits), read only where the loader left
+	 * FIELD_KEY_RESTRICTION available.
+	 */
+	int64_t key_restriction[KEY_FAMILY_COUNT];
+	int64_t max_key_lifetime_days;  /* the instance's maximum; 0: none */
 };
 
 extern const struct policy_rule policy_rules[];
 extern const size_t policy_rule_count;
 
 void policy_defaults(struct policy *policy);
+/*
+ * Take the instance's own limits from `settings`: its maximum token
+ * lifetime replaces GitLab's default, and its SSH key restrictions and
+ * maximum key lifetime become rules. Values that are not SETTING_SET
+ * leave the defaults.
+ */
+void policy_use_settings(struct policy *policy,
+			 const struct instance_settings *settings);
 const struct policy_rule *policy_rule_find(const char *id);
 
 /*

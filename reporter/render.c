@@ -99,6 +99,64 @@ static int compare_rules(const void *a, const void *b)
 	return rule_index(x) < rule_index(y) ? -1 : rule_index(x) > rule_index(y);
 }
 
+/* What a lifetime setting holds, in words. */
+static void setting_days(const struct setting *setting, const char *unset,
+			 struct buf *out)
+{
+	switch (setting->state) {
+	case SETTING_SET:
+		buf_addf(out, "%lld days", (long long)setting->value);
+		break;
+	case SETTING_NULL:
+		buf_adds(out, unset);
+		break;
+	case SETTING_INVALID:
+		buf_adds(out, "not a valid number of days");
+		break;
+	case SETTING_UNREAD:
+		buf_adds(out, NOT_AVAILABLE);
+		break;
+	}
+}
+
+void render_settings(const struct instance_settings *settings, struct buf *out)
+{
+	int f, any_size = 0, listed = 0;
+
+	if (!settings->table_read) {
+		buf_adds(out, "application_settings is " NOT_AVAILABLE ", so SSH key restrictions and lifetimes are not checked and token lifetimes are judged against GitLab's default of 365 days.");
+		return;
+	}
+	buf_adds(out, "SSH key types: ");
+	for (f = 0; f < KEY_FAMILY_COUNT; f++) {
+		const struct setting *r = &settings->key_restriction[f];
+
+		if (r->state == SETTING_SET && r->value == 0) {
+			any_size++;
+			continue;
+		}
+		buf_addf(out, "%s%s ", listed++ ? ", " : "",
+			 key_family_label((enum key_family)f));
+		if (r->state == SETTING_SET && r->value < 0)
+			buf_adds(out, "forbidden");
+		else if (r->state == SETTING_SET)
+			buf_addf(out, "at least %lld bits", (long long)r->value);
+		else if (r->state == SETTING_UNREAD)
+			buf_adds(out, NOT_AVAILABLE);
+		else
+			buf_adds(out, "not a valid restriction");
+	}
+	if (any_size)
+		buf_adds(out, listed ? ", other types allowed at any size"
+				     : "all allowed at any size");
+	buf_adds(out, ". Maximum access token lifetime: ");
+	setting_days(&settings->max_token_lifetime,
+		     "not set, so GitLab's default of 365 days", out);
+	buf_adds(out, ". Maximum SSH key lifetime: ");
+	setting_days(&settings->max_key_lifetime, "not set", out);
+	buf_adds(out, ".");
+}
+
 void render_rules_sorted(const struct policy_rule **out)
 {
 	size_t i;

@@ -44,6 +44,15 @@ struct library_version {
 void render_libraries(const struct render_context *ctx,
 		      struct library_version out[LIBRARY_COUNT]);
 
+/*
+ * Append one sentence per group of the instance's own limits from
+ * application_settings, for the overviews: "SSH key types: DSA
+ * forbidden, RSA at least 2048 bits, other types any size. Maximum
+ * access token lifetime: not set, so GitLab's default of 365 days.
+ * Maximum SSH key lifetime: not set."
+ */
+void render_settings(const struct instance_settings *settings, struct buf *out);
+
 /* Rules of the policy table in report order, into `out` (policy_rule_count). */
 void render_rules_sorted(const struct policy_rule **out);
 

@@ -305,6 +305,65 @@ static void snapshot_string(struct json_sink *j, const char *s)
 	jsonw_stringn(&j->doc, j->scratch.data, j->scratch.len);
 }
 
+/*
+ * The instance's limits from application_settings: each column under
+ * GitLab's name, an integer or null, and in "unavailable" the columns
+ * that the snapshot lacks or whose value could not be read. Null when the
+ * snapshot has no row of the table.
+ */
+static void settings_object(struct json_sink *j)
+{
+	const struct instance_settings *set = &j->ctx->model->settings;
+	struct jsonw *w = &j->doc;
+	const struct {
+		const struct setting *setting;
+		const char *suffix;
+	} columns[] = {
+		{ &set->key_restriction[KEY_RSA], "_key_restriction" },
+		{ &set->key_restriction[KEY_DSA], "_key_restriction" },
+		{ &set->key_restriction[KEY_ECDSA], "_key_restriction" },
+		{ &set->key_restriction[KEY_ED25519], "_key_restriction" },
+		{ &set->key_restriction[KEY_ECDSA_SK], "_key_restriction" },
+		{ &set->key_restriction[KEY_ED25519_SK], "_key_restriction" },
+		{ &set->max_token_lifetime, "max_personal_access_token_lifetime" },
+		{ &set->max_key_lifetime, "max_ssh_key_lifetime" },
+	};
+	const size_t count = sizeof(columns) / sizeof(columns[0]);
+	char names[sizeof(columns) / sizeof(columns[0])][48];
+	size_t i;
+
+	jsonw_key(w, "application_settings");
+	if (!set->table_read) {
+		jsonw_null(w);
+		return;
+	}
+	for (i = 0; i < count; i++) {
+		if (i < KEY_FAMILY_COUNT)
+			snprintf(names[i], sizeof(names[i]), "%s%s",
+				 key_family_id((enum key_family)i),
+				 columns[i].suffix);
+		else
+			snprintf(names[i], sizeof(names[i]), "%s",
+				 columns[i].suffix);
+	}
+	jsonw_object(w, 0);
+	for (i = 0; i < count; i++) {
+		jsonw_key(w, names[i]);
+		if (columns[i].setting->state == SETTING_SET)
+			jsonw_int(w, columns[i].setting->value);
+		else
+			jsonw_null(w);
+	}
+	jsonw_key(w, "unavailable");
+	jsonw_array(w, 1);
+	for (i = 0; i < count; i++)
+		if (columns[i].setting->state == SETTING_UNREAD ||
+		    columns[i].setting->state == SETTING_INVALID)
+			jsonw_string(w, names[i]);
+	jsonw_end(w);
+	jsonw_end(w);
+}
+
 /* The snapshot's digest is known once every row was read. */
 static void snapshot_object(struct json_sink *j)
 {
@@ -320,6 +379,7 @@ static void snapshot_object(struct json_sink *j)
 	jsonw_string_or_null(w, model->snapshot_digest);
 	jsonw_key(w, "gitlab_version");
 	snapshot_string(j, model->gitlab_version);
+	settings_object(j);
 	jsonw_end(w);
 }
 

@@ -475,6 +475,8 @@ int report_run(const struct report_options *opts)
 		code = exit_code_for(status);
 		goto out;
 	}
+	/* The instance's own limits, from application_settings, if any. */
+	policy_use_settings(&run.policy, &run.model.settings);
 	/* The folder first: a --out that is a file must fail before its journal. */
 	if (output_set_begin(&run.set, opts->out, &err) < 0) {
 		error("%s", err.data);

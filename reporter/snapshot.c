@@ -14,6 +14,7 @@
 #include "embedded.h"
 #include "msg.h"
 #include "policy.h"
+#include "text.h"
 
 /*
  * The tables and columns the queries read. A column that an older GitLab
@@ -31,7 +32,7 @@ struct table_spec {
 
 enum table_id {
 	T_USERS, T_EMAILS, T_USER_DETAILS, T_MEMBERS, T_PROJECTS, T_NAMESPACES,
-	T_TOKENS, T_KEYS, T_GPG_KEYS, T_SNAPSHOT_INFO, T_COUNT
+	T_TOKENS, T_KEYS, T_GPG_KEYS, T_SNAPSHOT_INFO, T_SETTINGS, T_COUNT
 };
 
 static const struct table_spec tables[T_COUNT] = {
@@ -62,7 +63,18 @@ static const struct table_spec tables[T_COUNT] = {
 		1u << 0 | 1u << 2 },
 	[T_SNAPSHOT_INFO] = { "credaudit_snapshot", { "key", "value" },
 		1u << 0 | 1u << 1 },
+	/* Columns 1 to 6 are the key restrictions, in enum key_family order. */
+	[T_SETTINGS] = { "application_settings", { "id",
+		"rsa_key_restriction", "dsa_key_restriction",
+		"ecdsa_key_restriction", "ed25519_key_restriction",
+		"ecdsa_sk_key_restriction", "ed25519_sk_key_restriction",
+		"max_personal_access_token_lifetime", "max_ssh_key_lifetime" },
+		0 },
 };
+
+#define SETTINGS_RESTRICTION_COLUMN(family) (1 + (int)(family))
+#define SETTINGS_TOKEN_LIFETIME_COLUMN 7
+#define SETTINGS_KEY_LIFETIME_COLUMN 8
 
 struct table_state {
 	int present;
@@ -909,6 +921,123 @@ static void note_missing_table(struct loader *ld, enum table_id t,
 }
 
 /*
+ * Read column `i` of application_settings into `out`: an integer from
+ * `min` to `max`, or the digits of one in a text export. Anything else
+ * is SETTING_INVALID, with a warning that names the value and what is
+ * left unchecked.
+ */
+static void read_setting(struct loader *ld, sqlite3_stmt *stmt, int i,
+			 int column, int64_t min, int64_t max,
+			 const char *consequence, struct setting *out)
+{
+	const char *text;
+	char *end;
+	long long v;
+
+	out->state = SETTING_INVALID;
+	switch (sqlite3_column_type(stmt, i)) {
+	case SQLITE_NULL:
+		out->state = SETTING_NULL;
+		return;
+	case SQLITE_INTEGER:
+		v = sqlite3_column_int64(stmt, i);
+		break;
+	default:
+		text = column_text(stmt, i);
+		errno = 0;
+		v = strtoll(text, &end, 10);
+		if (!*text || *end || errno)
+			v = min - 1;
+	}
+	if (v >= min && v <= max) {
+		out->state = SETTING_SET;
+		out->value = v;
+		return;
+	}
+	{
+		struct buf shown = BUF_INIT;
+
+		text_escape_str(&shown, column_text(stmt, i), TEXT_NAME_MAX);
+		warning("application_settings.%s in '%s' is \"%s\", not a whole number from %lld to %lld as GitLab stores it, so %s; export the table again (docs/export.md)",
+			tables[T_SETTINGS].columns[column], ld->path, shown.data,
+			(long long)min, (long long)max, consequence);
+		buf_release(&shown);
+	}
+}
+
+/*
+ * Read the instance's key restrictions and maximum lifetimes from
+ * application_settings. What the snapshot lacks is noted for the rules
+ * that need it: ssh-key-restricted and ssh-key-lifetime. Without a
+ * maximum token lifetime, token-lifetime uses GitLab's default.
+ */
+static enum snapshot_status load_settings(struct loader *ld)
+{
+	struct instance_settings *set = &ld->model->settings;
+	const unsigned both = FIELD_KEY_RESTRICTION | FIELD_KEY_MAX_LIFETIME;
+	sqlite3_stmt *stmt;
+	enum snapshot_status status;
+	int f, rc;
+
+	if (!ld->state[T_SETTINGS].present) {
+		note_missing_table(ld, T_SETTINGS, KINDS_SSH, both, 0);
+		return SNAPSHOT_OK;
+	}
+	if ((status = prepare_query(ld, "application_settings.sql", &stmt)))
+		return status;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		warning("application_settings in '%s' has no row, so the instance's SSH key restrictions and maximum lifetimes are unknown; export the table again (docs/export.md)",
+			ld->path);
+		model_add_missing(ld->model, tables[T_SETTINGS].name, KINDS_SSH,
+				  both, 0);
+		sqlite3_finalize(stmt);
+		return SNAPSHOT_OK;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return sql_failed(ld, "application_settings.sql");
+	}
+	set->table_read = 1;
+	for (f = 0; f < KEY_FAMILY_COUNT; f++) {
+		int column = SETTINGS_RESTRICTION_COLUMN(f);
+		char consequence[96];
+
+		if (!has_column(ld, T_SETTINGS, column)) {
+			note_missing_column(ld, T_SETTINGS, column, KINDS_SSH,
+					    FIELD_KEY_RESTRICTION);
+			continue;
+		}
+		snprintf(consequence, sizeof(consequence),
+			 "%s SSH keys are not checked against it",
+			 key_family_label((enum key_family)f));
+		/* -1 forbids the type, 0 allows any size, N is the minimum. */
+		read_setting(ld, stmt, f, column, -1, 65536, consequence,
+			     &set->key_restriction[f]);
+		if (set->key_restriction[f].state != SETTING_SET)
+			note_missing_column(ld, T_SETTINGS, column, KINDS_SSH,
+					    FIELD_KEY_RESTRICTION);
+	}
+	if (has_column(ld, T_SETTINGS, SETTINGS_TOKEN_LIFETIME_COLUMN))
+		read_setting(ld, stmt, 6, SETTINGS_TOKEN_LIFETIME_COLUMN, 1,
+			     36500, "token lifetimes are judged against GitLab's default of 365 days",
+			     &set->max_token_lifetime);
+	if (has_column(ld, T_SETTINGS, SETTINGS_KEY_LIFETIME_COLUMN))
+		read_setting(ld, stmt, 7, SETTINGS_KEY_LIFETIME_COLUMN, 1,
+			     36500, "SSH key lifetimes are not checked",
+			     &set->max_key_lifetime);
+	if (set->max_key_lifetime.state == SETTING_UNREAD ||
+	    set->max_key_lifetime.state == SETTING_INVALID)
+		note_missing_column(ld, T_SETTINGS, SETTINGS_KEY_LIFETIME_COLUMN,
+				    KINDS_SSH, FIELD_KEY_MAX_LIFETIME);
+	if (sqlite3_column_int64(stmt, 8) > 1)
+		warning("application_settings in '%s' has %lld rows; like GitLab, the report uses the one with the highest id",
+			ld->path, (long long)sqlite3_column_int64(stmt, 8));
+	sqlite3_finalize(stmt);
+	return SNAPSHOT_OK;
+}
+
+/*
  * Return `fields` when table `t` lacks column `column`, and 0 when it has
  * it. A missing column of a table that is read is recorded in the model
  * for the credentials of `kinds`.
@@ -1214,6 +1343,9 @@ static enum snapshot_status load_keys(struct loader *ld)
 		note_missing_table(ld, T_KEYS, KINDS_SSH, 0, 1);
 	unavailable = columns_unavailable(ld, T_KEYS, KINDS_SSH, key_columns,
 					  sizeof(key_columns) / sizeof(key_columns[0]));
+	if (model->settings.max_key_lifetime.state == SETTING_UNREAD ||
+	    model->settings.max_key_lifetime.state == SETTING_INVALID)
+		unavailable |= FIELD_KEY_MAX_LIFETIME;
 
 	if ((status = prepare_query(ld, "keys.sql", &stmt)))
 		return status;
@@ -1256,8 +1388,14 @@ static enum snapshot_status load_keys(struct loader *ld)
 		cred->ssh_ok = sshkey_parse(key ? key : "",
 					    (size_t)sqlite3_column_bytes(stmt, 2),
 					    &cred->ssh) == 0;
-		if (cred->ssh_ok)
+		if (cred->ssh_ok) {
+			enum key_family family = key_family_of(cred->ssh.type);
+
 			check_stored_fingerprints(stmt, cred);
+			if (family != KEY_FAMILY_COUNT &&
+			    model->settings.key_restriction[family].state != SETTING_SET)
+				cred->unavailable |= FIELD_KEY_RESTRICTION;
+		}
 		if (hand_over(ld, cred) < 0) {
 			sqlite3_finalize(stmt);
 			return SNAPSHOT_STOPPED;
@@ -1627,6 +1765,7 @@ enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
 		goto out;
 	}
 	if ((status = load_snapshot_info(ld)) ||
+	    (status = load_settings(ld)) ||
 	    (status = load_users(ld)) ||
 	    (status = load_bots(ld)))
 		goto out;

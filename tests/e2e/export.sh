@@ -23,6 +23,7 @@ export_table namespaces "SELECT id, path, type, parent_id FROM namespaces"
 export_table personal_access_tokens "SELECT id, user_id, name, revoked, expires_at, created_at, updated_at, last_used_at, scopes, impersonation, previous_personal_access_token_id FROM personal_access_tokens"
 export_table keys "SELECT id, user_id, key, title, type, fingerprint, hex(fingerprint_sha256) AS fingerprint_sha256, created_at, last_used_at, expires_at, usage_type FROM keys"
 export_table gpg_keys "SELECT id, user_id, key, hex(primary_keyid) AS primary_keyid, hex(fingerprint) AS fingerprint, created_at FROM gpg_keys"
+export_table application_settings "SELECT id, rsa_key_restriction, dsa_key_restriction, ecdsa_key_restriction, ed25519_key_restriction, ecdsa_sk_key_restriction, ed25519_sk_key_restriction, max_personal_access_token_lifetime, max_ssh_key_lifetime FROM application_settings"
 host=$(sqlite3 "$DB" "SELECT value FROM credaudit_snapshot WHERE key = 'gitlab_host'")
 
 if sh scripts/import-csv.sh "$T/csv" "$T/snapshot.db" "$host" 2>"$T/import.err"; then

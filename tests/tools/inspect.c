@@ -1393,7 +1393,41 @@ static void json_print_summary(json_t *summary)
  *                              "unavailable"
  *   finding KIND RULE N        findings per kind and rule
  *   cred KIND ID STATE         one line per entry
+ *   settings absent|null|object  what "snapshot.application_settings" is
+ *   setting NAME VALUE         each member of it but "unavailable", as
+ *                              JSON ("null", "2048")
+ *   setting-unavailable NAME   each entry of its "unavailable"
  */
+static void json_print_settings(json_t *snapshot)
+{
+	json_t *settings = json_object_get(snapshot, "application_settings");
+	const char *name;
+	json_t *value, *item;
+	size_t i;
+
+	if (!settings) {
+		printf("settings absent\n");
+		return;
+	}
+	if (!json_is_object(settings)) {
+		printf("settings %s\n", json_is_null(settings) ? "null" : "invalid");
+		return;
+	}
+	printf("settings object\n");
+	json_object_foreach(settings, name, value) {
+		char *text;
+
+		if (!strcmp(name, "unavailable"))
+			continue;
+		text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+		printf("setting %s %s\n", name, text ? text : "-");
+		free(text);
+	}
+	json_array_foreach(json_object_get(settings, "unavailable"), i, item)
+		printf("setting-unavailable %s\n",
+		       json_is_string(item) ? json_string_value(item) : "-");
+}
+
 static void json_print_report(json_t *credentials, json_t *summary)
 {
 	size_t counts[KIND_COUNT] = { 0 };
@@ -1495,8 +1529,10 @@ static int cmd_json(const char *path)
 		json_decref(root);
 		return 1;
 	}
-	if (json_is_array(credentials))
+	if (json_is_array(credentials)) {
 		json_print_report(credentials, json_object_get(root, "summary"));
+		json_print_settings(json_object_get(root, "snapshot"));
+	}
 	if (json_is_array(actions))
 		json_print_plan(actions);
 	json_decref(root);

@@ -136,6 +136,9 @@ static void rule_table_matches_checks(void **state)
 
 	(void)state;
 	policy_defaults(&policy);
+	/* Instance settings under which the two rules that need them fire. */
+	policy.key_restriction[KEY_DSA] = -1;
+	policy.max_key_lifetime_days = 30;
 	for (k = 0; k < KIND_COUNT; k++)
 		for (s = 0; s < STATE_COUNT; s++)
 			for (v = 0; v < VARIANT_COUNT; v++) {
@@ -223,6 +226,10 @@ static const struct skip_case skip_cases[] = {
 	    "gpg-key-revoked-uid-match" } },
 	{ KIND_PERSONAL_TOKEN, FIELD_OWNER, VARIANT_USED_LONG_AGO,
 	  { "owner-missing", "owner-inactive", "token-admin-scope" } },
+	{ KIND_SSH_KEY, FIELD_KEY_RESTRICTION, VARIANT_USED_LONG_AGO,
+	  { "ssh-key-restricted" } },
+	{ KIND_DEPLOY_KEY, FIELD_KEY_MAX_LIFETIME, VARIANT_USED_LONG_AGO,
+	  { "ssh-key-lifetime" } },
 	/* Data-quality rules judge only the values there are. */
 	{ KIND_SSH_KEY, FIELD_USAGE_TYPE, VARIANT_USED_LONG_AGO, { NULL } },
 };
