@@ -267,6 +267,11 @@ void html_add_owner(struct html *h, xmlNodePtr cell,
 {
 	xmlNodePtr details;
 
+	/* Without the user_id column, no owner id was read, not even 0. */
+	if (unavailable & FIELD_OWNER) {
+		html_span(cell, "ca-unavailable", NOT_AVAILABLE);
+		return;
+	}
 	if (!owner) {
 		html_add_textf(cell, "user %" PRId64 " ", owner_id);
 		html_span(cell, "ca-badge", "not in the snapshot");

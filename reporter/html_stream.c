@@ -302,6 +302,11 @@ void html_stream_td_timestamp(struct html_stream *hs,
 void html_stream_owner(struct html_stream *hs, const struct owner *owner,
 		       int64_t owner_id, unsigned unavailable)
 {
+	/* Without the user_id column, no owner id was read, not even 0. */
+	if (unavailable & FIELD_OWNER) {
+		html_stream_span(hs, "ca-unavailable", NOT_AVAILABLE);
+		return;
+	}
 	if (!owner) {
 		html_stream_text(hs, "user ");
 		html_stream_number(hs, owner_id);

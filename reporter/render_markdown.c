@@ -135,6 +135,10 @@ static void owner_cell(struct md *md, const struct worst_case *wc)
 {
 	const struct owner *owner = wc->owner;
 
+	if (wc->unavailable & FIELD_OWNER) {
+		buf_adds(&md->out, NOT_AVAILABLE);
+		return;
+	}
 	if (!owner) {
 		buf_addf(&md->out, "user %" PRId64 " (not in the snapshot)",
 			 wc->owner_id);

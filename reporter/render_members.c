@@ -190,6 +190,12 @@ static void owner_members(struct member_walk *walk,
 	const struct owner *owner = cred->owner;
 	struct member_writer *out = walk->writer;
 
+	/* Without the user_id column, no owner id was read, not even 0. */
+	if (cred->unavailable & FIELD_OWNER) {
+		mark_unavailable(walk, "owner");
+		out->null(out, MEMBER_OWNER);
+		return;
+	}
 	out->object(out, MEMBER_OWNER);
 	out->integer(out, MEMBER_OWNER_ID, cred->owner_id);
 	out->boolean(out, MEMBER_OWNER_IN_SNAPSHOT, owner != NULL);

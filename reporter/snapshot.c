@@ -1361,9 +1361,8 @@ static enum snapshot_status load_keys(struct loader *ld)
 		read_id(stmt, cred);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
 		/*
-		 * Without keys.user_id, a user 0 would not be the owner.
-		 * NOTE: the reports still show such an owner as user 0, not
-		 * in the snapshot, because the renderers ignore FIELD_OWNER.
+		 * Without keys.user_id, the owner is unknown, not user 0:
+		 * the reports show it as not available (FIELD_OWNER).
 		 */
 		cred->owner = unavailable & FIELD_OWNER ? NULL
 			    : model_find_owner(model, cred->owner_id);
