@@ -46,6 +46,12 @@ static const char usage_text[] =
 "                     (default: the current time)\n"
 "  --template DIR     folder with a restyled report.html template\n"
 "  --plan-valid-days N  days the plan stays valid (default 7)\n"
+"  --plan-severity LEVEL  put a credential into the plan only for findings\n"
+"                     of at least LEVEL: high, medium, low or info\n"
+"  --plan-rules RULE[,RULE...]  put a credential into the plan only for\n"
+"                     findings of these rules, which must propose an action\n"
+"                     (docs/policy.md). With both options a finding must\n"
+"                     pass both. The reports keep every finding.\n"
 "  --no-cache         inspect every GPG key with GnuPG; do not read or\n"
 "                     write the cache in $XDG_CACHE_HOME/credaudit\n"
 "  -q, --quiet        print errors only\n"
@@ -78,18 +84,30 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Print the message of a rejected --plan-severity or --plan-rules. */
+static int filter_usage_error(struct buf *message)
+{
+	int code = usage_error("%s", message->data);
+
+	buf_release(message);
+	return code;
+}
+
 static int check_template(const char *dir);
 
 static int parse_report_options(int argc, char **argv,
 				struct report_options *opts)
 {
 	int now_set = 0, out_set = 0, days_set = 0;
+	const char *severity_arg = NULL, *rules_arg = NULL;
 	static const struct option long_options[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "template", required_argument, NULL, 't' },
 		{ "plan-valid-days", required_argument, NULL, 'p' },
+		{ "plan-severity", required_argument, NULL, 's' },
+		{ "plan-rules", required_argument, NULL, 'r' },
 		{ "no-cache", no_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -97,6 +115,7 @@ static int parse_report_options(int argc, char **argv,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct timestamp now;
+	struct buf err = BUF_INIT;
 	char *end;
 	long days;
 	int c;
@@ -150,6 +169,30 @@ static int parse_report_options(int argc, char **argv,
 						   optarg);
 			opts->plan_valid_days = (int)days;
 			break;
+		case 's':
+			if (severity_arg) {
+				buf_addf(&err, "--plan-severity given twice ('%s' and '%s'): pass one of ",
+					 severity_arg, optarg);
+				plan_filter_list_severities(&err);
+				return filter_usage_error(&err);
+			}
+			severity_arg = optarg;
+			if (plan_filter_set_severity(&opts->plan_filter, optarg,
+						     &err) < 0)
+				return filter_usage_error(&err);
+			break;
+		case 'r':
+			if (rules_arg) {
+				buf_addf(&err, "--plan-rules given twice ('%s' and '%s'): list the rules in one --plan-rules, separated by commas, from ",
+					 rules_arg, optarg);
+				plan_filter_list_rules(&err);
+				return filter_usage_error(&err);
+			}
+			rules_arg = optarg;
+			if (plan_filter_set_rules(&opts->plan_filter, optarg,
+						  &err) < 0)
+				return filter_usage_error(&err);
+			break;
 		case 'c':
 			opts->no_cache = 1;
 			break;
@@ -176,6 +219,15 @@ static int parse_report_options(int argc, char **argv,
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!opts->db)
 		return usage_error("%s: pass the snapshot with --db FILE", "missing --db");
+	/*
+	 * A listed rule below --plan-severity puts nothing into the plan.
+	 * That is allowed, because a script may keep one list of rules for
+	 * every stage, but it may also be a typing mistake.
+	 */
+	if (plan_filter_unreachable_rules(&opts->plan_filter, &err))
+		warning("--plan-severity %s leaves out every finding of %s, listed in --plan-rules",
+			severity_id(opts->plan_filter.min_severity), err.data);
+	buf_release(&err);
 	if (!now_set)
 		opts->now = (int64_t)time(NULL);
 	/* plan.json's valid_until must stay a four-digit year, as approve reads it. */

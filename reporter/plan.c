@@ -194,6 +194,18 @@ static void plan_gpg_key(const struct credential *cred,
 	action->consequence = consequence_gpg_key;
 }
 
+/* Return 1 when a finding of `cred` passes the filter of `plan`. */
+static int passes_filter(const struct plan *plan,
+			 const struct credential *cred)
+{
+	size_t i;
+
+	for (i = 0; i < cred->finding_count; i++)
+		if (plan_filter_passes(&plan->filter, &cred->findings[i]))
+			return 1;
+	return 0;
+}
+
 void plan_init(struct plan *plan, int64_t now, int valid_days)
 {
 	memset(plan, 0, sizeof(*plan));
@@ -222,6 +234,18 @@ void plan_decide(struct plan *plan, const struct credential *cred,
 		break;
 	case KIND_COUNT:
 		break;
+	}
+	/*
+	 * The filter applies after the decision, so that the plan can count
+	 * the actions and "not possible" entries that it left out.
+	 */
+	if (out->outcome != PLAN_NOTHING && !passes_filter(plan, cred)) {
+		if (out->outcome == PLAN_ACTION)
+			plan->left_out_count++;
+		else
+			plan->left_out_skipped_count++;
+		plan_decision_release(out);
+		return;
 	}
 	if (out->outcome == PLAN_ACTION) {
 		plan->count++;

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "plan_filter.h"
 
 /*
  * The revocation plan: one proposed action per credential that a finding
@@ -53,11 +54,17 @@ struct plan {
 	size_t by_type[3];            /* actions per enum action_type */
 	int64_t created;              /* the report's --now */
 	int64_t valid_until;          /* created + valid_days days */
+	struct plan_filter filter;    /* set after plan_init(); zero: none */
+	size_t left_out_count;        /* actions that only the filter removed */
+	size_t left_out_skipped_count; /* the same for "not possible" entries */
 };
 
 const char *action_type_id(enum action_type type);  /* "revoke_token" */
 
-/* Return 1 when a finding of `cred` has a rule that proposes an action. */
+/*
+ * Return 1 when a finding of `cred` has a rule that proposes an action,
+ * whether or not it passes a filter.
+ */
 int plan_credential_flagged(const struct credential *cred);
 
 void plan_init(struct plan *plan, int64_t now, int valid_days);
@@ -66,7 +73,9 @@ void plan_init(struct plan *plan, int64_t now, int valid_days);
  * Decide what the plan does with `cred` and count it into `plan`.
  * Active tokens with a finding that asks for action are revoked; expired
  * or revoked tokens need nothing. SSH keys and deploy keys are deleted
- * unless synced from LDAP. GPG keys are only reviewed. Release `out`
+ * unless synced from LDAP. GPG keys are only reviewed. When no finding
+ * of `cred` passes plan->filter, the plan does nothing with it and only
+ * counts what it would have done in the left_out counts. Release `out`
  * with plan_decision_release().
  */
 void plan_decide(struct plan *plan, const struct credential *cred,

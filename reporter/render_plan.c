@@ -39,17 +39,20 @@
 
 static const char *const action_verbs[] = { "Revoke", "Delete", "Review" };
 
-/* Append the findings of `cred` that put it in the plan. */
-static void md_reasons(struct buf *out, const struct credential *cred)
+/*
+ * Append the findings of `cred` that put it in the plan: those whose
+ * rule proposes an action and that pass the plan's filter.
+ */
+static void md_reasons(struct buf *out, const struct credential *cred,
+		       const struct plan_filter *filter)
 {
 	size_t i;
 	int first = 1;
 
 	for (i = 0; i < cred->finding_count; i++) {
 		const struct finding *finding = &cred->findings[i];
-		const struct policy_rule *rule = policy_rule_find(finding->rule);
 
-		if (!rule || !rule->proposes_action)
+		if (!plan_filter_passes(filter, finding))
 			continue;
 		buf_adds(out, first ? " (" : "; ");
 		buf_addf(out, "**%s** ", severity_id(finding->severity));
@@ -95,11 +98,12 @@ static void md_credential(struct buf *out, const struct credential *cred)
 
 /* Append the text of an action's task item, which follows "- [ ] ". */
 static void md_action(struct buf *out, const struct plan_action *action,
-		      const struct credential *cred)
+		      const struct credential *cred,
+		      const struct plan_filter *filter)
 {
 	buf_addf(out, "`%s` %s ", action->id, action_verbs[action->type]);
 	md_credential(out, cred);
-	md_reasons(out, cred);
+	md_reasons(out, cred, filter);
 	buf_adds(out, ": ");
 	if (action->method) {
 		buf_addf(out, "`%s /api/v4%s`; ", action->method,
@@ -235,19 +239,22 @@ static void credential_json(struct plan_sink *p, struct jsonw *w,
 	jsonw_end(w);
 }
 
-/* "reasons": the findings that put the credential in the plan. */
+/*
+ * "reasons": the findings that put the credential in the plan, as
+ * md_reasons() selects them.
+ */
 static void reasons_array(struct plan_sink *p, struct jsonw *w,
 			  const struct credential *cred, int sorted)
 {
+	const struct plan_filter *filter = &p->ctx->plan->filter;
 	size_t i;
 
 	jsonw_key(w, "reasons");
 	jsonw_array(w, 1);
 	for (i = 0; i < cred->finding_count; i++) {
 		const struct finding *finding = &cred->findings[i];
-		const struct policy_rule *rule = policy_rule_find(finding->rule);
 
-		if (!rule || !rule->proposes_action)
+		if (!plan_filter_passes(filter, finding))
 			continue;
 		jsonw_object(w, 1);
 		if (sorted) {
@@ -378,11 +385,12 @@ static int plan_credential(struct sink *sink, const struct credential *cred,
 			   struct buf *err)
 {
 	struct plan_sink *p = (struct plan_sink *)sink;
+	const struct plan_filter *filter = &p->ctx->plan->filter;
 	struct buf md = BUF_INIT;
 	size_t start;
 
 	if (decision->outcome == PLAN_ACTION) {
-		md_action(&md, &decision->action, cred);
+		md_action(&md, &decision->action, cred, filter);
 		action_json(p, &decision->action, cred, &md);
 		jsonw_raw(&p->doc, p->line.data, p->line.len);
 		if (p->actions++)
@@ -409,7 +417,7 @@ static int plan_credential(struct sink *sink, const struct credential *cred,
 		start = p->line.len;
 		md_credential(&p->line, cred);
 		p->line.data[start] = (char)toupper((unsigned char)p->line.data[start]);
-		md_reasons(&p->line, cred);
+		md_reasons(&p->line, cred, filter);
 		buf_adds(&p->line, ": ");
 		text_markdown_str(&p->line, decision->reason, TEXT_NO_LIMIT);
 		buf_adds(&p->line, ".\n");
@@ -424,6 +432,40 @@ static int plan_credential(struct sink *sink, const struct credential *cred,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Write the value of "filter" in a filtered plan: the filter, and the
+ * actions and "not possible" entries that it left out. The keys are in
+ * sorted order, as the canonical form needs them.
+ */
+static void filter_object(struct jsonw *w, const struct plan *plan,
+			  int compact)
+{
+	const struct plan_filter *filter = &plan->filter;
+	size_t i;
+
+	jsonw_object(w, compact);
+	jsonw_key(w, "left_out_actions");
+	jsonw_int(w, (int64_t)plan->left_out_count);
+	jsonw_key(w, "left_out_not_possible");
+	jsonw_int(w, (int64_t)plan->left_out_skipped_count);
+	jsonw_key(w, "min_severity");
+	if (filter->by_severity)
+		jsonw_string(w, severity_id(filter->min_severity));
+	else
+		jsonw_null(w);
+	jsonw_key(w, "rules");
+	if (filter->by_rule) {
+		jsonw_array(w, 1);
+		for (i = 0; i < policy_rule_count; i++)
+			if (filter->rules & (UINT64_C(1) << i))
+				jsonw_string(w, policy_rules[i].id);
+		jsonw_end(w);
+	} else {
+		jsonw_null(w);
+	}
+	jsonw_end(w);
 }
 
 /* The head of plan.json, known at the start. */
@@ -455,7 +497,10 @@ static void json_head(struct plan_sink *p)
 	hash_text(p, "{\"actions\":[", 12);
 }
 
-/* The rest of plan.json: what cannot be done, then the snapshot. */
+/*
+ * The rest of plan.json: what cannot be done, the filter of a filtered
+ * plan, then the snapshot.
+ */
 static int json_tail(struct plan_sink *p)
 {
 	const struct model *model = p->ctx->model;
@@ -477,6 +522,11 @@ static int json_tail(struct plan_sink *p)
 	}
 	free(line);
 	jsonw_end(w);
+	/* Only a filtered plan has "filter", so other plans are as before. */
+	if (plan_filter_active(&p->ctx->plan->filter)) {
+		jsonw_key(w, "filter");
+		filter_object(w, p->ctx->plan, 0);
+	}
 	jsonw_key(w, "snapshot");
 	jsonw_object(w, 0);
 	jsonw_key(w, "path");
@@ -507,6 +557,11 @@ static int finish_digest(struct plan_sink *p, char out[PLAN_DIGEST_MAX])
 	buf_adds(&tail, "],\"created_at\":");
 	ts_format(plan->created, text);
 	json_quote(&tail, text, strlen(text));
+	if (plan_filter_active(&plan->filter)) {
+		buf_adds(&tail, ",\"filter\":");
+		jsonw_init(&w, &tail, 0);
+		filter_object(&w, plan, 1);
+	}
 	buf_adds(&tail, ",\"generated_by\":");
 	buf_reset(&p->scratch);
 	buf_addf(&p->scratch, "credaudit %s",
@@ -553,10 +608,37 @@ static int finish_digest(struct plan_sink *p, char out[PLAN_DIGEST_MAX])
 	return 0;
 }
 
+/*
+ * Append the paragraph of a filtered plan.md that marks the plan as
+ * partial for the approver, with the number of actions it left out.
+ */
+static void partial_note(struct buf *out, const struct plan *plan)
+{
+	size_t actions = plan->left_out_count;
+	size_t skipped = plan->left_out_skipped_count;
+
+	buf_adds(out, "\n"
+		"This plan is partial: only findings that pass the filter above put a\n"
+		"credential into it, and each action lists only those findings as its\n"
+		"reasons.\n");
+	if (!actions && !skipped) {
+		buf_adds(out, "Without the filter, the plan would be the same.\n");
+	} else {
+		buf_addf(out, "Without the filter, the plan would have %zu more action%s",
+			 actions, actions == 1 ? "" : "s");
+		if (skipped)
+			buf_addf(out, "\nand list %zu more flagged credential%s that GitLab cannot change",
+				 skipped, skipped == 1 ? "" : "s");
+		buf_adds(out, ".\n");
+	}
+	buf_adds(out, "report.html and report.md list every finding.\n");
+}
+
 static int write_markdown(struct plan_sink *p, const char *digest)
 {
 	const struct model *model = p->ctx->model;
 	const struct plan *plan = p->ctx->plan;
+	int filtered = plan_filter_active(&plan->filter);
 	struct buf out = BUF_INIT;
 	char created[TS_TEXT_MAX], until[TS_TEXT_MAX];
 	int ret = -1;
@@ -574,6 +656,11 @@ static int write_markdown(struct plan_sink *p, const char *digest)
 	buf_addf(&out, "\n- Created: %s\n- Valid until: %s\n", created, until);
 	buf_addf(&out, "- Generated by: credaudit %s\n",
 		 p->ctx->tool_version ? p->ctx->tool_version : "unknown");
+	if (filtered) {
+		buf_adds(&out, "- Filter: ");
+		plan_filter_describe(&plan->filter, "`", &out);
+		buf_adds(&out, "\n");
+	}
 
 	buf_adds(&out, "\n"
 		"Each action below is proposed, not done. To approve one, tick its box\n"
@@ -583,9 +670,13 @@ static int write_markdown(struct plan_sink *p, const char *digest)
 		"ties every line to plan.json. Times are UTC. Values from the\n"
 		"snapshot are shown with \\\\xNN for bytes that are not UTF\\-8 and\n"
 		"\\\\u\\{NNNN\\} for control, bidi and invisible characters.\n");
+	if (filtered)
+		partial_note(&out, plan);
 
 	buf_addf(&out, "\n## Actions (%zu)\n\n", plan->count);
-	if (!plan->count)
+	if (!plan->count && filtered)
+		buf_adds(&out, "None: no finding that passes the filter proposes an action on a credential that GitLab can change.\n");
+	else if (!plan->count)
 		buf_adds(&out, "None: no credential that GitLab can change has a finding whose rule proposes an action.\n");
 	if (fwrite(out.data, 1, out.len, p->md) != out.len ||
 	    spool_copy(p->md_actions, p->md))

@@ -283,6 +283,15 @@ static void closing_note(struct run *run)
 	note("wrote %zu credentials, %zu findings and %zu plan actions to %s/",
 	     total, run->model.summary.findings, run->plan.count,
 	     run->opts->out);
+	if (plan_filter_active(&run->plan.filter)) {
+		struct buf filter = BUF_INIT;
+
+		plan_filter_describe(&run->plan.filter, "", &filter);
+		note("the plan is filtered to %s; it leaves out %zu action%s that other findings propose",
+		     filter.data, run->plan.left_out_count,
+		     run->plan.left_out_count == 1 ? "" : "s");
+		buf_release(&filter);
+	}
 }
 
 /*
@@ -455,6 +464,7 @@ int report_run(const struct report_options *opts)
 	run.model.now = opts->now;
 	policy_defaults(&run.policy);
 	plan_init(&run.plan, opts->now, opts->plan_valid_days);
+	run.plan.filter = opts->plan_filter;
 	run.ctx.model = &run.model;
 	run.ctx.policy = &run.policy;
 	run.ctx.plan = &run.plan;

@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "plan_filter.h"
+
 /* What `credaudit report` was asked to do. */
 struct report_options {
 	const char *db;
@@ -10,6 +12,7 @@ struct report_options {
 	const char *template_dir;   /* NULL: the built-in template */
 	int64_t now;
 	int plan_valid_days;
+	struct plan_filter plan_filter; /* --plan-severity, --plan-rules */
 	int no_cache;               /* --no-cache: no GPG key cache */
 	const char *tool_version;
 };
