@@ -278,7 +278,7 @@ done
 has "$V: JSON marks the owner of every SSH key unavailable" "$T/$V.json" \
 	"unavailable ssh_key owner $(sed -n 's/^kind ssh_key //p' "$T/$V.json")"
 equal "$V: no report shows the unknown owner as a user 0" \
-	"$(grep -rl 'user 0' "$T/$V/report.md" "$T/$V/report.html" "$T/$V/inventory" | wc -l)" 0
+	"$(grep -rl 'user 0' "$T/$V/report.md" "$T/$V/report.html" "$T/$V/inventory" "$T/$V/plan.md" | wc -l)" 0
 if grep -q '| SSH key 5 "old desktop" | not available in this snapshot |' "$T/$V/report.md"; then
 	pass "$V: Markdown says the owner is not available"
 else
