@@ -1,7 +1,9 @@
 -- The project or group that each project bot user (user_type 6) is a member
 -- of, with its full path. A bot that serves a project access token is a
 -- member of that project only; one that serves a group token, of that group.
--- The depth limit stops a parent_id cycle in a damaged snapshot.
+-- A project's archived, pending_delete and marked_for_deletion_at follow;
+-- they are NULL for a group. The depth limit stops a parent_id cycle in a
+-- damaged snapshot.
 WITH RECURSIVE namespace_paths(id, full_path, depth) AS (
 	SELECT id, path, 0 FROM namespaces WHERE parent_id IS NULL
 	UNION ALL
@@ -22,8 +24,13 @@ SELECT members.user_id,
 	ELSE (
 		SELECT full_path FROM namespace_paths
 		WHERE namespace_paths.id = members.source_id)
-       END AS full_path
+       END AS full_path,
+       projects.archived,
+       projects.pending_delete,
+       projects.marked_for_deletion_at
 FROM members
+LEFT JOIN projects ON members.source_type = 'Project'
+		  AND projects.id = members.source_id
 JOIN users ON users.id = members.user_id
 WHERE users.user_type = 6
   AND members.source_type IN ('Project', 'Namespace')

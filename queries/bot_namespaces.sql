@@ -1,6 +1,7 @@
 -- The namespace that user_details.bot_namespace_id names for each project
--- bot user: a group, or the project namespace of a project. Used when the
--- bot's membership row is missing.
+-- bot user: a group, or the project namespace of a project, with the
+-- project's archived, pending_delete and marked_for_deletion_at. Used when
+-- the bot's membership row is missing.
 WITH RECURSIVE namespace_paths(id, full_path, depth) AS (
 	SELECT id, path, 0 FROM namespaces WHERE parent_id IS NULL
 	UNION ALL
@@ -16,10 +17,15 @@ SELECT user_details.user_id,
 			     WHERE projects.project_namespace_id = namespaces.id)
 	ELSE namespaces.id
        END AS resource_id,
-       namespace_paths.full_path
+       namespace_paths.full_path,
+       projects.archived,
+       projects.pending_delete,
+       projects.marked_for_deletion_at
 FROM user_details
 JOIN users ON users.id = user_details.user_id
 JOIN namespaces ON namespaces.id = user_details.bot_namespace_id
 LEFT JOIN namespace_paths ON namespace_paths.id = namespaces.id
+LEFT JOIN projects ON namespaces.type = 'Project'
+		  AND projects.project_namespace_id = namespaces.id
 WHERE users.user_type = 6
 ORDER BY user_details.user_id;

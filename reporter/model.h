@@ -67,6 +67,8 @@ enum field {
 	FIELD_KEY_RESTRICTION = 1u << 11,
 	/* application_settings.max_ssh_key_lifetime */
 	FIELD_KEY_MAX_LIFETIME = 1u << 12,
+	/* projects.archived: whether a token's project is still in use */
+	FIELD_PROJECT_STATE = 1u << 13,
 };
 
 /* A set of kinds: bit `1u << kind` for each enum cred_kind in it. */
@@ -113,6 +115,8 @@ struct resource {
 	enum resource_type type;
 	int64_t id;
 	char *path;           /* full path, e.g. "acme/platform/api" */
+	int archived;         /* a project that is archived */
+	int deleting;         /* a project pending or marked for deletion */
 };
 
 struct finding {

@@ -44,6 +44,11 @@ const struct policy_rule policy_rules[] = {
 	  "GitLab max_ssh_key_lifetime", 0,
 	  .kinds = KINDS_SSH, .active_only = 1,
 	  .needs = FIELD_KEY_MAX_LIFETIME | FIELD_EXPIRES | FIELD_CREATED },
+	{ "token-project-inactive", SEV_MEDIUM,
+	  "Active project access token of an archived project or one marked for deletion",
+	  "GitLab project archiving and delayed deletion", 1,
+	  .kinds = KIND_BIT(KIND_PROJECT_TOKEN), .active_only = 1,
+	  .needs = FIELD_PROJECT_STATE },
 	{ "credential-unused", SEV_MEDIUM,
 	  "Active credential not used for 90 days",
 	  "PCI DSS v4.0 8.2.6; AWS and GCP unused-credential checks", 1,
@@ -437,6 +442,29 @@ static void check_expiry(const struct policy *policy, struct credential *cred,
 	}
 }
 
+/*
+ * An archived project is read-only and one marked for deletion is on its
+ * way out. Its bot's token still works, and is seldom still needed.
+ */
+static void check_project(struct credential *cred)
+{
+	const struct resource *project = &cred->resource;
+
+	if (cred->unavailable & FIELD_PROJECT_STATE) {
+		policy_skip_rule(cred, "token-project-inactive");
+		return;
+	}
+	if (project->type != RESOURCE_PROJECT)
+		return;
+	if (project->archived)
+		finding_add(cred, "token-project-inactive",
+		    "project %s is archived", project->path ? project->path : "?");
+	else if (project->deleting)
+		finding_add(cred, "token-project-inactive",
+		    "project %s is marked for deletion",
+		    project->path ? project->path : "?");
+}
+
 static void check_scopes(struct credential *cred)
 {
 	size_t i;
@@ -611,6 +639,8 @@ void policy_check(const struct policy *policy, struct credential *cred,
 	check_owner(cred);
 	check_usage(policy, cred, now);
 	check_expiry(policy, cred, now);
+	if (cred->kind == KIND_PROJECT_TOKEN)
+		check_project(cred);
 	if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)
 		check_key_lifetime(policy, cred);
 }

@@ -46,7 +46,8 @@ static const struct table_spec tables[T_COUNT] = {
 	[T_MEMBERS] = { "members", { "id", "user_id", "source_id",
 		"source_type" }, 1u << 1 | 1u << 2 | 1u << 3 },
 	[T_PROJECTS] = { "projects", { "id", "path", "namespace_id",
-		"project_namespace_id" }, 1u << 0 },
+		"project_namespace_id", "archived", "pending_delete",
+		"marked_for_deletion_at" }, 1u << 0 },
 	[T_NAMESPACES] = { "namespaces", { "id", "path", "type",
 		"parent_id" }, 1u << 0 },
 	[T_TOKENS] = { "personal_access_tokens", { "id", "user_id", "name",
@@ -797,8 +798,20 @@ static size_t verified_emails(const struct loader *ld,
 	return n;
 }
 
+/*
+ * Read a project's state from columns `at` to `at` + 2 of `stmt`:
+ * archived, pending_delete and marked_for_deletion_at.
+ */
+static void read_project_state(sqlite3_stmt *stmt, int at,
+			       struct resource *resource)
+{
+	resource->archived = column_bool(stmt, at);
+	resource->deleting = column_bool(stmt, at + 1) ||
+			     sqlite3_column_type(stmt, at + 2) != SQLITE_NULL;
+}
+
 static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
-		    int64_t id, const char *path)
+		    int64_t id, const char *path, sqlite3_stmt *stmt, int at)
 {
 	struct bot_resource *bot;
 
@@ -811,6 +824,9 @@ static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
 	bot->resource.type = type;
 	bot->resource.id = id;
 	bot->resource.path = path ? xstrdup(path) : NULL;
+	bot->resource.archived = bot->resource.deleting = 0;
+	if (type == RESOURCE_PROJECT)
+		read_project_state(stmt, at, &bot->resource);
 }
 
 static int compare_bots(const void *a, const void *b)
@@ -845,7 +861,8 @@ static enum snapshot_status load_bots(struct loader *ld)
 		add_bot(ld, sqlite3_column_int64(stmt, 0),
 			type && !strcmp(type, "Project") ? RESOURCE_PROJECT
 							 : RESOURCE_GROUP,
-			sqlite3_column_int64(stmt, 2), column_text(stmt, 3));
+			sqlite3_column_int64(stmt, 2), column_text(stmt, 3),
+			stmt, 4);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
@@ -868,7 +885,8 @@ static enum snapshot_status load_bots(struct loader *ld)
 		add_bot(ld, user_id,
 			type && !strcmp(type, "Project") ? RESOURCE_PROJECT
 							 : RESOURCE_GROUP,
-			sqlite3_column_int64(stmt, 2), column_text(stmt, 3));
+			sqlite3_column_int64(stmt, 2), column_text(stmt, 3),
+			stmt, 4);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
@@ -1124,6 +1142,10 @@ static void classify_token(struct loader *ld, struct credential *cred)
 		cred->resource.id = bot->resource.id;
 		cred->resource.path = bot->resource.path
 			? xstrdup(bot->resource.path) : NULL;
+		cred->resource.archived = bot->resource.archived;
+		cred->resource.deleting = bot->resource.deleting;
+		if (!has_column(ld, T_PROJECTS, 4))
+			cred->unavailable |= FIELD_PROJECT_STATE;
 		return;
 	}
 
@@ -1221,6 +1243,13 @@ static enum snapshot_status load_tokens(struct loader *ld)
 					  token_columns,
 					  sizeof(token_columns) / sizeof(token_columns[0]));
 	note_bot_lookup(ld);
+	/* Without projects.archived, no project token's project is judged. */
+	if (!ld->state[T_PROJECTS].present)
+		note_missing_table(ld, T_PROJECTS, KIND_BIT(KIND_PROJECT_TOKEN),
+				   FIELD_PROJECT_STATE, 0);
+	else
+		column_unavailable(ld, T_PROJECTS, 4,
+				   KIND_BIT(KIND_PROJECT_TOKEN), FIELD_PROJECT_STATE);
 
 	if ((status = prepare_query(ld, "personal_access_tokens.sql", &stmt)))
 		return status;

@@ -18,7 +18,7 @@ export_table users "SELECT id, username, name, state, user_type, admin, email, c
 export_table emails "SELECT id, user_id, email, confirmed_at FROM emails"
 export_table user_details "SELECT user_id, bot_namespace_id FROM user_details"
 export_table members "SELECT id, user_id, source_id, source_type FROM members"
-export_table projects "SELECT id, path, namespace_id, project_namespace_id FROM projects"
+export_table projects "SELECT id, path, namespace_id, project_namespace_id, archived, pending_delete, marked_for_deletion_at FROM projects"
 export_table namespaces "SELECT id, path, type, parent_id FROM namespaces"
 export_table personal_access_tokens "SELECT id, user_id, name, revoked, expires_at, created_at, updated_at, last_used_at, scopes, impersonation, previous_personal_access_token_id FROM personal_access_tokens"
 export_table keys "SELECT id, user_id, key, title, type, fingerprint, hex(fingerprint_sha256) AS fingerprint_sha256, created_at, last_used_at, expires_at, usage_type FROM keys"

@@ -80,6 +80,12 @@ static void build(struct credential *cred, enum cred_kind kind,
 		ts_parse("2030-01-01T00:00:00Z", &cred->last_used_at);
 	}
 
+	if (kind == KIND_PROJECT_TOKEN) {
+		cred->resource.type = RESOURCE_PROJECT;
+		cred->resource.path = xstrdup("acme/old");
+		cred->resource.archived = variant == VARIANT_USED_LONG_AGO;
+		cred->resource.deleting = variant == VARIANT_FUTURE_USE;
+	}
 	if (is_token_kind(kind)) {
 		strlist_add(&cred->scopes, "sudo", 4);
 		strlist_add(&cred->scopes, "no_such_scope", 13);
@@ -226,6 +232,8 @@ static const struct skip_case skip_cases[] = {
 	    "gpg-key-revoked-uid-match" } },
 	{ KIND_PERSONAL_TOKEN, FIELD_OWNER, VARIANT_USED_LONG_AGO,
 	  { "owner-missing", "owner-inactive", "token-admin-scope" } },
+	{ KIND_PROJECT_TOKEN, FIELD_PROJECT_STATE, VARIANT_USED_LONG_AGO,
+	  { "token-project-inactive" } },
 	{ KIND_SSH_KEY, FIELD_KEY_RESTRICTION, VARIANT_USED_LONG_AGO,
 	  { "ssh-key-restricted" } },
 	{ KIND_DEPLOY_KEY, FIELD_KEY_MAX_LIFETIME, VARIANT_USED_LONG_AGO,
