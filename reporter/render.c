@@ -99,7 +99,18 @@ static int compare_rules(const void *a, const void *b)
 	return rule_index(x) < rule_index(y) ? -1 : rule_index(x) > rule_index(y);
 }
 
-/* What a lifetime setting holds, in words. */
+void render_plan_filter_note(const struct plan *plan, const char *quote,
+			     struct buf *out)
+{
+	if (!plan_filter_active(&plan->filter))
+		return;
+	buf_adds(out, "This plan is partial: it holds only the actions for ");
+	plan_filter_describe(&plan->filter, quote, out);
+	buf_addf(out, " (--plan-severity, --plan-rules). It leaves out %zu action%s that other findings propose.",
+		 plan->left_out_count, plan->left_out_count == 1 ? "" : "s");
+}
+
+/* What a lifetime setting contains, in words. */
 static void setting_days(const struct setting *setting, const char *unset,
 			 struct buf *out)
 {

@@ -53,6 +53,15 @@ void render_libraries(const struct render_context *ctx,
  */
 void render_settings(const struct instance_settings *settings, struct buf *out);
 
+/*
+ * Append the sentences that say a plan is partial, because report ran
+ * with --plan-severity or --plan-rules: what passes, and how many actions
+ * the filter left out. Each rule id is written between two copies of
+ * `quote`. Appends nothing for a plan without a filter.
+ */
+void render_plan_filter_note(const struct plan *plan, const char *quote,
+			     struct buf *out);
+
 /* Rules of the policy table in report order, into `out` (policy_rule_count). */
 void render_rules_sorted(const struct policy_rule **out);
 

@@ -337,6 +337,13 @@ static void fill_plan(struct html *h, xmlNodePtr section)
 				html_add_textf(html_el(list, "li"), "%s: %zu",
 					       type_labels[t], plan->by_type[t]);
 	}
+	if (plan_filter_active(&plan->filter)) {
+		struct buf note = BUF_INIT;
+
+		render_plan_filter_note(plan, "", &note);
+		html_add_text(html_el(section, "p"), note.data);
+		buf_release(&note);
+	}
 	if (plan->skipped_count)
 		html_add_textf(html_el(section, "p"),
 			       "%zu flagged credential%s cannot be changed in GitLab; plan.md lists %s.",

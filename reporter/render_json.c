@@ -289,6 +289,17 @@ static void summary_object(struct json_sink *j)
 		jsonw_int(w, (int64_t)plan->skipped_count);
 	else
 		jsonw_null(w);
+	/* Only a filtered plan has these, so that others stay as they were. */
+	if (plan && plan_filter_active(&plan->filter)) {
+		struct buf filter = BUF_INIT;
+
+		plan_filter_describe(&plan->filter, "", &filter);
+		jsonw_key(w, "filter");
+		jsonw_string(w, filter.data);
+		jsonw_key(w, "left_out_actions");
+		jsonw_int(w, (int64_t)plan->left_out_count);
+		buf_release(&filter);
+	}
 	jsonw_end(w);
 	jsonw_end(w);
 }

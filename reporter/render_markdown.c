@@ -377,6 +377,11 @@ static void write_plan(struct md *md)
 				buf_addf(&md->out, "- %s: %zu\n", type_labels[t],
 					 plan->by_type[t]);
 	}
+	if (plan_filter_active(&plan->filter)) {
+		buf_adds(&md->out, "\n");
+		render_plan_filter_note(plan, "`", &md->out);
+		buf_adds(&md->out, "\n");
+	}
 	if (plan->skipped_count)
 		buf_addf(&md->out, "\n%zu flagged credential%s cannot be changed in GitLab; plan.md lists %s.\n",
 			 plan->skipped_count,

@@ -266,6 +266,51 @@ else
 	fail "an empty stage says what the full plan has" "$(sed -n '/partial/,/^## Actions/p' "$T/nothing/plan.md")"
 fi
 
+# The overviews and report.json's summary say that the plan is partial,
+# with what passes and how many actions the filter left out; the
+# unfiltered report says nothing of the kind.
+left_out=$(( $(grep -c '^- \[ \]' "$T/full/plan.md") - $(grep -c '^- \[ \]' "$T/high/plan.md") ))
+note="This plan is partial: it holds only the actions for findings of severity high (--plan-severity, --plan-rules). It leaves out $left_out actions that other findings propose."
+"$PYTHON" - "$T/high" "$note" "$left_out" >"$T/overview.out" 2>&1 <<'PY'
+import html.parser, json, sys
+out, note, left_out = sys.argv[1], sys.argv[2], int(sys.argv[3])
+plan = json.load(open(out + "/report.json"))["summary"]["plan"]
+print("json-filter", plan.get("filter") == "findings of severity high")
+print("json-left-out", plan.get("left_out_actions") == left_out)
+class Paragraphs(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.depth, self.text, self.found = 0, "", []
+    def handle_starttag(self, tag, attrs):
+        if tag == "p":
+            self.depth, self.text = 1, ""
+    def handle_endtag(self, tag):
+        if tag == "p" and self.depth:
+            self.found.append(self.text)
+            self.depth = 0
+    def handle_data(self, data):
+        if self.depth:
+            self.text += data
+parser = Paragraphs()
+parser.feed(open(out + "/report.html", encoding="utf-8").read())
+print("html-note", note in parser.found)
+print("md-note", note in open(out + "/report.md", encoding="utf-8").read().split("\n"))
+PY
+for fact in json-filter json-left-out html-note md-note; do
+	if grep -qx "$fact True" "$T/overview.out"; then
+		pass "high: overview fact $fact"
+	else
+		fail "high: overview fact $fact" "$(cat "$T/overview.out")"
+	fi
+done
+if grep -q 'partial' "$T/full/report.md" "$T/full/report.html" ||
+	grep -q '"left_out_actions"' "$T/full/report.json"
+then
+	fail "the unfiltered report does not call its plan partial"
+else
+	pass "the unfiltered report does not call its plan partial"
+fi
+
 # The rules' order on the command line does not change the plan.
 "$CREDAUDIT" report -q --db "$DB" --out "$T/reordered" --now "$NOW" \
 	--plan-rules gpg-key-expired,owner-inactive
