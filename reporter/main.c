@@ -146,6 +146,9 @@ static int parse_report_options(int argc, char **argv,
 		case 't':
 			if (!*optarg)
 				return usage_error("empty --template: pass the folder with the restyled report.html, or omit --template");
+			if (opts->template_dir)
+				return usage_error("--template given twice ('%s' and '%s'): pass one folder",
+						   opts->template_dir, optarg);
 			opts->template_dir = optarg;
 			break;
 		case 'n':
@@ -194,6 +197,8 @@ static int parse_report_options(int argc, char **argv,
 				return filter_usage_error(&err);
 			break;
 		case 'c':
+			if (opts->no_cache)
+				return usage_error("--no-cache given twice: pass it once");
 			opts->no_cache = 1;
 			break;
 		case 'q':

@@ -20,6 +20,12 @@ fails "--now twice exits 2" 2 "--now given twice" "$T/out" \
 fails "--plan-valid-days twice exits 2" 2 "--plan-valid-days given twice" "$T/out" \
 	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" \
 	--plan-valid-days 3 --plan-valid-days 4
+fails "--template twice exits 2" 2 "--template given twice" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" \
+	--template templates --template templates
+fails "--no-cache twice exits 2" 2 "--no-cache given twice" "$T/out" \
+	"$CREDAUDIT" report --db "$DB" --out "$T/out" --now "$NOW" \
+	--no-cache --no-cache
 fails "empty --db exits 2" 2 "empty --db" "$T/out" \
 	"$CREDAUDIT" report --db= --out "$T/out" --now "$NOW"
 fails "empty --template exits 2" 2 "empty --template" "$T/out" \
