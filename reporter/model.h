@@ -94,6 +94,17 @@ struct missing_input {
 				 credential of `kinds` was judged at all */
 };
 
+/*
+ * Bytes of one name, username or title that the loader keeps. GitLab
+ * stores at most 255 characters in each, so only a damaged or hostile
+ * snapshot has more, and the rest would be copied into every output.
+ */
+#define VALUE_MAX_BYTES 131072
+
+/* Bits of owner.cut: values the loader cut to VALUE_MAX_BYTES. */
+#define OWNER_CUT_USERNAME 1u
+#define OWNER_CUT_NAME 2u
+
 /* A user who may own credentials. The strings live in model->strings. */
 struct owner {
 	int64_t id;
@@ -103,6 +114,7 @@ struct owner {
 	int user_type;        /* users.user_type; -1 if unknown */
 	int admin;
 	const char *primary_email;  /* users.email once confirmed, else NULL */
+	unsigned cut;               /* OWNER_CUT_* bits */
 };
 
 enum resource_type {

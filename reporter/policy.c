@@ -325,6 +325,14 @@ static void check_text(struct credential *cred)
 		finding_add(cred, "text-suspicious",
 			    "%s; the reports show them escaped", found.data);
 	buf_release(&found);
+	if (cred->owner && (cred->owner->cut & OWNER_CUT_USERNAME))
+		finding_add(cred, "value-invalid",
+		    "the owner's username is longer than GitLab stores; the reports show its first %d bytes",
+		    VALUE_MAX_BYTES);
+	if (cred->owner && (cred->owner->cut & OWNER_CUT_NAME))
+		finding_add(cred, "value-invalid",
+		    "the owner's name is longer than GitLab stores; the reports show its first %d bytes",
+		    VALUE_MAX_BYTES);
 }
 
 static void check_owner(struct credential *cred)

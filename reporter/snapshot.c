@@ -459,6 +459,48 @@ static char *copy_text(const char *text, size_t len)
 	return buf_detach(&out, NULL);
 }
 
+/*
+ * Return `len` cut to VALUE_MAX_BYTES at a character boundary of the
+ * UTF-8 in `text`, and set *cut when it was longer.
+ */
+static size_t value_length(const char *text, size_t len, int *cut)
+{
+	*cut = len > VALUE_MAX_BYTES;
+	if (!*cut)
+		return len;
+	len = VALUE_MAX_BYTES;
+	while (len && ((unsigned char)text[len] & 0xC0) == 0x80)
+		len--;
+	return len;
+}
+
+/*
+ * A name or title from column `i`, cut to VALUE_MAX_BYTES. *bytes gets
+ * the length of the whole value, so that the caller can report a cut.
+ */
+static char *column_value(sqlite3_stmt *stmt, int i, size_t *bytes)
+{
+	const unsigned char *text;
+	int cut;
+
+	*bytes = 0;
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return NULL;
+	text = sqlite3_column_text(stmt, i);
+	*bytes = (size_t)sqlite3_column_bytes(stmt, i);
+	return copy_text(text ? (const char *)text : "",
+			 value_length((const char *)text, *bytes, &cut));
+}
+
+/* Add the finding that the credential's own name was cut. */
+static void note_name_cut(struct credential *cred, size_t bytes)
+{
+	if (bytes > VALUE_MAX_BYTES)
+		finding_add(cred, "value-invalid",
+			    "the name is %zu bytes, more than GitLab stores; the reports show its first %d bytes",
+			    bytes, VALUE_MAX_BYTES);
+}
+
 static char *column_strdup(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *text;
@@ -562,14 +604,18 @@ static struct owner *find_owner(struct model *model, int64_t id)
 }
 
 /* A text column copied into the model's strings. */
+/* A value for the model's strings, cut to VALUE_MAX_BYTES (*cut set then). */
 static const char *column_pooled(struct model *model, sqlite3_stmt *stmt,
-				 int i)
+				 int i, int *cut)
 {
 	const char *text = column_text(stmt, i);
 	size_t len = (size_t)sqlite3_column_bytes(stmt, i);
 	char *copy;
 	const char *pooled;
 
+	*cut = 0;
+	if (text)
+		len = value_length(text, len, cut);
 	if (!text || !memchr(text, '\0', len))
 		return model_strdup(model, text, len);
 	copy = copy_text(text, len);
@@ -588,11 +634,13 @@ static const char *column_state(struct model *model, sqlite3_stmt *stmt,
 	};
 	const char *text = column_text(stmt, i);
 	size_t k;
+	int cut;
 
 	for (k = 0; text && k < sizeof(states) / sizeof(states[0]); k++)
 		if (!strcmp(text, states[k]))
 			return states[k];
-	return column_pooled(model, stmt, i);
+	/* A state GitLab does not define is a value-invalid finding anyway. */
+	return column_pooled(model, stmt, i, &cut);
 }
 
 /*
@@ -696,7 +744,7 @@ static enum snapshot_status load_users(struct loader *ld)
 	sqlite3_stmt *stmt;
 	enum snapshot_status status;
 	size_t cap = 0;
-	int rc;
+	int rc, cut;
 
 	/*
 	 * Owners stay in memory for the whole run, so each takes little: the
@@ -716,8 +764,10 @@ static enum snapshot_status load_users(struct loader *ld)
 		owner = &model->owners[model->owner_count++];
 		memset(owner, 0, sizeof(*owner));
 		owner->id = sqlite3_column_int64(stmt, 0);
-		owner->username = column_pooled(model, stmt, 1);
-		owner->name = column_pooled(model, stmt, 2);
+		owner->username = column_pooled(model, stmt, 1, &cut);
+		owner->cut |= cut ? OWNER_CUT_USERNAME : 0;
+		owner->name = column_pooled(model, stmt, 2, &cut);
+		owner->cut |= cut ? OWNER_CUT_NAME : 0;
 		owner->state = column_state(model, stmt, 3);
 		owner->user_type = sqlite3_column_type(stmt, 4) == SQLITE_NULL
 			? (has_column(ld, T_USERS, 4) ? 0 : -1)
@@ -726,7 +776,8 @@ static enum snapshot_status load_users(struct loader *ld)
 
 		/* The primary address counts once it is confirmed. */
 		if (column_text(stmt, 6) && column_text(stmt, 7))
-			owner->primary_email = column_pooled(model, stmt, 6);
+			owner->primary_email = column_pooled(model, stmt, 6,
+							     &cut);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
@@ -751,7 +802,8 @@ static enum snapshot_status load_users(struct loader *ld)
 			ld->emails = xrealloc(ld->emails, cap * sizeof(*ld->emails));
 		}
 		ld->emails[ld->email_count].user_id = user_id;
-		ld->emails[ld->email_count].email = column_pooled(model, stmt, 1);
+		ld->emails[ld->email_count].email = column_pooled(model, stmt, 1,
+								  &cut);
 		ld->email_count++;
 	}
 	sqlite3_finalize(stmt);
@@ -1257,13 +1309,15 @@ static enum snapshot_status load_tokens(struct loader *ld)
 		struct credential row, *cred = &row;
 		const char *scopes = column_text(stmt, 8);
 		int revoked = column_bool(stmt, 3);
+		size_t name_bytes;
 
 		credential_init(cred, KIND_PERSONAL_TOKEN);
 		digest_row(ld, stmt);
 		read_id(stmt, cred);
 		cred->owner_id = sqlite3_column_int64(stmt, 1);
 		cred->owner = model_find_owner(model, cred->owner_id);
-		cred->name = column_strdup(stmt, 2);
+		cred->name = column_value(stmt, 2, &name_bytes);
+		note_name_cut(cred, name_bytes);
 		cred->unavailable = unavailable;
 		column_timestamp(stmt, 4, has_column(ld, T_TOKENS, 4), &cred->expires_at);
 		column_timestamp(stmt, 5, has_column(ld, T_TOKENS, 5), &cred->created_at);
@@ -1383,6 +1437,7 @@ static enum snapshot_status load_keys(struct loader *ld)
 		const char *key = column_text(stmt, 2);
 		struct credential row, *cred = &row;
 		const char *usage;
+		size_t name_bytes;
 
 		digest_row(ld, stmt);
 		credential_init(cred, type && !strcmp(type, "DeployKey")
@@ -1395,7 +1450,8 @@ static enum snapshot_status load_keys(struct loader *ld)
 		 */
 		cred->owner = unavailable & FIELD_OWNER ? NULL
 			    : model_find_owner(model, cred->owner_id);
-		cred->name = column_strdup(stmt, 3);
+		cred->name = column_value(stmt, 3, &name_bytes);
+		note_name_cut(cred, name_bytes);
 		cred->ldap = type && !strcmp(type, "LDAPKey");
 		cred->unavailable = unavailable;
 		column_timestamp(stmt, 7, has_column(ld, T_KEYS, 7), &cred->created_at);

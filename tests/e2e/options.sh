@@ -188,4 +188,37 @@ else
 		"$(diff "$T/wal-out/credentials.csv" "$T/plain-out/credentials.csv" | head -n 5)"
 fi
 
+# A name or username far longer than GitLab stores is cut to 131072
+# bytes when it is read, with a value-invalid finding, so that one value
+# is not copied whole into every output. Owner 2 has several credentials.
+cp "$DB" "$T/long.db"
+sqlite3 "$T/long.db" "UPDATE users SET username = 'u' || hex(zeroblob(1000000)) WHERE id = 2;
+	UPDATE personal_access_tokens SET name = hex(zeroblob(100000)) WHERE id = 3"
+if "$CREDAUDIT" report -q --db "$T/long.db" --out "$T/long" --now "$NOW" 2>"$T/stderr"; then
+	pass "long values: report exits 0"
+else
+	fail "long values: report exits 0" "stderr: $(cat "$T/stderr")"
+fi
+"${INSPECT:-$BUILD/tests/inspect}" json-fields "$T/long/report.json" >"$T/long.fields"
+if grep -qF "the name is 200000 bytes, more than GitLab stores; the reports show its first 131072 bytes" "$T/long.fields"; then
+	pass "long values: a cut token name is a finding"
+else
+	fail "long values: a cut token name is a finding" "$(grep 'personal_access_token.3.' "$T/long.fields" | head -n 5)"
+fi
+owned=$(sqlite3 "$T/long.db" "SELECT (SELECT count(*) FROM personal_access_tokens WHERE user_id = 2) + (SELECT count(*) FROM keys WHERE user_id = 2) + (SELECT count(*) FROM gpg_keys WHERE user_id = 2)")
+equal_count=$(grep -cF "the owner's username is longer than GitLab stores; the reports show its first 131072 bytes" "$T/long.fields")
+if [ "$equal_count" -eq "$owned" ]; then
+	pass "long values: each credential of the owner has the finding"
+else
+	fail "long values: each credential of the owner has the finding" "$equal_count findings, $owned credentials"
+fi
+# Whole, the username alone would put 2 MB into report.json per
+# credential, 14 MB in all; cut, it puts 128 KiB.
+size=$(wc -c <"$T/long/report.json")
+if [ "$size" -lt 3000000 ]; then
+	pass "long values: report.json stays small"
+else
+	fail "long values: report.json stays small" "$size bytes"
+fi
+
 finish
