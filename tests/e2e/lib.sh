@@ -31,6 +31,46 @@ check() {
 	fi
 }
 
+# equal NAME ACTUAL EXPECTED: pass when ACTUAL is EXPECTED.
+equal() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "got:      $2" "expected: $3"
+	fi
+}
+
+# has NAME FILE LINE: pass when FILE has LINE as a whole line.
+has() {
+	if grep -qxF -- "$3" "$2"; then
+		pass "$1"
+	else
+		fail "$1" "no line '$3' in $(basename "$2"):" "$(head -n 40 "$2")"
+	fi
+}
+
+# variant NAME SQL: report at $NOW on a copy of $DB changed by SQL (none
+# when SQL is empty) into $E2E_TMP/NAME, with stdout, stderr and the exit
+# status beside it. The facts of each output, parsed back with inspect
+# ($INSPECT, or $BUILD/tests/inspect), go into NAME.json and NAME.fields
+# (report.json), NAME.html (report.html) and NAME.md (report.md).
+variant() {
+	v_dir=$E2E_TMP/$1
+	v_inspect=${INSPECT:-$BUILD/tests/inspect}
+	rm -f "$v_dir.db"
+	cp "$DB" "$v_dir.db"
+	if [ -n "$2" ]; then
+		sqlite3 "$v_dir.db" "$2" || fail "$1: sqlite3 changes the copy" "$2"
+	fi
+	"$CREDAUDIT" report --db "$v_dir.db" --out "$v_dir" --now "$NOW" \
+		>"$v_dir.stdout" 2>"$v_dir.stderr"
+	echo $? >"$v_dir.status"
+	"$v_inspect" json "$v_dir/report.json" >"$v_dir.json"
+	"$v_inspect" json-fields "$v_dir/report.json" >"$v_dir.fields"
+	"$v_inspect" html-ids "$v_dir/report.html" >"$v_dir.html"
+	"$v_inspect" md-paragraphs "$v_dir/report.md" >"$v_dir.md"
+}
+
 # folder_state DIR: a listing of DIR with modes, and of the files in it
 # with sizes, times, inodes and checksums, or "absent", to tell whether a
 # run changed it. A folder's own time is left out: creating and removing

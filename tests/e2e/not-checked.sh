@@ -18,34 +18,6 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
 	finish
 fi
 
-# variant NAME SQL: report on a copy of the demo changed by SQL, into
-# $T/NAME, with stdout, stderr and the exit status beside it. The facts
-# of each output, parsed back with inspect, go into $T/NAME.json,
-# $T/NAME.html and $T/NAME.md.
-variant() {
-	rm -f "$T/$1.db"
-	cp "$DB" "$T/$1.db"
-	if [ -n "$2" ]; then
-		sqlite3 "$T/$1.db" "$2" || fail "$1: sqlite3 changes the copy" "$2"
-	fi
-	"$CREDAUDIT" report --db "$T/$1.db" --out "$T/$1" --now "$NOW" \
-		>"$T/$1.stdout" 2>"$T/$1.stderr"
-	echo $? >"$T/$1.status"
-	"$INSPECT" json "$T/$1/report.json" >"$T/$1.json"
-	"$INSPECT" json-fields "$T/$1/report.json" >"$T/$1.fields"
-	"$INSPECT" html-ids "$T/$1/report.html" >"$T/$1.html"
-	"$INSPECT" md-paragraphs "$T/$1/report.md" >"$T/$1.md"
-}
-
-# has NAME FILE LINE: pass when FILE has LINE as a whole line.
-has() {
-	if grep -qxF -- "$3" "$2"; then
-		pass "$1"
-	else
-		fail "$1" "no line '$3' in $(basename "$2"):" "$(head -n 40 "$2")"
-	fi
-}
-
 # html_note VARIANT RULE: the note under RULE's heading in report.html.
 html_note() {
 	awk -F "$TAB" -v id="not-checked-$2" '$1 == id { print $2 }' "$T/$1.html"
@@ -66,15 +38,6 @@ md_note() {
 # md_heading VARIANT RULE: RULE's heading in the findings of report.md.
 md_heading() {
 	awk -F "$TAB" -v rule=": $2 (" 'index($1, rule) { print $1; exit }' "$T/$1.md"
-}
-
-# equal NAME ACTUAL EXPECTED: pass when ACTUAL is EXPECTED.
-equal() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-	else
-		fail "$1" "got:      $2" "expected: $3"
-	fi
 }
 
 # active VARIANT KIND: the active credentials of KIND in the summary.

@@ -21,39 +21,6 @@ for tool in sqlite3 ssh-keygen; do
 	fi
 done
 
-# variant NAME SQL: report on a copy of the demo changed by SQL, into
-# $T/NAME, with stderr and the exit status beside it, and the facts of
-# report.json parsed back into $T/NAME.json and $T/NAME.fields.
-variant() {
-	rm -f "$T/$1.db"
-	cp "$DB" "$T/$1.db"
-	if [ -n "$2" ]; then
-		sqlite3 "$T/$1.db" "$2" || fail "$1: sqlite3 changes the copy" "$2"
-	fi
-	"$CREDAUDIT" report --db "$T/$1.db" --out "$T/$1" --now "$NOW" \
-		>"$T/$1.stdout" 2>"$T/$1.stderr"
-	echo $? >"$T/$1.status"
-	"$INSPECT" json "$T/$1/report.json" >"$T/$1.json"
-	"$INSPECT" json-fields "$T/$1/report.json" >"$T/$1.fields"
-}
-
-equal() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-	else
-		fail "$1" "got:      $2" "expected: $3"
-	fi
-}
-
-# has NAME FILE LINE: pass when FILE has LINE as a whole line.
-has() {
-	if grep -qxF -- "$3" "$2"; then
-		pass "$1"
-	else
-		fail "$1" "no line '$3' in $(basename "$2"):" "$(head -n 40 "$2")"
-	fi
-}
-
 # found VARIANT RULE: the ids of the SSH and deploy keys with a finding of
 # RULE, sorted, on one line.
 found() {
