@@ -4,6 +4,10 @@
 # Columns are matched by the names in each file's header row, so a file
 # may hold the columns in any order and leave out those an older GitLab
 # lacks. NULL is written as \N by the export and turned back into NULL here.
+# A column that a file leaves out, and a table without a file, are left
+# out of the snapshot too: credaudit then reports what depends on them as
+# not available, where an empty table or a column of NULLs would read as
+# "none" or "never".
 set -eu
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
@@ -52,9 +56,22 @@ for csv in "$dir"/*.csv; do
 		echo "import-csv: '$csv' has columns that table '$table' does not: $unknown; fix the header row" >&2
 		exit 1
 	fi
+	key=$(sqlite3 "$tmp" "SELECT name FROM pragma_table_info($(quote_sql "$table")) WHERE pk > 0
+		AND name NOT IN (SELECT name FROM pragma_table_info('$staging'))")
+	if [ -n "$key" ]; then
+		echo "import-csv: '$csv' has no column $key, which identifies each row of '$table'; export the table again with it" >&2
+		exit 1
+	fi
+	left_out=$(sqlite3 "$tmp" "SELECT group_concat(name, ' ') FROM pragma_table_info($(quote_sql "$table"))
+		WHERE name NOT IN (SELECT name FROM pragma_table_info('$staging'))")
 	columns=$(sqlite3 "$tmp" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$staging')")
 	nulls=$(sqlite3 "$tmp" "SELECT group_concat('NULLIF(\"' || name || '\", ''\\N'')', ', ') FROM pragma_table_info('$staging')")
 	sqlite3 -bail "$tmp" "INSERT INTO \"$table\" ($columns) SELECT $nulls FROM $staging; DROP TABLE $staging;"
+	for column in $left_out; do
+		sqlite3 -bail "$tmp" "ALTER TABLE \"$table\" DROP COLUMN \"$column\""
+	done
+	[ -z "$left_out" ] || echo "import-csv: $table: left out, as in '$csv': $left_out" >&2
+	tables="${tables-} $table"
 	echo "import-csv: $table: $(sqlite3 "$tmp" "SELECT count(*) FROM \"$table\"") rows" >&2
 	imported=$((imported + 1))
 done
@@ -62,6 +79,12 @@ if [ "$imported" -eq 0 ]; then
 	echo "import-csv: no CSV file in '$dir'" >&2
 	exit 1
 fi
+for table in $(sqlite3 "$tmp" "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'credaudit_snapshot'"); do
+	case " $tables " in
+	*" $table "*) ;;
+	*) sqlite3 -bail "$tmp" "DROP TABLE \"$table\"" ;;
+	esac
+done
 
 sqlite3 -bail "$tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('exported_at', '$(date -u +%Y-%m-%dT%H:%M:%SZ)')"
 if [ -n "$host" ]; then
