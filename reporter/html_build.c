@@ -268,7 +268,7 @@ void html_add_owner(struct html *h, xmlNodePtr cell,
 	xmlNodePtr details;
 
 	/* Without the user_id column, no owner id was read, not even 0. */
-	if (unavailable & FIELD_OWNER) {
+	if (unavailable & FIELD_OWNER_UNKNOWN) {
 		html_span(cell, "ca-unavailable", NOT_AVAILABLE);
 		return;
 	}

@@ -303,7 +303,7 @@ void html_stream_owner(struct html_stream *hs, const struct owner *owner,
 		       int64_t owner_id, unsigned unavailable)
 {
 	/* Without the user_id column, no owner id was read, not even 0. */
-	if (unavailable & FIELD_OWNER) {
+	if (unavailable & FIELD_OWNER_UNKNOWN) {
 		html_stream_span(hs, "ca-unavailable", NOT_AVAILABLE);
 		return;
 	}

@@ -69,7 +69,13 @@ enum field {
 	FIELD_KEY_MAX_LIFETIME = 1u << 12,
 	/* projects.archived: whether a token's project is still in use */
 	FIELD_PROJECT_STATE = 1u << 13,
+	/* user_id is NULL or not a whole number: the owner is unknown, and a
+	   value-invalid finding says so; shown like FIELD_OWNER */
+	FIELD_OWNER_INVALID = 1u << 14,
 };
+
+/* Either way, no owner id was read: the reports show the owner as unknown. */
+#define FIELD_OWNER_UNKNOWN (FIELD_OWNER | FIELD_OWNER_INVALID)
 
 /* A set of kinds: bit `1u << kind` for each enum cred_kind in it. */
 #define KIND_BIT(kind) (1u << (kind))

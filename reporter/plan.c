@@ -31,7 +31,7 @@ static const char skip_ldap[] =
 	"cannot be deleted in GitLab (LDAP): the key is synced from the LDAP directory, "
 	"so remove it there";
 static const char skip_no_owner[] =
-	"the snapshot records no owner user for this key, and GitLab deletes a user's key only through the user";
+	"the snapshot records no owner user for this GPG key, and GitLab deletes a user's GPG key only through the user";
 
 const char *action_type_id(enum action_type type)
 {
@@ -143,17 +143,22 @@ static void plan_ssh_key(const struct credential *cred,
 	}
 
 	if (cred->kind == KIND_SSH_KEY) {
-		if (cred->owner_id <= 0) {
-			set_skip(out, skip_no_owner);
-			return;
-		}
 		action = set_action(out, cred, ACTION_DELETE_SSH_KEY,
 				    "delete-ssh-key");
+		action->consequence = consequence_ssh_key;
+		/* An admin can look a key's owner up by the key's id. */
+		if (cred->owner_id <= 0) {
+			action->manual = format_text(
+				"the snapshot does not record the key's owner: find it "
+				"with GET /api/v4/keys/%" PRId64 ", then send "
+				"DELETE /api/v4/users/:user_id/keys/%" PRId64,
+				cred->id, cred->id);
+			return;
+		}
 		action->method = "DELETE";
 		snprintf(action->api_path, sizeof(action->api_path),
 			 "/users/%" PRId64 "/keys/%" PRId64, cred->owner_id,
 			 cred->id);
-		action->consequence = consequence_ssh_key;
 		return;
 	}
 
@@ -218,6 +223,14 @@ void plan_decide(struct plan *plan, const struct credential *cred,
 {
 	memset(out, 0, sizeof(*out));
 	if (cred->duplicate || cred->invalid_id || !plan_credential_flagged(cred))
+		return;
+	/*
+	 * apply checks that a token still belongs to the owner the plan
+	 * names, so a token whose owner id is invalid could never be revoked.
+	 */
+	if ((cred->unavailable & FIELD_OWNER_INVALID) &&
+	    (cred->kind == KIND_PERSONAL_TOKEN ||
+	     cred->kind == KIND_PROJECT_TOKEN || cred->kind == KIND_GROUP_TOKEN))
 		return;
 	switch (cred->kind) {
 	case KIND_PERSONAL_TOKEN:

@@ -337,6 +337,9 @@ static void check_text(struct credential *cred)
 
 static void check_owner(struct credential *cred)
 {
+	/* The loader's value-invalid finding says why the owner is unknown. */
+	if (cred->unavailable & FIELD_OWNER_INVALID)
+		return;
 	if (cred->unavailable & FIELD_OWNER) {
 		policy_skip_rule(cred, "owner-missing");
 		policy_skip_rule(cred, "owner-inactive");
@@ -618,6 +621,9 @@ static void check_gpg_key(const struct policy *policy, struct credential *cred)
 		ts_format_date(gpg->expires, when);
 		finding_add(cred, "gpg-key-expired", "the key expired on %s", when);
 	}
+	/* The loader's value-invalid finding says why the owner is unknown. */
+	if (cred->unavailable & FIELD_OWNER_INVALID)
+		return;
 	if (cred->unavailable & (FIELD_VERIFICATION | FIELD_OWNER)) {
 		policy_skip_rule(cred, "gpg-key-unverified");
 		policy_skip_rule(cred, "gpg-key-revoked-uid-match");

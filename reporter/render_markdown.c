@@ -135,7 +135,7 @@ static void owner_cell(struct md *md, const struct worst_case *wc)
 {
 	const struct owner *owner = wc->owner;
 
-	if (wc->unavailable & FIELD_OWNER) {
+	if (wc->unavailable & FIELD_OWNER_UNKNOWN) {
 		buf_adds(&md->out, NOT_AVAILABLE);
 		return;
 	}

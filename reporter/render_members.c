@@ -191,8 +191,10 @@ static void owner_members(struct member_walk *walk,
 	struct member_writer *out = walk->writer;
 
 	/* Without the user_id column, no owner id was read, not even 0. */
-	if (cred->unavailable & FIELD_OWNER) {
-		mark_unavailable(walk, "owner");
+	if (cred->unavailable & FIELD_OWNER_UNKNOWN) {
+		/* An invalid user_id is a value-invalid finding, not a gap. */
+		if (cred->unavailable & FIELD_OWNER)
+			mark_unavailable(walk, "owner");
 		out->null(out, MEMBER_OWNER);
 		return;
 	}

@@ -87,7 +87,7 @@ static void md_credential(struct buf *out, const struct credential *cred)
 {
 	buf_addf(out, "%s %" PRId64 " ", kind_noun(cred->kind), cred->id);
 	md_user(out, cred->name);
-	if (cred->unavailable & FIELD_OWNER) {
+	if (cred->unavailable & FIELD_OWNER_UNKNOWN) {
 		buf_adds(out, " of an owner that the snapshot does not record");
 	} else if (cred->owner && cred->owner->username) {
 		/* No "@" in front: in a GitLab issue that mentions the user. */

@@ -1239,6 +1239,51 @@ static enum table_id kind_table(enum cred_kind kind)
  * integers. Any other value (NULL, text, a fraction, 0 or less) cannot be
  * acted on through the API, so it gets a finding and no plan action.
  */
+/*
+ * Read the owner id in column `i` of a credential row, after
+ * cred->unavailable is set. GitLab stores an owner for every credential,
+ * so a NULL or a value that is not a whole number (digits in a text
+ * export count) leaves the owner unknown, with a value-invalid finding.
+ */
+static void read_owner(struct loader *ld, sqlite3_stmt *stmt, int i,
+		       struct credential *cred)
+{
+	const char *text = column_text(stmt, i);
+	char *end = NULL;
+
+	cred->owner_id = 0;
+	cred->owner = NULL;
+	if (cred->unavailable & FIELD_OWNER)
+		return;
+	if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER) {
+		cred->owner_id = sqlite3_column_int64(stmt, i);
+	} else if (sqlite3_column_type(stmt, i) == SQLITE_TEXT && *text &&
+		   strlen(text) == (size_t)sqlite3_column_bytes(stmt, i)) {
+		errno = 0;
+		cred->owner_id = strtoll(text, &end, 10);
+		if (*end || errno || !(*text >= '0' && *text <= '9'))
+			end = NULL;
+	}
+	if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER || end) {
+		cred->owner = model_find_owner(ld->model, cred->owner_id);
+		return;
+	}
+	cred->owner_id = 0;
+	cred->unavailable |= FIELD_OWNER_INVALID;
+	if (!text) {
+		finding_add(cred, "value-invalid",
+			    "user_id is NULL, so the owner is unknown and the owner rules were skipped");
+	} else {
+		struct buf shown = BUF_INIT;
+
+		text_escape_str(&shown, text, TEXT_NAME_MAX);
+		finding_add(cred, "value-invalid",
+			    "user_id is \"%s\", not a user id, so the owner is unknown and the owner rules were skipped",
+			    shown.data);
+		buf_release(&shown);
+	}
+}
+
 static void read_id(sqlite3_stmt *stmt, struct credential *cred)
 {
 	cred->id = sqlite3_column_int64(stmt, 0);
@@ -1314,11 +1359,10 @@ static enum snapshot_status load_tokens(struct loader *ld)
 		credential_init(cred, KIND_PERSONAL_TOKEN);
 		digest_row(ld, stmt);
 		read_id(stmt, cred);
-		cred->owner_id = sqlite3_column_int64(stmt, 1);
-		cred->owner = model_find_owner(model, cred->owner_id);
 		cred->name = column_value(stmt, 2, &name_bytes);
 		note_name_cut(cred, name_bytes);
 		cred->unavailable = unavailable;
+		read_owner(ld, stmt, 1, cred);
 		column_timestamp(stmt, 4, has_column(ld, T_TOKENS, 4), &cred->expires_at);
 		column_timestamp(stmt, 5, has_column(ld, T_TOKENS, 5), &cred->created_at);
 		column_timestamp(stmt, 7, has_column(ld, T_TOKENS, 7), &cred->last_used_at);
@@ -1443,17 +1487,15 @@ static enum snapshot_status load_keys(struct loader *ld)
 		credential_init(cred, type && !strcmp(type, "DeployKey")
 				      ? KIND_DEPLOY_KEY : KIND_SSH_KEY);
 		read_id(stmt, cred);
-		cred->owner_id = sqlite3_column_int64(stmt, 1);
-		/*
-		 * Without keys.user_id, the owner is unknown, not user 0:
-		 * the reports show it as not available (FIELD_OWNER).
-		 */
-		cred->owner = unavailable & FIELD_OWNER ? NULL
-			    : model_find_owner(model, cred->owner_id);
 		cred->name = column_value(stmt, 3, &name_bytes);
 		note_name_cut(cred, name_bytes);
 		cred->ldap = type && !strcmp(type, "LDAPKey");
 		cred->unavailable = unavailable;
+		/*
+		 * Without keys.user_id, the owner is unknown, not user 0:
+		 * the reports show it as not available (FIELD_OWNER).
+		 */
+		read_owner(ld, stmt, 1, cred);
 		column_timestamp(stmt, 7, has_column(ld, T_KEYS, 7), &cred->created_at);
 		column_timestamp(stmt, 8, has_column(ld, T_KEYS, 8), &cred->last_used_at);
 		column_timestamp(stmt, 9, has_column(ld, T_KEYS, 9), &cred->expires_at);
@@ -1635,7 +1677,6 @@ static unsigned note_verified_addresses(struct loader *ld)
 
 static enum snapshot_status load_gpg_keys(struct loader *ld)
 {
-	struct model *model = ld->model;
 	sqlite3_stmt *stmt;
 	enum snapshot_status status;
 	unsigned addresses_unknown = 0, owner_unknown = 0;
@@ -1658,12 +1699,10 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 		credential_init(cred, KIND_GPG_KEY);
 		digest_row(ld, stmt);
 		read_id(stmt, cred);
-		cred->owner_id = sqlite3_column_int64(stmt, 1);
-		cred->owner = owner_unknown ? NULL
-			    : model_find_owner(model, cred->owner_id);
 		column_timestamp(stmt, 5, has_column(ld, T_GPG_KEYS, 5), &cred->created_at);
 		cred->last_used_at.state = TS_UNAVAILABLE;
 		cred->unavailable = FIELD_LAST_USED | owner_unknown;
+		read_owner(ld, stmt, 1, cred);
 
 		if (ld->gpg && take_inspection(ld, stmt, cred) < 0) {
 			credential_release(cred);

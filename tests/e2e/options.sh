@@ -221,4 +221,45 @@ else
 	fail "long values: report.json stays small" "$size bytes"
 fi
 
+# An owner id that is NULL or not a number: the owner is unknown, with a
+# value-invalid finding, and never shown as a user 0. A token gets no plan
+# action, because apply checks the token's owner; a user's SSH key gets a
+# manual step that finds the owner by the key's id.
+cp "$DB" "$T/owners.db"
+sqlite3 "$T/owners.db" "UPDATE personal_access_tokens SET user_id = NULL WHERE id = 12;
+	UPDATE keys SET user_id = NULL WHERE id = 5; UPDATE keys SET user_id = 'abc' WHERE id = 19;
+	UPDATE gpg_keys SET user_id = NULL WHERE id = 1; UPDATE personal_access_tokens SET user_id = '3' WHERE id = 2"
+"$CREDAUDIT" report -q --db "$T/owners.db" --out "$T/owners" --now "$NOW" 2>"$T/stderr"
+"${INSPECT:-$BUILD/tests/inspect}" json-fields "$T/owners/report.json" >"$T/owners.fields"
+for case in "personal_access_token	12	user_id is NULL" "ssh_key	5	user_id is NULL" \
+	"ssh_key	19	user_id is \"abc\", not a user id" "gpg_key	1	user_id is NULL"; do
+	if grep -qF "message	${case%%	*}	$(printf '%s' "$case" | cut -f2)	value-invalid	$(printf '%s' "$case" | cut -f3)" "$T/owners.fields"; then
+		pass "invalid owner id: $(printf '%s' "$case" | tr '\t' ' ') is value-invalid"
+	else
+		fail "invalid owner id: $(printf '%s' "$case" | tr '\t' ' ') is value-invalid" \
+			"$(grep "	$(printf '%s' "$case" | cut -f2)	value-invalid" "$T/owners.fields")"
+	fi
+done
+if grep -rq 'user 0' "$T/owners/report.md" "$T/owners/report.html" "$T/owners/plan.md" "$T/owners/inventory"; then
+	fail "invalid owner id: no output names a user 0" "$(grep -rl 'user 0' "$T/owners")"
+else
+	pass "invalid owner id: no output names a user 0"
+fi
+if grep -q 'revoke-pat-12`' "$T/owners/plan.md"; then
+	fail "invalid owner id: the token gets no plan action"
+else
+	pass "invalid owner id: the token gets no plan action"
+fi
+if grep -q '`delete-ssh-key-5`.*find it with GET /api/v4/keys/5, then send DELETE /api/v4/users/\\:user\\_id/keys/5' "$T/owners/plan.md"; then
+	pass "invalid owner id: the SSH key gets a manual step"
+else
+	fail "invalid owner id: the SSH key gets a manual step" "$(grep 'delete-ssh-key-5`' "$T/owners/plan.md")"
+fi
+if grep -qxF "field	personal_access_token	2	owner.username	bob" "$T/owners.fields" ||
+   grep -q '"id":2,"name":"laptop-cli","owner":{"id":3,' "$T/owners/report.json"; then
+	pass "owner id as text digits: the owner is found"
+else
+	fail "owner id as text digits: the owner is found" "$(grep -F 'laptop-cli' "$T/owners/report.json" | head -c 300)"
+fi
+
 finish
