@@ -135,6 +135,8 @@ struct resource {
 	char *path;           /* full path, e.g. "acme/platform/api" */
 	int archived;         /* a project that is archived */
 	int deleting;         /* a project pending or marked for deletion */
+	/* projects column whose value GitLab would not store, or NULL */
+	const char *invalid_column;
 };
 
 struct finding {

@@ -544,6 +544,9 @@ static int column_bool(sqlite3_stmt *stmt, int i)
 		text = (const char *)sqlite3_column_text(stmt, i);
 		if (!text)
 			return 0;
+		/* "t\0f" is neither: what follows a NUL byte counts too. */
+		if (strlen(text) != (size_t)sqlite3_column_bytes(stmt, i))
+			return -1;
 		if (!strcasecmp(text, "t") || !strcasecmp(text, "true") ||
 		    !strcmp(text, "1"))
 			return 1;
@@ -557,12 +560,22 @@ static int column_bool(sqlite3_stmt *stmt, int i)
 static void column_timestamp(sqlite3_stmt *stmt, int i, int available,
 			     struct timestamp *out)
 {
+	const char *text = column_text(stmt, i);
+	char *copy;
+
 	if (!available) {
 		memset(out, 0, sizeof(*out));
 		out->state = TS_UNAVAILABLE;
 		return;
 	}
-	ts_parse(column_text(stmt, i), out);
+	/* A NUL byte makes the value invalid, not cut short at the NUL. */
+	if (text && strlen(text) != (size_t)sqlite3_column_bytes(stmt, i)) {
+		copy = copy_text(text, (size_t)sqlite3_column_bytes(stmt, i));
+		ts_parse(copy, out);
+		free(copy);
+		return;
+	}
+	ts_parse(text, out);
 }
 
 /* Feed every column of the current row into the snapshot digest. */
@@ -636,6 +649,9 @@ static const char *column_state(struct model *model, sqlite3_stmt *stmt,
 	size_t k;
 	int cut;
 
+	/* "active\0blocked" is no state of GitLab's, and is copied whole. */
+	if (text && strlen(text) != (size_t)sqlite3_column_bytes(stmt, i))
+		text = NULL;
 	for (k = 0; text && k < sizeof(states) / sizeof(states[0]); k++)
 		if (!strcmp(text, states[k]))
 			return states[k];
@@ -857,9 +873,21 @@ static size_t verified_emails(const struct loader *ld,
 static void read_project_state(sqlite3_stmt *stmt, int at,
 			       struct resource *resource)
 {
-	resource->archived = column_bool(stmt, at);
-	resource->deleting = column_bool(stmt, at + 1) ||
-			     sqlite3_column_type(stmt, at + 2) != SQLITE_NULL;
+	int archived = column_bool(stmt, at);
+	int pending = column_bool(stmt, at + 1);
+	struct timestamp marked;
+	enum ts_state marked_state;
+
+	column_timestamp(stmt, at + 2, 1, &marked);
+	marked_state = marked.state;
+	ts_release(&marked);
+	resource->invalid_column = archived < 0 ? "archived"
+		: pending < 0 ? "pending_delete"
+		: marked_state == TS_INVALID ? "marked_for_deletion_at" : NULL;
+	/* A value that says neither yes nor no decides nothing. */
+	resource->archived = !resource->invalid_column && archived == 1;
+	resource->deleting = !resource->invalid_column &&
+			     (pending == 1 || marked_state == TS_SET);
 }
 
 static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
@@ -877,6 +905,7 @@ static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
 	bot->resource.id = id;
 	bot->resource.path = path ? xstrdup(path) : NULL;
 	bot->resource.archived = bot->resource.deleting = 0;
+	bot->resource.invalid_column = NULL;
 	if (type == RESOURCE_PROJECT)
 		read_project_state(stmt, at, &bot->resource);
 }
@@ -1196,6 +1225,11 @@ static void classify_token(struct loader *ld, struct credential *cred)
 			? xstrdup(bot->resource.path) : NULL;
 		cred->resource.archived = bot->resource.archived;
 		cred->resource.deleting = bot->resource.deleting;
+		if (bot->resource.invalid_column)
+			finding_add(cred, "value-invalid",
+			    "projects.%s of project %s is not a value GitLab stores, so token-project-inactive was skipped",
+			    bot->resource.invalid_column,
+			    bot->resource.path ? bot->resource.path : "?");
 		if (!has_column(ld, T_PROJECTS, 4))
 			cred->unavailable |= FIELD_PROJECT_STATE;
 		return;

@@ -262,4 +262,23 @@ else
 	fail "owner id as text digits: the owner is found" "$(grep -F 'laptop-cli' "$T/owners/report.json" | head -c 300)"
 fi
 
+# A NUL byte inside a state, a flag or a date makes the value invalid;
+# what follows the NUL is not dropped. "active\0blocked" is no state.
+cp "$DB" "$T/nul.db"
+sqlite3 "$T/nul.db" "UPDATE users SET state = CAST('active' || char(0) || 'blocked' AS TEXT) WHERE id = 3;
+	UPDATE personal_access_tokens SET expires_at = CAST('2027-01-01' || char(0) || 'x' AS TEXT) WHERE id = 4;
+	UPDATE personal_access_tokens SET revoked = CAST('t' || char(0) || 'f' AS TEXT) WHERE id = 5"
+"$CREDAUDIT" report -q --db "$T/nul.db" --out "$T/nul" --now "$NOW" 2>"$T/stderr"
+"${INSPECT:-$BUILD/tests/inspect}" json-fields "$T/nul/report.json" >"$T/nul.fields"
+for case in "personal_access_token	2	value-invalid	owner state" \
+	"personal_access_token	4	date-invalid	expires_at cannot be parsed" \
+	"personal_access_token	5	value-invalid	revoked"; do
+	if grep -q "^message	$(printf '%s' "$case" | cut -f1-3)	$(printf '%s' "$case" | cut -f4)" "$T/nul.fields"; then
+		pass "NUL byte: $(printf '%s' "$case" | cut -f1,2,4 | tr '\t' ' ') is invalid"
+	else
+		fail "NUL byte: $(printf '%s' "$case" | cut -f1,2,4 | tr '\t' ' ') is invalid" \
+			"$(grep "	$(printf '%s' "$case" | cut -f2)	" "$T/nul.fields" | grep '^message' | head -n 5)"
+	fi
+done
+
 finish
