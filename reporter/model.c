@@ -271,6 +271,14 @@ void model_add_missing(struct model *model, const char *name, unsigned kinds,
 	missing->kinds = kinds;
 	missing->fields = fields;
 	missing->table_unread = table_unread;
+	missing->invalid = 0;
+}
+
+void model_add_invalid(struct model *model, const char *name, unsigned kinds,
+		       unsigned fields)
+{
+	model_add_missing(model, name, kinds, fields, 0);
+	model->missing[model->missing_count - 1].invalid = 1;
 }
 
 void credential_init(struct credential *cred, enum cred_kind kind)

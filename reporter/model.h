@@ -98,6 +98,8 @@ struct missing_input {
 	unsigned fields;      /* enum field bits it makes unavailable */
 	int table_unread;     /* a credential table that was not read, so no
 				 credential of `kinds` was judged at all */
+	int invalid;          /* the column is there, but its value is not
+				 one GitLab stores (a warning named it) */
 };
 
 /*
@@ -355,6 +357,12 @@ void model_index_owners(struct model *model);
  */
 void model_add_missing(struct model *model, const char *name, unsigned kinds,
 		       unsigned fields, int table_unread);
+/*
+ * Record that column `name` is there but holds a value GitLab does not
+ * store, which leaves `fields` unavailable as a missing column would.
+ */
+void model_add_invalid(struct model *model, const char *name, unsigned kinds,
+		       unsigned fields);
 
 /* Prepare `cred` for a row of `kind`; release it with credential_release(). */
 void credential_init(struct credential *cred, enum cred_kind kind);

@@ -144,40 +144,6 @@ static void describe_skipped(const struct rule_gap *gap, int active,
 	}
 }
 
-void policy_describe_gap(const struct model *model,
-			 const struct policy_rule *rule, const char *quote,
-			 struct buf *out)
-{
-	struct rule_gap gap;
-	size_t i, names = 0, left;
-
-	policy_rule_gap(model, rule, &gap);
-	if (!gap.not_checked)
-		return;
-	for (i = 0; i < model->missing_count; i++)
-		if (policy_missing_blocks(model, rule, &model->missing[i]))
-			names++;
-
-	buf_adds(out, "Not checked for ");
-	describe_skipped(&gap, rule->active_only, out);
-	buf_adds(out, ": ");
-	left = names;
-	for (i = 0; i < model->missing_count; i++) {
-		const char *name = model->missing[i].name;
-
-		if (!policy_missing_blocks(model, rule, &model->missing[i]))
-			continue;
-		/* GitLab's column names have a dot; a bare name is a table. */
-		if (strchr(name, '.'))
-			buf_addf(out, "%s%s%s", quote, name, quote);
-		else
-			buf_addf(out, "the %s%s%s table", quote, name, quote);
-		list_separator(out, --left);
-	}
-	buf_adds(out, names == 1 ? " is not in this snapshot." :
-		  " are not in this snapshot.");
-}
-
 /* Whether missing input `missing` kept any rule from some credential. */
 static int missing_blocks_any(const struct model *model,
 			      const struct missing_input *missing)
@@ -190,10 +156,81 @@ static int missing_blocks_any(const struct model *model,
 	return 0;
 }
 
+/* Whether `missing` is listed by list_inputs() for `rule` and `invalid`. */
+static int input_listed(const struct model *model,
+			const struct policy_rule *rule, int invalid,
+			const struct missing_input *missing)
+{
+	if (missing->invalid != invalid)
+		return 0;
+	return rule ? policy_missing_blocks(model, rule, missing) != 0
+		    : missing_blocks_any(model, missing);
+}
+
+/*
+ * Append, as a list, the names of the missing inputs of `model` whose
+ * `invalid` is `invalid` and that kept `rule` from some credential (any
+ * rule when `rule` is NULL). Each name is written between two copies of
+ * `quote`, and a table as "the NAME table" unless `bare`. Returns how
+ * many names there were.
+ */
+static size_t list_inputs(const struct model *model,
+			  const struct policy_rule *rule, int invalid,
+			  const char *quote, int bare, struct buf *out)
+{
+	size_t i, count = 0, left;
+
+	for (i = 0; i < model->missing_count; i++)
+		count += input_listed(model, rule, invalid, &model->missing[i]);
+	left = count;
+	for (i = 0; i < model->missing_count; i++) {
+		const char *name = model->missing[i].name;
+
+		if (!input_listed(model, rule, invalid, &model->missing[i]))
+			continue;
+		/* GitLab's column names have a dot; a bare name is a table. */
+		if (strchr(name, '.') || bare)
+			buf_addf(out, "%s%s%s", quote, name, quote);
+		else
+			buf_addf(out, "the %s%s%s table", quote, name, quote);
+		list_separator(out, --left);
+	}
+	return count;
+}
+
+void policy_describe_gap(const struct model *model,
+			 const struct policy_rule *rule, const char *quote,
+			 struct buf *out)
+{
+	struct rule_gap gap;
+	struct buf names = BUF_INIT;
+	size_t absent, invalid;
+
+	policy_rule_gap(model, rule, &gap);
+	if (!gap.not_checked)
+		return;
+	buf_adds(out, "Not checked for ");
+	describe_skipped(&gap, rule->active_only, out);
+	buf_adds(out, ": ");
+	absent = list_inputs(model, rule, 0, quote, 0, &names);
+	if (absent)
+		buf_addf(out, "%s %s not in this snapshot", names.data,
+			 absent == 1 ? "is" : "are");
+	buf_reset(&names);
+	invalid = list_inputs(model, rule, 1, quote, 0, &names);
+	if (invalid)
+		buf_addf(out, "%s%s %s a value that GitLab does not store",
+			 absent ? ", and " : "", names.data,
+			 invalid == 1 ? "has" : "have");
+	buf_adds(out, ".");
+	buf_release(&names);
+}
+
 void policy_warn_not_checked(const struct model *model)
 {
-	struct buf rules = BUF_INIT, names = BUF_INIT;
-	size_t r, i, rule_count, name_count = 0, left;
+	struct buf rules = BUF_INIT, names = BUF_INIT, invalid = BUF_INIT;
+	struct buf why = BUF_INIT;
+	size_t r, rule_count, left, absent, bad;
 
 	rule_count = policy_rules_not_checked(model);
 	if (!rule_count)
@@ -208,18 +245,20 @@ void policy_warn_not_checked(const struct model *model)
 		buf_adds(&rules, policy_rules[r].id);
 		list_separator(&rules, --left);
 	}
-	for (i = 0; i < model->missing_count; i++)
-		name_count += missing_blocks_any(model, &model->missing[i]);
-	left = name_count;
-	for (i = 0; i < model->missing_count; i++) {
-		if (!missing_blocks_any(model, &model->missing[i]))
-			continue;
-		buf_adds(&names, model->missing[i].name);
-		list_separator(&names, --left);
-	}
-	warning("%zu rule%s not checked for every credential, because the snapshot lacks %s: %s; the Findings in report.html and report.md say which credentials each rule skipped; export the missing tables and columns as docs/export.md describes to check them",
-		rule_count, rule_count == 1 ? " was" : "s were", names.data,
+	absent = list_inputs(model, NULL, 0, "", 1, &names);
+	bad = list_inputs(model, NULL, 1, "", 1, &invalid);
+	if (absent)
+		buf_addf(&why, "the snapshot lacks %s", names.data);
+	if (bad)
+		buf_addf(&why, "%s%s %s a value that GitLab does not store",
+			 absent ? ", and " : "", invalid.data,
+			 bad == 1 ? "has" : "have");
+	warning("%zu rule%s not checked for every credential, because %s: %s; the Findings in report.html and report.md say which credentials each rule skipped; export the missing tables and columns as docs/export.md describes to check them",
+		rule_count, rule_count == 1 ? " was" : "s were",
+		why.len ? why.data : "the snapshot lacks what they need",
 		rules.data);
 	buf_release(&rules);
 	buf_release(&names);
+	buf_release(&invalid);
+	buf_release(&why);
 }

@@ -991,6 +991,17 @@ static void note_missing_column(struct loader *ld, enum table_id t,
 	buf_release(&name);
 }
 
+/* Record column `column` of table `t` as holding an invalid value. */
+static void note_invalid_column(struct loader *ld, enum table_id t,
+				int column, unsigned kinds, unsigned fields)
+{
+	struct buf name = BUF_INIT;
+
+	buf_addf(&name, "%s.%s", tables[t].name, tables[t].columns[column]);
+	model_add_invalid(ld->model, name.data, kinds, fields);
+	buf_release(&name);
+}
+
 /*
  * Record table `t`, which is not read: it is absent, or inspect_schema()
  * set it aside for lack of a required column, which is then named.
@@ -1020,35 +1031,63 @@ static void note_missing_table(struct loader *ld, enum table_id t,
 }
 
 /*
- * Read column `i` of application_settings into `out`: an integer from
- * `min` to `max`, or the digits of one in a text export. Anything else
- * is SETTING_INVALID, with a warning that names the value and what is
- * left unchecked.
+ * The values GitLab stores in <type>_key_restriction: -1 (forbidden), 0
+ * (any size) and the sizes its settings page offers, ending in 0 here.
+ */
+static const int64_t restriction_values[KEY_FAMILY_COUNT][6] = {
+	[KEY_RSA] = { 1024, 2048, 3072, 4096 },
+	[KEY_DSA] = { 1024, 2048, 3072 },
+	[KEY_ECDSA] = { 256, 384, 521 },
+	[KEY_ED25519] = { 256 },
+	[KEY_ECDSA_SK] = { 256 },
+	[KEY_ED25519_SK] = { 256 },
+};
+
+/* GitLab's upper limit of both maximum lifetimes, in days (365, or 400
+ * behind a feature flag). */
+#define SETTING_LIFETIME_MAX 400
+
+/*
+ * Read column `i` of application_settings (`column` in the table spec)
+ * into `out`: an integer, or the digits of one in a text export, that
+ * `valid` accepts. NULL is SETTING_NULL. Anything else is
+ * SETTING_INVALID, with a warning that names the value, what GitLab
+ * stores and `consequence`.
  */
 static void read_setting(struct loader *ld, sqlite3_stmt *stmt, int i,
-			 int column, int64_t min, int64_t max,
+			 int column, int (*valid)(int64_t value, int family),
+			 int family, const char *stored,
 			 const char *consequence, struct setting *out)
 {
-	const char *text;
-	char *end;
-	long long v;
+	/* The type first: sqlite3_column_text() may convert the value. */
+	int type = sqlite3_column_type(stmt, i);
+	const char *text = column_text(stmt, i);
+	char *end = NULL;
+	long long v = 0;
+	int ok = 0;
 
 	out->state = SETTING_INVALID;
-	switch (sqlite3_column_type(stmt, i)) {
+	switch (type) {
 	case SQLITE_NULL:
 		out->state = SETTING_NULL;
 		return;
 	case SQLITE_INTEGER:
-		v = sqlite3_column_int64(stmt, i);
+		v = strtoll(text, NULL, 10);
+		ok = 1;
 		break;
-	default:
-		text = column_text(stmt, i);
+	case SQLITE_TEXT:
+		/* Digits with an optional '-', and nothing else, not even a NUL. */
+		if (strlen(text) != (size_t)sqlite3_column_bytes(stmt, i) ||
+		    !(*text == '-' || (*text >= '0' && *text <= '9')))
+			break;
 		errno = 0;
 		v = strtoll(text, &end, 10);
-		if (!*text || *end || errno)
-			v = min - 1;
+		ok = !*end && !errno && end != text;
+		break;
+	default:
+		break;   /* a REAL or a BLOB is not what GitLab stores */
 	}
-	if (v >= min && v <= max) {
+	if (ok && valid(v, family)) {
 		out->state = SETTING_SET;
 		out->value = v;
 		return;
@@ -1056,12 +1095,31 @@ static void read_setting(struct loader *ld, sqlite3_stmt *stmt, int i,
 	{
 		struct buf shown = BUF_INIT;
 
-		text_escape_str(&shown, column_text(stmt, i), TEXT_NAME_MAX);
-		warning("application_settings.%s in '%s' is \"%s\", not a whole number from %lld to %lld as GitLab stores it, so %s; export the table again (docs/export.md)",
+		text_escape(&shown, text ? text : "",
+			    (size_t)sqlite3_column_bytes(stmt, i), TEXT_NAME_MAX);
+		warning("application_settings.%s in '%s' is \"%s\", not %s as GitLab stores it, so %s; export the table again (docs/export.md)",
 			tables[T_SETTINGS].columns[column], ld->path, shown.data,
-			(long long)min, (long long)max, consequence);
+			stored, consequence);
 		buf_release(&shown);
 	}
+}
+
+static int valid_restriction(int64_t value, int family)
+{
+	size_t k;
+
+	if (value == -1 || value == 0)
+		return 1;
+	for (k = 0; k < 6 && restriction_values[family][k]; k++)
+		if (value == restriction_values[family][k])
+			return 1;
+	return 0;
+}
+
+static int valid_lifetime(int64_t value, int family)
+{
+	(void)family;
+	return value >= 1 && value <= SETTING_LIFETIME_MAX;
 }
 
 /*
@@ -1100,7 +1158,9 @@ static enum snapshot_status load_settings(struct loader *ld)
 	set->table_read = 1;
 	for (f = 0; f < KEY_FAMILY_COUNT; f++) {
 		int column = SETTINGS_RESTRICTION_COLUMN(f);
-		char consequence[96];
+		const char *label = key_family_label((enum key_family)f);
+		char consequence[64];
+		struct setting *restriction = &set->key_restriction[f];
 
 		if (!has_column(ld, T_SETTINGS, column)) {
 			note_missing_column(ld, T_SETTINGS, column, KINDS_SSH,
@@ -1108,30 +1168,48 @@ static enum snapshot_status load_settings(struct loader *ld)
 			continue;
 		}
 		snprintf(consequence, sizeof(consequence),
-			 "%s SSH keys are not checked against it",
-			 key_family_label((enum key_family)f));
-		/* -1 forbids the type, 0 allows any size, N is the minimum. */
-		read_setting(ld, stmt, f, column, -1, 65536, consequence,
-			     &set->key_restriction[f]);
-		if (set->key_restriction[f].state != SETTING_SET)
-			note_missing_column(ld, T_SETTINGS, column, KINDS_SSH,
+			 "%s SSH keys are not checked against it", label);
+		read_setting(ld, stmt, f, column, valid_restriction, f,
+			     "-1, 0 or a key size that GitLab offers for the type",
+			     consequence, restriction);
+		/* The column is NOT NULL in GitLab. */
+		if (restriction->state == SETTING_NULL) {
+			warning("application_settings.%s in '%s' is NULL, which GitLab does not store, so %s; export the table again (docs/export.md)",
+				tables[T_SETTINGS].columns[column], ld->path,
+				consequence);
+			restriction->state = SETTING_INVALID;
+		}
+		if (restriction->state == SETTING_INVALID)
+			note_invalid_column(ld, T_SETTINGS, column, KINDS_SSH,
 					    FIELD_KEY_RESTRICTION);
 	}
 	if (has_column(ld, T_SETTINGS, SETTINGS_TOKEN_LIFETIME_COLUMN))
-		read_setting(ld, stmt, 6, SETTINGS_TOKEN_LIFETIME_COLUMN, 1,
-			     36500, "token lifetimes are judged against GitLab's default of 365 days",
+		read_setting(ld, stmt, 6, SETTINGS_TOKEN_LIFETIME_COLUMN,
+			     valid_lifetime, 0, "a number of days from 1 to 400",
+			     "token lifetimes are judged against GitLab's default of 365 days",
 			     &set->max_token_lifetime);
 	if (has_column(ld, T_SETTINGS, SETTINGS_KEY_LIFETIME_COLUMN))
-		read_setting(ld, stmt, 7, SETTINGS_KEY_LIFETIME_COLUMN, 1,
-			     36500, "SSH key lifetimes are not checked",
+		read_setting(ld, stmt, 7, SETTINGS_KEY_LIFETIME_COLUMN,
+			     valid_lifetime, 0, "a number of days from 1 to 400",
+			     "SSH key lifetimes are not checked",
 			     &set->max_key_lifetime);
-	if (set->max_key_lifetime.state == SETTING_UNREAD ||
-	    set->max_key_lifetime.state == SETTING_INVALID)
+	if (set->max_key_lifetime.state == SETTING_UNREAD)
 		note_missing_column(ld, T_SETTINGS, SETTINGS_KEY_LIFETIME_COLUMN,
 				    KINDS_SSH, FIELD_KEY_MAX_LIFETIME);
-	if (sqlite3_column_int64(stmt, 8) > 1)
-		warning("application_settings in '%s' has %lld rows; like GitLab, the report uses the one with the highest id",
-			ld->path, (long long)sqlite3_column_int64(stmt, 8));
+	else if (set->max_key_lifetime.state == SETTING_INVALID)
+		note_invalid_column(ld, T_SETTINGS, SETTINGS_KEY_LIFETIME_COLUMN,
+				    KINDS_SSH, FIELD_KEY_MAX_LIFETIME);
+	if (sqlite3_column_int64(stmt, 8) > 1) {
+		struct buf id = BUF_INIT;
+
+		text_escape_str(&id, column_text(stmt, 9) ? column_text(stmt, 9)
+							   : "NULL",
+				TEXT_NAME_MAX);
+		warning("application_settings in '%s' has %lld rows; like GitLab, the report uses the one with the highest id, %s",
+			ld->path, (long long)sqlite3_column_int64(stmt, 8),
+			id.data);
+		buf_release(&id);
+	}
 	sqlite3_finalize(stmt);
 	return SNAPSHOT_OK;
 }
@@ -1282,6 +1360,8 @@ static enum table_id kind_table(enum cred_kind kind)
 static void read_owner(struct loader *ld, sqlite3_stmt *stmt, int i,
 		       struct credential *cred)
 {
+	/* The type first: sqlite3_column_text() may convert the value. */
+	int type = sqlite3_column_type(stmt, i);
 	const char *text = column_text(stmt, i);
 	char *end = NULL;
 
@@ -1289,16 +1369,16 @@ static void read_owner(struct loader *ld, sqlite3_stmt *stmt, int i,
 	cred->owner = NULL;
 	if (cred->unavailable & FIELD_OWNER)
 		return;
-	if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER) {
-		cred->owner_id = sqlite3_column_int64(stmt, i);
-	} else if (sqlite3_column_type(stmt, i) == SQLITE_TEXT && *text &&
+	if (type == SQLITE_INTEGER) {
+		cred->owner_id = strtoll(text, NULL, 10);
+	} else if (type == SQLITE_TEXT && *text &&
 		   strlen(text) == (size_t)sqlite3_column_bytes(stmt, i)) {
 		errno = 0;
 		cred->owner_id = strtoll(text, &end, 10);
 		if (*end || errno || !(*text >= '0' && *text <= '9'))
 			end = NULL;
 	}
-	if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER || end) {
+	if (type == SQLITE_INTEGER || end) {
 		cred->owner = model_find_owner(ld->model, cred->owner_id);
 		return;
 	}

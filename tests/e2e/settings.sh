@@ -215,7 +215,7 @@ fi
 variant invalid "UPDATE application_settings SET rsa_key_restriction = 'strong'"
 V=invalid
 equal "$V: exits 0" "$(cat "$T/$V.status")" 0
-if grep -q 'application_settings.rsa_key_restriction in .* is "strong", not a whole number' "$T/$V.stderr"; then
+if grep -q 'application_settings.rsa_key_restriction in .* is "strong", not -1, 0 or a key size' "$T/$V.stderr"; then
 	pass "$V: a warning names the column and the value"
 else
 	fail "$V: a warning names the column and the value" "$(cat "$T/$V.stderr")"
@@ -229,6 +229,46 @@ has "$V: every RSA SSH key is counted as not checked" "$T/$V.json" \
 	"not-checked ssh-key-restricted ssh_key $rsa_user_keys"
 equal "$V: DSA keys are still judged" "$(found $V ssh-key-restricted)" \
 	"$(expected "DSA=-1")"
+
+if grep 'not checked for every credential' "$T/$V.stderr" |
+   grep -q 'because application_settings.rsa_key_restriction has a value that GitLab does not store'; then
+	pass "$V: the warning says the value is invalid, not missing"
+else
+	fail "$V: the warning says the value is invalid, not missing" "$(cat "$T/$V.stderr")"
+fi
+note=$(awk -F "$TAB" '$1 == "not-checked-ssh-key-restricted" { print $2 }' "$T/$V.html")
+case $note in
+*"application_settings.rsa_key_restriction has a value that GitLab does not store.")
+	pass "$V: report.html says the value is invalid" ;;
+*) fail "$V: report.html says the value is invalid" "$note" ;;
+esac
+
+# Values GitLab never stores: sizes it does not offer, text after the
+# digits, a BLOB (even one whose bytes spell 256), NULL in a NOT NULL
+# column, lifetimes of 0 and over 400 days. Each is named in a warning
+# and decides nothing.
+variant odd "UPDATE application_settings SET rsa_key_restriction = 65536,
+	ecdsa_key_restriction = '256x', ed25519_key_restriction = x'323536',
+	dsa_key_restriction = NULL, ecdsa_sk_key_restriction = 5,
+	max_personal_access_token_lifetime = 36500, max_ssh_key_lifetime = 0"
+V=odd
+equal "$V: exits 0" "$(cat "$T/$V.status")" 0
+for column in rsa_key_restriction ecdsa_key_restriction ed25519_key_restriction \
+	dsa_key_restriction ecdsa_sk_key_restriction max_personal_access_token_lifetime \
+	max_ssh_key_lifetime; do
+	if grep -q "application_settings.$column in " "$T/$V.stderr"; then
+		pass "$V: a warning names $column"
+	else
+		fail "$V: a warning names $column" "$(cat "$T/$V.stderr")"
+	fi
+done
+for column in rsa_key_restriction ecdsa_key_restriction ed25519_key_restriction \
+	dsa_key_restriction ecdsa_sk_key_restriction max_ssh_key_lifetime; do
+	has "$V: JSON lists $column as unavailable" "$T/$V.json" "setting-unavailable $column"
+done
+equal "$V: no key is restricted by an invalid value" "$(found $V ssh-key-restricted)" ""
+equal "$V: token-lifetime keeps GitLab's default" \
+	"$(found_tokens $V token-lifetime)" "$DEFAULT_LIFETIME"
 
 # An older GitLab without the column for one type.
 
