@@ -14,26 +14,32 @@
 #include "cleanup.h"
 #include "msg.h"
 
-static int make_dirs(const char *dir, struct buf *err)
+/* Create `dir` and its parents; *made is set when `dir` itself was made. */
+static int make_dirs(const char *dir, int *made, struct buf *err)
 {
 	char *path = xstrdup(dir);
 	char *p;
 	int ret = 0;
 
+	*made = 0;
 	for (p = path + 1; ; p++) {
 		int last = *p == '\0';
+		int created;
 
 		if (*p != '/' && !last)
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+		created = mkdir(path, 0777) == 0;
+		if (!created && errno != EEXIST) {
 			buf_addf(err, "cannot create output folder '%s': %s; pass a writable folder with --out",
 				 path, strerror(errno));
 			ret = -1;
 			break;
 		}
-		if (last)
+		if (last) {
+			*made = created;
 			break;
+		}
 		*p = '/';
 	}
 	free(path);
@@ -46,7 +52,7 @@ int output_set_begin(struct output_set *set, const char *dir, struct buf *err)
 
 	memset(set, 0, sizeof(*set));
 	set->dir = xstrdup(dir);
-	if (make_dirs(dir, err) < 0)
+	if (make_dirs(dir, &set->made_dir, err) < 0)
 		return -1;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		buf_addf(err, "output path '%s' is not a folder; pass a folder with --out",
@@ -451,6 +457,7 @@ int output_set_commit(struct output_set *set, struct buf *err)
 	drop_backups(set);
 	cleanup_committed();
 	cleanup_block_signals(0);
+	set->made_dir = 0;
 	return 0;
 failed:
 	cleanup_block_signals(0);
@@ -484,6 +491,9 @@ void output_set_abort(struct output_set *set)
 		free(out->temp);
 		free(out->name);
 	}
+	/* A folder this run made for a report it did not write goes too. */
+	if (set->made_dir)
+		rmdir(set->dir);
 	free(set->dir);
 	memset(set, 0, sizeof(*set));
 }

@@ -30,6 +30,7 @@ struct output_set {
 	size_t count;
 	struct output_file dirs[OUTPUT_MAX_DIRS];   /* `file` unused */
 	size_t dir_count;
+	int made_dir;         /* output_set_begin() made `dir`; until commit */
 };
 
 /* Create `dir` (and its parents) if needed. Returns 0 or -1 with `err`. */

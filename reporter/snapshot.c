@@ -213,6 +213,16 @@ static enum snapshot_status sql_failed(struct loader *ld, const char *what)
 			 ld->path, sqlite3_errmsg(ld->db));
 		return SNAPSHOT_CANNOT_OPEN;
 	}
+	/*
+	 * The queries read views over the snapshot's own tables, so a plain
+	 * SQL error comes from what the snapshot holds: a view over a table
+	 * that is gone, or one that fails on its rows.
+	 */
+	if (code == SQLITE_ERROR) {
+		buf_addf(ld->err, "snapshot '%s' cannot be read in %s (%s): a view or table in it does not work; export the tables again as plain tables (docs/export.md)",
+			 ld->path, what, sqlite3_errmsg(ld->db));
+		return SNAPSHOT_NOT_SNAPSHOT;
+	}
 	buf_addf(ld->err, "reading snapshot '%s' failed in %s: %s", ld->path,
 		 what, sqlite3_errmsg(ld->db));
 	return SNAPSHOT_FAILED;

@@ -165,6 +165,22 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	sqlite3 "$T/users-only.db" "CREATE TABLE users (id INTEGER PRIMARY KEY);"
 	fails "SQLite with only users exits 4" 4 "'$T/users-only.db'" "$T/out" \
 		"$CREDAUDIT" report --db "$T/users-only.db" --out "$T/out" --now "$NOW"
+	# A view over a table that is gone fails when the schema is read; one
+	# that fails on a row fails while credentials are written. Both are
+	# the snapshot's fault, and neither leaves a report behind.
+	cp "$DB" "$T/view-gone.db"
+	sqlite3 "$T/view-gone.db" "CREATE TABLE k2 AS SELECT * FROM keys; DROP TABLE keys;
+		CREATE VIEW keys AS SELECT * FROM k2; DROP TABLE k2;"
+	fails "a view over a dropped table exits 4" 4 "a view or table in it does not work" "$T/out" \
+		"$CREDAUDIT" report --db "$T/view-gone.db" --out "$T/out" --now "$NOW"
+	cp "$DB" "$T/view-fails.db"
+	sqlite3 "$T/view-fails.db" "CREATE TABLE k2 AS SELECT * FROM keys; DROP TABLE keys;
+		CREATE VIEW keys AS SELECT id, user_id, key, title, type, fingerprint,
+		fingerprint_sha256, created_at, last_used_at, expires_at,
+		CASE WHEN id = 30 THEN abs(-9223372036854775807 - 1) ELSE usage_type END AS usage_type
+		FROM k2;"
+	fails "a view that fails on a row exits 4" 4 "a view or table in it does not work" "$T/out" \
+		"$CREDAUDIT" report --db "$T/view-fails.db" --out "$T/out" --now "$NOW"
 else
 	skip "SQLite without credential tables exits 4" "no sqlite3"
 	skip "SQLite with only users exits 4" "no sqlite3"
