@@ -24,6 +24,7 @@
 #include "fileio.h"
 #include "gitlab_api.h"
 #include "journal.h"
+#include "plan_archive.h"
 #include "model.h"
 #include "msg.h"
 #include "owner_digest.h"
@@ -54,7 +55,8 @@ static const char apply_usage[] =
 "  --keyring FILE       public keys of the approvers (armored or binary)\n"
 "  --signature FILE     detached signature (default: PLAN.md.asc)\n"
 "  --journal FILE       journal to append to (default: journal.jsonl next\n"
-"                       to the plan)\n"
+"                       to the plan, or in OUT for a plan kept in\n"
+"                       OUT/plans/)\n"
 "  --cacert FILE        CA certificates for an https GitLab URL\n"
 "  --timeout SECONDS    limit for one request (default 30)\n"
 "  --retries N          further attempts after a network error, timeout,\n"
@@ -872,19 +874,39 @@ static int check_validity(const struct apply_options *opts,
 	return EXIT_PLAN_STALE;
 }
 
+/*
+ * Append to `path` the journal of a plan without --journal: the one
+ * beside plan.md, or for a plan that a later report kept in
+ * OUT/plans/NAME/, OUT's own, which the next report there reads.
+ */
+static void default_journal(const char *md_path, struct buf *path)
+{
+	char *dir = file_dirname(md_path);
+	char *plans = file_dirname(dir);
+	char *out = file_dirname(plans);
+	const char *base = strrchr(plans, '/') ? strrchr(plans, '/') + 1 : plans;
+	struct buf report = BUF_INIT;
+
+	buf_addf(&report, "%s/report.json", out);
+	if (!strcmp(base, PLAN_ARCHIVE_DIR) && access(report.data, F_OK) == 0)
+		buf_addf(path, "%s/%s", out, JOURNAL_NAME);
+	else
+		buf_addf(path, "%s/%s", dir, JOURNAL_NAME);
+	buf_release(&report);
+	free(out);
+	free(plans);
+	free(dir);
+}
+
 static int open_journal(struct apply_run *run)
 {
 	struct buf path = BUF_INIT, err = BUF_INIT;
-	char *dir;
 	int code = EXIT_OK;
 
-	if (run->opts->journal) {
+	if (run->opts->journal)
 		buf_adds(&path, run->opts->journal);
-	} else {
-		dir = file_dirname(run->plan.md_path);
-		buf_addf(&path, "%s/%s", dir, JOURNAL_NAME);
-		free(dir);
-	}
+	else
+		default_journal(run->plan.md_path, &path);
 	/* Lock before reading, so that no other run appends while this one runs. */
 	if (journal_open(&run->writer, path.data, &err) < 0 ||
 	    journal_read(path.data, &run->journal, &err) < 0) {

@@ -645,6 +645,31 @@ LAST=token_file
 expect "a private token file works" 0 "1 done"
 stop_mock
 
+# A plan that a later report kept in plans/ and that is applied from
+# there journals into its output folder, so the next report in that
+# folder marks its actions done.
+K=$T/kept
+make_plan "$K"
+tick "$K/plan.md" revoke-pat-12
+"$CREDAUDIT" report --db samples/demo.db --out "$K" --now "$NOW" \
+	--plan-valid-days 3650 -q --plan-severity high
+kept=$(ls -d "$K"/plans/*/ 2>/dev/null | head -n 1)
+start_mock "$T/mock-kept.json"
+run kept_apply apply "${kept}plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "a kept plan applies from plans/" 0 "1 done"
+stop_mock
+if [ -s "$K/journal.jsonl" ] && [ ! -e "${kept}journal.jsonl" ]; then
+	pass "a kept plan journals into its output folder"
+else
+	fail "a kept plan journals into its output folder" "$(ls -R "$K" | head -n 20)"
+fi
+"$CREDAUDIT" report --db samples/demo.db --out "$K" --now "$NOW" -q
+if grep -q 'done by apply: revoke-pat-12' "$K/report.md"; then
+	pass "the next report marks what the kept plan's apply did"
+else
+	fail "the next report marks what the kept plan's apply did" "$(grep -n 'revoke-pat-12' "$K/report.md" | head -n 3)"
+fi
+
 run http_remote apply "$P/plan.md" --gitlab-url http://gitlab.example.com
 expect "plain http to a remote host is rejected" 2 "unencrypted"
 # Such a name is rejected before it is resolved, so no DNS query is sent.
