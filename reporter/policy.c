@@ -414,10 +414,11 @@ static void check_expiry(const struct policy *policy, struct credential *cred,
 	if (cred->expires_at.state == TS_NONE) {
 		if (is_token(cred))
 			finding_add(cred, "token-no-expiry",
-			    "no expiry date (%s maximum is %d days)",
+			    "no expiry date (%s maximum is %d day%s)",
 			    policy->max_lifetime_instance ? "the instance's"
 							  : "GitLab's default",
-			    policy->max_lifetime_days);
+			    policy->max_lifetime_days,
+			    policy->max_lifetime_days == 1 ? "" : "s");
 		return;
 	}
 	if (cred->expires_at.state != TS_SET)
@@ -584,8 +585,8 @@ static void check_key_lifetime(const struct policy *policy,
 	}
 	if (cred->expires_at.state == TS_NONE) {
 		finding_add(cred, "ssh-key-lifetime",
-		    "no expiry date, but the instance's maximum SSH key lifetime is %lld days (max_ssh_key_lifetime)",
-		    (long long)limit);
+		    "no expiry date, but the instance's maximum SSH key lifetime is %lld day%s (max_ssh_key_lifetime)",
+		    (long long)limit, limit == 1 ? "" : "s");
 		return;
 	}
 	if (cred->created_at.state != TS_SET) {

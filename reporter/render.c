@@ -106,8 +106,16 @@ void render_plan_filter_note(const struct plan *plan, const char *quote,
 		return;
 	buf_adds(out, "This plan is partial: it holds only the actions for ");
 	plan_filter_describe(&plan->filter, quote, out);
-	buf_addf(out, " (--plan-severity, --plan-rules). It leaves out %zu action%s that other findings propose.",
-		 plan->left_out_count, plan->left_out_count == 1 ? "" : "s");
+	buf_addf(out, " (%s%s%s). ",
+		 plan->filter.by_severity ? "--plan-severity" : "",
+		 plan->filter.by_severity && plan->filter.by_rule ? ", " : "",
+		 plan->filter.by_rule ? "--plan-rules" : "");
+	if (plan->left_out_count)
+		buf_addf(out, "It leaves out %zu action%s that other findings propose.",
+			 plan->left_out_count,
+			 plan->left_out_count == 1 ? "" : "s");
+	else
+		buf_adds(out, "It leaves out no action that other findings propose.");
 }
 
 /* What a lifetime setting contains, in words. */

@@ -614,10 +614,12 @@ static int finish_digest(struct plan_sink *p, char out[PLAN_DIGEST_MAX])
  * Append the paragraph of a filtered plan.md that marks the plan as
  * partial for the approver, with the number of actions it left out.
  */
-static void partial_note(struct buf *out, const struct plan *plan)
+static void partial_note(struct buf *out, const struct model *model,
+			 const struct plan *plan)
 {
 	size_t actions = plan->left_out_count;
 	size_t skipped = plan->left_out_skipped_count;
+	size_t r, gaps = 0;
 
 	buf_adds(out, "\n"
 		"This plan is partial: only findings that pass the filter above put a\n"
@@ -634,6 +636,29 @@ static void partial_note(struct buf *out, const struct plan *plan)
 		buf_adds(out, ".\n");
 	}
 	buf_adds(out, "report.html and report.md list every finding.\n");
+
+	/*
+	 * A stage whose rule could not check every credential may propose
+	 * little or nothing for that reason alone: say so where it is
+	 * approved.
+	 */
+	for (r = 0; r < policy_rule_count; r++) {
+		const struct policy_rule *rule = &policy_rules[r];
+		struct finding probe = { rule->id, rule->severity, NULL };
+		struct rule_gap gap;
+
+		if (!rule->proposes_action ||
+		    !plan_filter_passes(&plan->filter, &probe))
+			continue;
+		policy_rule_gap(model, rule, &gap);
+		if (!gap.not_checked)
+			continue;
+		buf_addf(out, "%s`%s`", gaps++ ? ", " :
+			 "Not checked for every credential, because the snapshot lacks what it needs (see the Findings of report.md): ",
+			 rule->id);
+	}
+	if (gaps)
+		buf_adds(out, ".\n");
 }
 
 static int write_markdown(struct plan_sink *p, const char *digest)
@@ -673,7 +698,7 @@ static int write_markdown(struct plan_sink *p, const char *digest)
 		"snapshot are shown with \\\\xNN for bytes that are not UTF\\-8 and\n"
 		"\\\\u\\{NNNN\\} for control, bidi and invisible characters.\n");
 	if (filtered)
-		partial_note(&out, plan);
+		partial_note(&out, model, plan);
 
 	buf_addf(&out, "\n## Actions (%zu)\n\n", plan->count);
 	if (!plan->count && filtered)

@@ -270,7 +270,7 @@ fi
 # with what passes and how many actions the filter left out; the
 # unfiltered report says nothing of the kind.
 left_out=$(( $(grep -c '^- \[ \]' "$T/full/plan.md") - $(grep -c '^- \[ \]' "$T/high/plan.md") ))
-note="This plan is partial: it holds only the actions for findings of severity high (--plan-severity, --plan-rules). It leaves out $left_out actions that other findings propose."
+note="This plan is partial: it holds only the actions for findings of severity high (--plan-severity). It leaves out $left_out actions that other findings propose."
 "$PYTHON" - "$T/high" "$note" "$left_out" >"$T/overview.out" 2>&1 <<'PY'
 import html.parser, json, sys
 out, note, left_out = sys.argv[1], sys.argv[2], int(sys.argv[3])
