@@ -134,16 +134,18 @@ static void owner_matches_tree(void **state)
 {
 	struct fixture *f = *state;
 	const struct owner owners[] = {
-		{ 1, "alice", "Alice Example", "active", 0, 0, NULL },
-		{ 2, hostile, bidi, invalid_utf8, 1, 1, NULL },
-		{ 3, "", NULL, NULL, -1, 0, NULL },
-		{ 4, NULL, "", "blocked", 6, 1, NULL },
+		{ 1, "alice", "Alice Example", "active", 0, 0, NULL, 0 },
+		{ 2, hostile, bidi, invalid_utf8, 1, 1, NULL, 0 },
+		{ 3, "", NULL, NULL, -1, 0, NULL, 0 },
+		{ 4, NULL, "", "blocked", 6, 1, NULL, 0 },
 	};
-	const unsigned unavailable[] = { 0, FIELD_OWNER_STATE };
+	const unsigned unavailable[] = {
+		0, FIELD_OWNER_STATE, FIELD_OWNER, FIELD_OWNER_INVALID,
+	};
 	size_t i, u;
 
 	for (i = 0; i < sizeof(owners) / sizeof(*owners); i++) {
-		for (u = 0; u < 2; u++) {
+		for (u = 0; u < sizeof(unavailable) / sizeof(*unavailable); u++) {
 			clear(f);
 			html_add_owner(&f->h, f->parent, &owners[i], owners[i].id,
 				       unavailable[u]);
