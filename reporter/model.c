@@ -437,7 +437,7 @@ static int ranks_before(enum severity worst_a, enum cred_kind kind_a,
 static void keep_worst_case(struct finding_group *group,
 			    const struct credential *cred,
 			    const struct finding *finding,
-			    const char *plan_action, int not_possible,
+			    const char *plan_action, enum plan_mark mark,
 			    size_t page)
 {
 	struct worst_case *wc;
@@ -467,7 +467,7 @@ static void keep_worst_case(struct finding_group *group,
 	wc->message = xstrdup(finding->message);
 	snprintf(wc->plan_action, sizeof(wc->plan_action), "%s",
 		 plan_action ? plan_action : "");
-	wc->plan_not_possible = not_possible;
+	wc->plan_mark = mark;
 	wc->page = page;
 }
 
@@ -484,7 +484,7 @@ static void count_skipped(struct model *model, const struct policy_rule *rule,
 }
 
 void model_count(struct model *model, const struct credential *cred,
-		 const char *plan_action, int not_possible, size_t page)
+		 const char *plan_action, enum plan_mark mark, size_t page)
 {
 	struct summary *sum = &model->summary;
 	size_t i;
@@ -497,7 +497,7 @@ void model_count(struct model *model, const struct credential *cred,
 
 		sum->by_severity[finding->severity]++;
 		group->count++;
-		keep_worst_case(group, cred, finding, plan_action, not_possible,
+		keep_worst_case(group, cred, finding, plan_action, mark,
 				page);
 	}
 	for (i = 0; cred->skipped_rules && i < policy_rule_count; i++)

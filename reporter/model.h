@@ -206,6 +206,13 @@ struct strpool {
 	size_t old_count;
 };
 
+/* What the plan did with a flagged credential that has no action. */
+enum plan_mark {
+	PLAN_MARK_NONE,          /* an action, or no finding proposes one */
+	PLAN_MARK_NOT_POSSIBLE,  /* flagged, but GitLab cannot act */
+	PLAN_MARK_LEFT_OUT,      /* --plan-severity or --plan-rules left it out */
+};
+
 /* Worst cases of one rule that the overview lists. */
 #define WORST_CASES_MAX 20
 
@@ -223,7 +230,7 @@ struct worst_case {
 	enum severity worst;         /* of the credential, for the order */
 	char *message;
 	char plan_action[48];        /* action id, or "" */
-	int plan_not_possible;       /* flagged, but GitLab cannot act */
+	enum plan_mark plan_mark;
 	size_t page;                 /* inventory page of its kind, from 1 */
 };
 
@@ -378,10 +385,10 @@ void credential_add_findingv(struct credential *cred, const char *rule,
  * Count `cred` into the summary and the finding groups, and keep it among
  * the worst cases of its rules where it ranks. Each rule it skipped
  * counts it among its skipped credentials. `plan_action` is its plan
- * action id or NULL, `not_possible` is set when the plan cannot act on
- * it, and `page` is its inventory page.
+ * action id or NULL, `mark` says why a flagged credential has none, and
+ * `page` is its inventory page.
  */
 void model_count(struct model *model, const struct credential *cred,
-		 const char *plan_action, int not_possible, size_t page);
+		 const char *plan_action, enum plan_mark mark, size_t page);
 
 #endif

@@ -258,6 +258,7 @@ void plan_decide(struct plan *plan, const struct credential *cred,
 		else
 			plan->left_out_skipped_count++;
 		plan_decision_release(out);
+		out->left_out = 1;
 		return;
 	}
 	if (out->outcome == PLAN_ACTION) {

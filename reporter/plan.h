@@ -40,6 +40,7 @@ struct plan_decision {
 	enum plan_outcome outcome;
 	struct plan_action action;    /* for PLAN_ACTION */
 	const char *reason;           /* for PLAN_NOT_POSSIBLE: static text */
+	int left_out;                 /* PLAN_NOTHING only because of the filter */
 };
 
 /*

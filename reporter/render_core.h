@@ -11,6 +11,8 @@
  */
 
 #define NOT_AVAILABLE "not available in this snapshot"
+/* The Plan cell of a credential whose action the plan filter left out. */
+#define PLAN_LEFT_OUT_TEXT "left out by the plan filter"
 
 /* Display state of one value of a credential. */
 enum value_state {

@@ -199,8 +199,10 @@ static void worst_case_row(struct html *h, xmlNodePtr body,
 	cell = html_td(row, NULL);
 	if (wc->plan_action[0])
 		html_el_text(cell, "code", wc->plan_action);
-	else if (wc->plan_not_possible)
+	else if (wc->plan_mark == PLAN_MARK_NOT_POSSIBLE)
 		html_span(cell, "ca-badge", "not possible in GitLab");
+	else if (wc->plan_mark == PLAN_MARK_LEFT_OUT)
+		html_span(cell, "ca-none", PLAN_LEFT_OUT_TEXT);
 	else if (!done)
 		html_span(cell, "ca-none", "none");
 	if (!done)

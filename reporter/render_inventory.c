@@ -113,13 +113,15 @@ static void td_plan(struct html_stream *hs, const struct render_context *ctx,
 		html_stream_element(hs, "code", NULL, decision->action.id);
 	else if (decision->outcome == PLAN_NOT_POSSIBLE)
 		html_stream_span(hs, "ca-badge", "not possible in GitLab");
+	else if (decision->left_out)
+		html_stream_span(hs, "ca-none", PLAN_LEFT_OUT_TEXT);
 	else if (!done)
 		html_stream_span(hs, "ca-none", "none");
 
 	/* An action of an earlier plan that credaudit apply carried out. */
 	if (done) {
 		if (decision->outcome == PLAN_ACTION ||
-		    decision->outcome == PLAN_NOT_POSSIBLE)
+		    decision->outcome == PLAN_NOT_POSSIBLE || decision->left_out)
 			html_stream_text(hs, " ");
 		html_stream_open(hs, "span", "ca-badge");
 		html_stream_text(hs, "done by apply: ");

@@ -171,15 +171,17 @@ static void plan_cell(struct md *md, const struct worst_case *wc)
 
 	if (wc->plan_action[0])
 		code(md, wc->plan_action);
-	else if (wc->plan_not_possible)
+	else if (wc->plan_mark == PLAN_MARK_NOT_POSSIBLE)
 		buf_adds(&md->out, "not possible in GitLab");
+	else if (wc->plan_mark == PLAN_MARK_LEFT_OUT)
+		buf_adds(&md->out, PLAN_LEFT_OUT_TEXT);
 	else if (!done)
 		buf_adds(&md->out, "none");
 	if (!done)
 		return;
 
 	/* An action of an earlier plan that credaudit apply carried out. */
-	if (wc->plan_action[0] || wc->plan_not_possible)
+	if (wc->plan_action[0] || wc->plan_mark != PLAN_MARK_NONE)
 		buf_adds(&md->out, "; ");
 	buf_adds(&md->out, "done by apply: ");
 	user_text(md, done->action, TEXT_NAME_MAX);

@@ -103,7 +103,9 @@ static int on_credential(void *arg, struct credential *cred, struct buf *err)
 		owner_ids_add(&run->owners, cred->owner_id);
 	model_count(&run->model, cred,
 		    decision.outcome == PLAN_ACTION ? decision.action.id : NULL,
-		    decision.outcome == PLAN_NOT_POSSIBLE, page);
+		    decision.outcome == PLAN_NOT_POSSIBLE ? PLAN_MARK_NOT_POSSIBLE
+		    : decision.left_out ? PLAN_MARK_LEFT_OUT : PLAN_MARK_NONE,
+		    page);
 	/* The pipeline takes the credential, and releases it. */
 	ret = sink_thread_give(run->stages[STAGE_FILES], cred, &decision, err);
 	plan_decision_release(&decision);

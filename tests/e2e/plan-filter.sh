@@ -311,6 +311,21 @@ else
 	pass "the unfiltered report does not call its plan partial"
 fi
 
+# A credential whose only proposing findings the filter left out says so
+# in its Plan cell, not "none": token 10 has only a medium finding.
+if grep '<tr id="personal_access_token-10"' "$T/high/inventory/personal_access_token-0001.html" |
+	grep -q 'left out by the plan filter'; then
+	pass "high: the inventory says what the filter left out"
+else
+	fail "high: the inventory says what the filter left out" \
+		"$(grep -o '<tr id="personal_access_token-10".*' "$T/high/inventory/personal_access_token-0001.html" | tail -c 300)"
+fi
+if grep -rq 'left out by the plan filter' "$T/full/report.md" "$T/full/report.html" "$T/full/inventory"; then
+	fail "the unfiltered report leaves nothing out"
+else
+	pass "the unfiltered report leaves nothing out"
+fi
+
 # The rules' order on the command line does not change the plan.
 "$CREDAUDIT" report -q --db "$DB" --out "$T/reordered" --now "$NOW" \
 	--plan-rules gpg-key-expired,owner-inactive

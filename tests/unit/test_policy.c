@@ -320,7 +320,7 @@ static void count_creds(struct model *model, enum cred_kind kind,
 		cred.owner = &active_owner;
 		if (rule)
 			policy_skip_rule(&cred, rule);
-		model_count(model, &cred, NULL, 0, 1);
+		model_count(model, &cred, NULL, PLAN_MARK_NONE, 1);
 		credential_release(&cred);
 	}
 }

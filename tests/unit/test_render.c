@@ -178,7 +178,8 @@ static void feed(struct fixture *f, struct credential *cred)
 	plan_decide(&f->plan, cred, &decision);
 	model_count(&f->model, cred,
 		    decision.outcome == PLAN_ACTION ? decision.action.id : NULL,
-		    decision.outcome == PLAN_NOT_POSSIBLE, 1);
+		    decision.outcome == PLAN_NOT_POSSIBLE ? PLAN_MARK_NOT_POSSIBLE
+							    : PLAN_MARK_NONE, 1);
 	for (i = 0; i < 4; i++) {
 		int ret = f->sinks[i]->credential(f->sinks[i], cred, &decision,
 						  &err);
