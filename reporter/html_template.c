@@ -176,11 +176,18 @@ static void set_policy(htmlDocPtr doc)
 	if (!charset) {
 		charset = xmlNewDocNode(doc, NULL, BAD_CAST "meta", NULL);
 		xmlSetProp(charset, BAD_CAST "charset", BAD_CAST "utf-8");
-		if (head->children)
-			xmlAddPrevSibling(head->children, charset);
-		else
-			xmlAddChild(head, charset);
+	} else {
+		xmlUnlinkNode(charset);
 	}
+	/*
+	 * The charset and then the policy come first in <head>: a browser
+	 * loads what comes before the policy without it, so a template's
+	 * <link> above its <meta charset> must not come first.
+	 */
+	if (head->children)
+		xmlAddPrevSibling(head->children, charset);
+	else
+		xmlAddChild(head, charset);
 	meta = xmlNewDocNode(doc, NULL, BAD_CAST "meta", NULL);
 	xmlSetProp(meta, BAD_CAST "http-equiv", BAD_CAST "Content-Security-Policy");
 	xmlSetProp(meta, BAD_CAST "content", BAD_CAST CSP);

@@ -49,7 +49,17 @@ cat >"$E2E_TMP/control-csp.html" <<EOF
 <body><script>alert(1)</script></body></html>
 EOF
 
-pages="$E2E_TMP/control-script.html $E2E_TMP/control-csp.html $OUT/report.html"
+# A restyled template whose stylesheet link comes before its charset:
+# the policy that credaudit writes must still come first and block it.
+mkdir -p "$E2E_TMP/template"
+sed 's|^<meta charset="utf-8">|<link rel="stylesheet" href="http://127.0.0.1:9/beacon.css">\n<meta charset="utf-8">|' \
+	templates/report.html >"$E2E_TMP/template/report.html"
+"$CREDAUDIT" report --db "$DB" --out "$E2E_TMP/control-template" --now "$NOW" -q \
+	--template "$E2E_TMP/template" 2>"$E2E_TMP/template.err" ||
+	fail "report with a template whose link precedes the charset" "$(cat "$E2E_TMP/template.err")"
+TEMPLATED=$E2E_TMP/control-template/report.html
+
+pages="$E2E_TMP/control-script.html $E2E_TMP/control-csp.html $TEMPLATED $OUT/report.html"
 # The inventory pages, one per kind in this small sample, which show the
 # hostile values in full rows.
 for inventory in "$OUT"/inventory/*.html; do
@@ -103,6 +113,16 @@ if events_of "$E2E_TMP/control-csp.html" log | grep -q 'Content Security Policy'
 else
 	fail "harness detects a CSP violation" \
 		"events of the control page: $(events_of "$E2E_TMP/control-csp.html")"
+fi
+
+# Chromium reports the request it was about to make, and then that the
+# policy blocked it; without the policy first, it makes the request.
+if grep -q 'beacon.css' "$TEMPLATED" &&
+   events_of "$TEMPLATED" log | grep 'beacon.css' | grep -q 'Content Security Policy.*blocked'; then
+	pass "a template's link before its charset is blocked by the policy"
+else
+	fail "a template's link before its charset is blocked by the policy" \
+		"events of the page: $(events_of "$TEMPLATED")"
 fi
 
 for page in $pages; do
