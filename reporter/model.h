@@ -290,8 +290,9 @@ struct instance_settings {
 
 struct model {
 	char *snapshot_path;
-	char *snapshot_digest;       /* SHA-256 of the credential rows; set
-					when the stream has ended */
+	/* SHA-256 of the rows that decide the audit (docs/plan.md), set
+	   when the stream has ended */
+	char *snapshot_digest;
 	int64_t now;
 	char *gitlab_version;        /* from the snapshot if recorded, or NULL */
 	struct instance_settings settings;

@@ -949,6 +949,8 @@ static enum snapshot_status load_bots(struct loader *ld)
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *type = column_text(stmt, 1);
 
+		/* A bot's project decides its token's kind, request and rules. */
+		digest_row(ld, stmt);
 		add_bot(ld, sqlite3_column_int64(stmt, 0),
 			type && !strcmp(type, "Project") ? RESOURCE_PROJECT
 							 : RESOURCE_GROUP,
@@ -968,6 +970,7 @@ static enum snapshot_status load_bots(struct loader *ld)
 		const char *type = column_text(stmt, 1);
 		struct bot_resource key = { .user_id = user_id };
 
+		digest_row(ld, stmt);
 		if (from_members && bsearch(&key, ld->bots, from_members,
 					    sizeof(key), compare_bots))
 			continue;
@@ -1165,6 +1168,8 @@ static enum snapshot_status load_settings(struct loader *ld)
 		sqlite3_finalize(stmt);
 		return sql_failed(ld, "application_settings.sql");
 	}
+	/* The settings decide findings and actions, so the digest covers them. */
+	digest_row(ld, stmt);
 	set->table_read = 1;
 	for (f = 0; f < KEY_FAMILY_COUNT; f++) {
 		int column = SETTINGS_RESTRICTION_COLUMN(f);

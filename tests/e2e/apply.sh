@@ -481,6 +481,15 @@ run other_db apply "$P/plan.md" --gitlab-url "$URL" --db "$T/other.db" $apply_ar
 expect "a plan for another snapshot is rejected" 8 "the plan was made from snapshot"
 run same_db apply "$P/plan.md" --gitlab-url "$URL" --db samples/demo.db $apply_args
 expect "a plan for the given snapshot is accepted" 0 "dry run: 1 would be sent"
+# The instance's settings and a bot's project decide findings too, so a
+# change to them makes the plan one for another snapshot.
+for change in "UPDATE application_settings SET dsa_key_restriction = 0" \
+	"UPDATE projects SET marked_for_deletion_at = NULL WHERE id = 6"; do
+	cp samples/demo.db "$T/context.db"
+	sqlite3 "$T/context.db" "$change"
+	run context_db apply "$P/plan.md" --gitlab-url "$URL" --db "$T/context.db" $apply_args
+	expect "a plan is rejected after: $change" 8 "the plan was made from snapshot"
+done
 
 # Owner state and admin flag are reasons for actions (owner-inactive,
 # token-admin-scope), so a change to them in a plan action's owner makes
