@@ -263,13 +263,17 @@ static void on_signal(int sig)
 	do {
 		found = 0;
 		for (i = 0; i < CLEANUP_SLOTS; i++) {
-			if (!slots[i].used)
+			if (!slots[i].used || slots[i].is_dir != CLEANUP_TREE)
 				continue;
 			remove_tree_for_good(slots[i].path);
 			slots[i].used = 0;
 			found = 1;
 		}
 	} while (found);
+	/* Last, a folder made for outputs, now that they are gone. */
+	for (i = 0; i < CLEANUP_SLOTS; i++)
+		if (slots[i].used && slots[i].is_dir == CLEANUP_EMPTY_DIR)
+			rmdir(slots[i].path);
 	/* End the program the way the signal would have. */
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -10,10 +10,17 @@
  * otherwise leave behind. The handler uses only async-signal-safe calls.
  */
 
-/* Remember `path` (a file, or a folder when `is_dir`). Returns 0, or -1
- * when the path is too long, every slot is taken, or a signal is ending
- * the program: the caller must then not create the path. */
-int cleanup_add(const char *path, int is_dir);
+/* What cleanup_add() removes at `path`. */
+enum cleanup_kind {
+	CLEANUP_FILE,
+	CLEANUP_TREE,         /* a folder and all it holds */
+	CLEANUP_EMPTY_DIR,    /* a folder, only when it is empty at the end */
+};
+
+/* Remember `path` and how to remove it. Returns 0, or -1 when the path
+ * is too long, every slot is taken, or a signal is ending the program:
+ * the caller must then not create the path. */
+int cleanup_add(const char *path, int kind);
 /* Forget `path` once its owner has removed or renamed it. */
 void cleanup_forget(const char *path);
 /* Install the handlers; call once at start-up. */

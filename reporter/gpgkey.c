@@ -112,7 +112,7 @@ static int make_registered_dir(struct buf *path)
 		gcry_create_nonce(random, sizeof(random));
 		for (i = 0; i < 6; i++)
 			x[i] = letters[random[i] % (sizeof(letters) - 1)];
-		if (cleanup_add(path->data, 1) < 0) {
+		if (cleanup_add(path->data, CLEANUP_TREE) < 0) {
 			errno = EINTR;    /* a signal is ending the program */
 			return -1;
 		}

@@ -139,6 +139,7 @@ struct resource {
 	int deleting;         /* a project pending or marked for deletion */
 	/* projects column whose value GitLab would not store, or NULL */
 	const char *invalid_column;
+	int path_cut;         /* `path` was cut to VALUE_MAX_BYTES */
 };
 
 struct finding {

@@ -52,8 +52,22 @@ int output_set_begin(struct output_set *set, const char *dir, struct buf *err)
 
 	memset(set, 0, sizeof(*set));
 	set->dir = xstrdup(dir);
-	if (make_dirs(dir, &set->made_dir, err) < 0)
+	/*
+	 * A folder made for this report goes again when a signal ends the
+	 * run before the commit, as it does after a failure. It is
+	 * registered before it exists, so no signal can leave it behind.
+	 */
+	if (stat(dir, &st) < 0 && errno == ENOENT &&
+	    cleanup_add(dir, CLEANUP_EMPTY_DIR) < 0) {
+		buf_addf(err, "cannot create output folder '%s': the run is ending", dir);
 		return -1;
+	}
+	if (make_dirs(dir, &set->made_dir, err) < 0) {
+		cleanup_forget(dir);
+		return -1;
+	}
+	if (!set->made_dir)
+		cleanup_forget(dir);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		buf_addf(err, "output path '%s' is not a folder; pass a folder with --out",
 			 dir);
@@ -83,7 +97,7 @@ static int create_unique(const char *prefix, int is_dir, struct buf *path)
 
 		buf_reset(path);
 		buf_addf(path, "%s.%ld.%u", prefix, (long)getpid(), counter++);
-		if (cleanup_add(path->data, is_dir) < 0) {
+		if (cleanup_add(path->data, is_dir ? CLEANUP_TREE : CLEANUP_FILE) < 0) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
@@ -373,7 +387,7 @@ static int replace_files(struct output_set *set, struct buf *err)
 		buf_addf(&backup, "%s.old", out->temp);
 		out->existed = lstat(out->name, &st) == 0;
 		/* Registered first, so a signal cannot leave the link behind. */
-		if (out->existed && cleanup_add(backup.data, 0) == 0) {
+		if (out->existed && cleanup_add(backup.data, CLEANUP_FILE) == 0) {
 			if (link(out->name, backup.data) == 0)
 				out->backup = buf_detach(&backup, NULL);
 			else
@@ -457,6 +471,8 @@ int output_set_commit(struct output_set *set, struct buf *err)
 	drop_backups(set);
 	cleanup_committed();
 	cleanup_block_signals(0);
+	if (set->made_dir)
+		cleanup_forget(set->dir);
 	set->made_dir = 0;
 	return 0;
 failed:
@@ -492,8 +508,10 @@ void output_set_abort(struct output_set *set)
 		free(out->name);
 	}
 	/* A folder this run made for a report it did not write goes too. */
-	if (set->made_dir)
+	if (set->made_dir) {
 		rmdir(set->dir);
+		cleanup_forget(set->dir);
+	}
 	free(set->dir);
 	memset(set, 0, sizeof(*set));
 }

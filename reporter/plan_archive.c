@@ -299,7 +299,7 @@ static int make_staging_dir(const char *prefix, struct buf *path)
 	for (attempt = 0; attempt < 100; attempt++) {
 		buf_reset(path);
 		buf_addf(path, "%s.%ld.%u", prefix, (long)getpid(), counter++);
-		if (cleanup_add(path->data, 1) < 0) {
+		if (cleanup_add(path->data, CLEANUP_TREE) < 0) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}

@@ -578,9 +578,16 @@ static void column_timestamp(sqlite3_stmt *stmt, int i, int available,
 		out->state = TS_UNAVAILABLE;
 		return;
 	}
-	/* A NUL byte makes the value invalid, not cut short at the NUL. */
-	if (text && strlen(text) != (size_t)sqlite3_column_bytes(stmt, i)) {
-		copy = copy_text(text, (size_t)sqlite3_column_bytes(stmt, i));
+	/*
+	 * A NUL byte makes the value invalid, not cut short at the NUL, and
+	 * a date longer than a name is kept only as far as a name is.
+	 */
+	if (text && (strlen(text) != (size_t)sqlite3_column_bytes(stmt, i) ||
+		     strlen(text) > VALUE_MAX_BYTES)) {
+		int cut;
+
+		copy = copy_text(text, value_length(text,
+				 (size_t)sqlite3_column_bytes(stmt, i), &cut));
 		ts_parse(copy, out);
 		free(copy);
 		return;
@@ -878,9 +885,10 @@ static size_t verified_emails(const struct loader *ld,
 
 /*
  * Read a project's state from columns `at` to `at` + 2 of `stmt`:
- * archived, pending_delete and marked_for_deletion_at.
+ * archived, pending_delete and marked_for_deletion_at. `has_archived` is 0
+ * when the snapshot lacks projects.archived, whose NULL then says nothing.
  */
-static void read_project_state(sqlite3_stmt *stmt, int at,
+static void read_project_state(sqlite3_stmt *stmt, int at, int has_archived,
 			       struct resource *resource)
 {
 	int archived = column_bool(stmt, at);
@@ -891,6 +899,10 @@ static void read_project_state(sqlite3_stmt *stmt, int at,
 	column_timestamp(stmt, at + 2, 1, &marked);
 	marked_state = marked.state;
 	ts_release(&marked);
+	/* projects.archived is NOT NULL in GitLab; a missing project has no row. */
+	if (has_archived && sqlite3_column_type(stmt, at) == SQLITE_NULL &&
+	    resource->path)
+		archived = -1;
 	resource->invalid_column = archived < 0 ? "archived"
 		: pending < 0 ? "pending_delete"
 		: marked_state == TS_INVALID ? "marked_for_deletion_at" : NULL;
@@ -913,11 +925,22 @@ static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
 	bot->user_id = user_id;
 	bot->resource.type = type;
 	bot->resource.id = id;
-	bot->resource.path = path ? xstrdup(path) : NULL;
+	/* A path is a name too: GitLab keeps each part to 255 characters. */
+	if (path) {
+		int cut;
+
+		bot->resource.path = xstrndup(path, value_length(path, strlen(path),
+								  &cut));
+		bot->resource.path_cut = cut;
+	} else {
+		bot->resource.path = NULL;
+		bot->resource.path_cut = 0;
+	}
 	bot->resource.archived = bot->resource.deleting = 0;
 	bot->resource.invalid_column = NULL;
 	if (type == RESOURCE_PROJECT)
-		read_project_state(stmt, at, &bot->resource);
+		read_project_state(stmt, at, has_column(ld, T_PROJECTS, 4),
+				   &bot->resource);
 }
 
 static int compare_bots(const void *a, const void *b)
@@ -1318,6 +1341,10 @@ static void classify_token(struct loader *ld, struct credential *cred)
 			? xstrdup(bot->resource.path) : NULL;
 		cred->resource.archived = bot->resource.archived;
 		cred->resource.deleting = bot->resource.deleting;
+		if (bot->resource.path_cut)
+			finding_add(cred, "value-invalid",
+			    "the path of the bot's project or group is longer than GitLab stores; the reports show its first %d bytes",
+			    VALUE_MAX_BYTES);
 		if (bot->resource.invalid_column)
 			finding_add(cred, "value-invalid",
 			    "projects.%s of project %s is not a value GitLab stores, so token-project-inactive was skipped",
@@ -1393,7 +1420,8 @@ static void read_owner(struct loader *ld, sqlite3_stmt *stmt, int i,
 		if (*end || errno || !(*text >= '0' && *text <= '9'))
 			end = NULL;
 	}
-	if (type == SQLITE_INTEGER || end) {
+	/* GitLab's user ids start at 1. */
+	if ((type == SQLITE_INTEGER || end) && cred->owner_id > 0) {
 		cred->owner = model_find_owner(ld->model, cred->owner_id);
 		return;
 	}
@@ -1575,6 +1603,9 @@ static void check_stored_fingerprints(sqlite3_stmt *stmt, struct credential *cre
 		/* A text export contains hex, or GitLab's display form. */
 		for (k = 0; k < 32; k++)
 			snprintf(hex + 2 * k, 3, "%02x", cred->ssh.sha256_raw[k]);
+		/* PostgreSQL writes a bytea as text with "\x" before the hex. */
+		if (!strncmp(text, "\\x", 2))
+			text += 2;
 		if (strcasecmp(text, hex) && strcmp(text, cred->ssh.sha256) &&
 		    strcmp(text, cred->ssh.sha256 + 7))
 			finding_add(cred, "ssh-key-fingerprint-mismatch",

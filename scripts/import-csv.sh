@@ -37,6 +37,11 @@ quote_sql() {
 	printf "'%s'" "$(printf %s "$1" | sed "s/'/''/g")"
 }
 
+# An argument of an sqlite3 dot-command: in double quotes, with C escapes.
+quote_dot() {
+	printf '"%s"' "$(printf %s "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
+}
+
 imported=0
 for csv in "$dir"/*.csv; do
 	[ -f "$csv" ] || continue
@@ -49,7 +54,11 @@ for csv in "$dir"/*.csv; do
 
 	# .import into a table that does not exist creates it from the header.
 	staging="staging_$imported"
-	sqlite3 -bail "$tmp" ".import --csv '$csv' $staging"
+	if [ ! -s "$csv" ]; then
+		echo "import-csv: '$csv' is empty: its export failed, so run the query for '$table' again" >&2
+		exit 1
+	fi
+	sqlite3 -bail "$tmp" ".import --csv $(quote_dot "$csv") $staging"
 	unknown=$(sqlite3 "$tmp" "SELECT group_concat(name, ', ') FROM pragma_table_info('$staging')
 		WHERE name NOT IN (SELECT name FROM pragma_table_info($(quote_sql "$table")))")
 	if [ -n "$unknown" ]; then
@@ -70,7 +79,7 @@ for csv in "$dir"/*.csv; do
 	for column in $left_out; do
 		sqlite3 -bail "$tmp" "ALTER TABLE \"$table\" DROP COLUMN \"$column\""
 	done
-	[ -z "$left_out" ] || echo "import-csv: $table: left out, as in '$csv': $left_out" >&2
+	[ -z "$left_out" ] || echo "import-csv: $table: not in '$csv', so not in the snapshot either: $left_out" >&2
 	tables="${tables-} $table"
 	echo "import-csv: $table: $(sqlite3 "$tmp" "SELECT count(*) FROM \"$table\"") rows" >&2
 	imported=$((imported + 1))

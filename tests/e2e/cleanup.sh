@@ -93,7 +93,10 @@ for signal in INT TERM; do
 				case $said in
 				*"no new report was written"*)
 					[ -e "$dir/out/report.html" ] && wrong="$wrong${wrong:+
-}SIG$signal after ${delay}s: says no report, but report.html exists" ;;
+}SIG$signal after ${delay}s: says no report, but report.html exists"
+					# The folder was new, so "as it was" is no folder.
+					[ -e "$dir/out" ] && wrong="$wrong${wrong:+
+}SIG$signal after ${delay}s: says the folder is as it was, but left $dir/out" ;;
 				*"was complete"*)
 					[ -s "$dir/out/report.html" ] || wrong="$wrong${wrong:+
 }SIG$signal after ${delay}s: says complete, but report.html is missing" ;;

@@ -91,6 +91,24 @@ else
 	pass "keys without last_used_at are not called never used"
 fi
 
+# A folder whose name has an apostrophe, a double quote and a backslash
+# imports like any other, and an empty file, which a failed \copy leaves,
+# is named.
+odd="$T/O'Brien \"exports\\"
+mkdir -p "$odd"
+cp "$T/csv/users.csv" "$T/csv/personal_access_tokens.csv" "$odd/"
+if sh scripts/import-csv.sh "$odd" "$T/odd.db" 2>"$T/odd.err"; then
+	pass "import-csv reads a folder with quotes in its name"
+else
+	fail "import-csv reads a folder with quotes in its name" "$(cat "$T/odd.err")"
+fi
+: >"$odd/keys.csv"
+if sh scripts/import-csv.sh "$odd" "$T/odd-empty.db" 2>"$T/odd-empty.err"; then
+	fail "import-csv rejects an empty file by name"
+else
+	check "import-csv rejects an empty file by name" grep -q "keys.csv' is empty" "$T/odd-empty.err"
+fi
+
 # A file without the column that identifies rows is rejected.
 mkdir -p "$T/noid"
 sqlite3 -header -csv "$DB" "SELECT user_id, name FROM personal_access_tokens" >"$T/noid/personal_access_tokens.csv"

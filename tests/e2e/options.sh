@@ -228,11 +228,13 @@ fi
 cp "$DB" "$T/owners.db"
 sqlite3 "$T/owners.db" "UPDATE personal_access_tokens SET user_id = NULL WHERE id = 12;
 	UPDATE keys SET user_id = NULL WHERE id = 5; UPDATE keys SET user_id = 'abc' WHERE id = 19;
-	UPDATE gpg_keys SET user_id = NULL WHERE id = 1; UPDATE personal_access_tokens SET user_id = '3' WHERE id = 2"
+	UPDATE gpg_keys SET user_id = NULL WHERE id = 1; UPDATE personal_access_tokens SET user_id = '3' WHERE id = 2;
+	UPDATE personal_access_tokens SET user_id = -3 WHERE id = 15"
 "$CREDAUDIT" report -q --db "$T/owners.db" --out "$T/owners" --now "$NOW" 2>"$T/stderr"
 "${INSPECT:-$BUILD/tests/inspect}" json-fields "$T/owners/report.json" >"$T/owners.fields"
 for case in "personal_access_token	12	user_id is NULL" "ssh_key	5	user_id is NULL" \
-	"ssh_key	19	user_id is \"abc\", not a user id" "gpg_key	1	user_id is NULL"; do
+	"ssh_key	19	user_id is \"abc\", not a user id" "gpg_key	1	user_id is NULL" \
+	"personal_access_token	15	user_id is \"-3\", not a user id"; do
 	if grep -qF "message	${case%%	*}	$(printf '%s' "$case" | cut -f2)	value-invalid	$(printf '%s' "$case" | cut -f3)" "$T/owners.fields"; then
 		pass "invalid owner id: $(printf '%s' "$case" | tr '\t' ' ') is value-invalid"
 	else
@@ -280,5 +282,19 @@ for case in "personal_access_token	2	value-invalid	owner state" \
 			"$(grep "	$(printf '%s' "$case" | cut -f2)	" "$T/nul.fields" | grep '^message' | head -n 5)"
 	fi
 done
+
+# PostgreSQL's own text form of a bytea, "\x" and hex, is the stored
+# fingerprint too, not a mismatch on every key.
+cp "$DB" "$T/bytea.db"
+sqlite3 "$T/bytea.db" "UPDATE keys SET fingerprint_sha256 = '\\x' || lower(hex(fingerprint_sha256)) WHERE fingerprint_sha256 IS NOT NULL"
+"$CREDAUDIT" report -q --db "$DB" --out "$T/bytea-plain" --now "$NOW" 2>/dev/null
+"$CREDAUDIT" report -q --db "$T/bytea.db" --out "$T/bytea" --now "$NOW" 2>/dev/null
+plain=$(grep -o '"rule":"ssh-key-fingerprint-mismatch"' "$T/bytea-plain/report.json" | wc -l)
+texted=$(grep -o '"rule":"ssh-key-fingerprint-mismatch"' "$T/bytea/report.json" | wc -l)
+if [ "$plain" -gt 0 ] && [ "$plain" -eq "$texted" ]; then
+	pass "a \\x hex fingerprint is read as the bytes it stands for"
+else
+	fail "a \\x hex fingerprint is read as the bytes it stands for" "$plain mismatches from BLOBs, $texted from \\x text"
+fi
 
 finish

@@ -86,16 +86,20 @@ fi
 # tokens of that project get a value-invalid finding and no
 # token-project-inactive finding or plan action from it.
 variant invalid "UPDATE projects SET archived = 'banana' WHERE id = 1;
-	UPDATE projects SET marked_for_deletion_at = 'soon' WHERE id = 2"
+	UPDATE projects SET marked_for_deletion_at = 'soon' WHERE id = 2;
+	UPDATE projects SET archived = NULL WHERE id = 5"
 V=invalid
 equal "$V: exits 0" "$(cat "$T/$V.status")" 0
-equal "$V: only the demo's own tokens are flagged" "$(found $V)" "$(found demo)"
-equal "$V: each token of the two projects' bots has a value-invalid finding" \
+# Project 5 is archived in the demo; with NULL (the column is NOT NULL in
+# GitLab) its token is no longer flagged.
+equal "$V: only the demo's token of the project marked for deletion is flagged" \
+	"$(found $V)" "53 "
+equal "$V: each token of the three projects' bots has a value-invalid finding" \
 	"$(grep -c 'value-invalid	projects\.\(archived\|marked_for_deletion_at\) of project' "$T/$V.fields")" \
 	"$(sqlite3 "$T/$V.db" "SELECT count(*) FROM personal_access_tokens AS t
 		JOIN users AS u ON u.id = t.user_id AND u.user_type = 6
 		JOIN members AS m ON m.user_id = t.user_id AND m.source_type = 'Project'
-		WHERE m.source_id IN (1, 2)")"
+		WHERE m.source_id IN (1, 2, 5)")"
 
 # An older GitLab without projects.archived: the rule is not checked
 # for any active project token, and the JSON names the missing column.
