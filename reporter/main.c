@@ -156,7 +156,7 @@ static int parse_report_options(int argc, char **argv,
 				return usage_error("--now given twice: pass one time");
 			if (ts_parse(optarg, &now) < 0 || now.state != TS_SET) {
 				ts_release(&now);
-				return usage_error("invalid --now '%s': use UTC ISO 8601 such as 2026-12-04T12:00:00Z",
+				return usage_error("invalid --now '%s': use UTC ISO 8601 such as 2026-12-04T12:00:00Z, a date such as 2026-12-04, or seconds since the epoch (9 to 11 digits)",
 						   optarg);
 			}
 			opts->now = now.sec;
