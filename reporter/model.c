@@ -245,6 +245,7 @@ void model_release(struct model *model)
 	free(model->snapshot_path);
 	free(model->snapshot_digest);
 	free(model->gitlab_version);
+	free(model->gitlab_host);
 	free(model->gnupg_version);
 	memset(model, 0, sizeof(*model));
 }

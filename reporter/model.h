@@ -296,6 +296,7 @@ struct model {
 	char *snapshot_digest;
 	int64_t now;
 	char *gitlab_version;        /* from the snapshot if recorded, or NULL */
+	char *gitlab_host;           /* the same for the instance's host name */
 	struct instance_settings settings;
 
 	struct owner *owners;        /* sorted by id */

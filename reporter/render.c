@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <jansson.h>
@@ -97,6 +98,24 @@ static int compare_rules(const void *a, const void *b)
 	if (x->severity != y->severity)
 		return x->severity > y->severity ? -1 : 1;
 	return rule_index(x) < rule_index(y) ? -1 : rule_index(x) > rule_index(y);
+}
+
+int render_done_elsewhere(const struct render_context *ctx,
+			  const struct journal_entry *done, struct buf *out)
+{
+	const char *host = ctx->model->gitlab_host;
+	const char *start;
+	size_t len;
+
+	if (!host || !done->gitlab_url)
+		return 0;
+	start = strstr(done->gitlab_url, "://");
+	start = start ? start + 3 : done->gitlab_url;
+	len = strcspn(start, ":/?#");
+	if (len == strlen(host) && !strncasecmp(start, host, len))
+		return 0;
+	buf_add(out, start, len);
+	return 1;
 }
 
 void render_plan_filter_note(const struct plan *plan, const char *quote,

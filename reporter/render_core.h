@@ -64,6 +64,15 @@ void render_settings(const struct instance_settings *settings, struct buf *out);
 void render_plan_filter_note(const struct plan *plan, const char *quote,
 			     struct buf *out);
 
+/*
+ * Append to `out` the host of the GitLab that apply carried `done` out
+ * on and return 1, when the snapshot records its own host (gitlab_host)
+ * and the two differ: a plan tried on a staging instance is then not
+ * read as done on the audited one. Return 0 otherwise.
+ */
+int render_done_elsewhere(const struct render_context *ctx,
+			  const struct journal_entry *done, struct buf *out);
+
 /* Rules of the policy table in report order, into `out` (policy_rule_count). */
 void render_rules_sorted(const struct policy_rule **out);
 

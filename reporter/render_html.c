@@ -185,6 +185,7 @@ static void worst_case_row(struct html *h, xmlNodePtr body,
 		done_index_find(h->ctx->done, wc->kind, wc->id);
 	xmlNodePtr row = html_el(body, "tr"), cell, badge;
 	struct buf page = BUF_INIT;
+	struct buf host = BUF_INIT;
 	char date[TS_TEXT_MAX];
 
 	cell = html_td(row, NULL);
@@ -210,7 +211,13 @@ static void worst_case_row(struct html *h, xmlNodePtr body,
 	/* An action of an earlier plan that credaudit apply carried out. */
 	if (cell->children)
 		html_add_text(cell, " ");
-	badge = html_span(cell, "ca-badge", "done by apply: ");
+	badge = html_span(cell, "ca-badge", "done by apply");
+	if (render_done_elsewhere(h->ctx, done, &host)) {
+		html_add_text(badge, " on ");
+		html_add_user_text(h, badge, host.data, TEXT_NAME_MAX);
+	}
+	buf_release(&host);
+	html_add_text(badge, ": ");
 	html_add_user_text(h, badge, done->action, TEXT_NAME_MAX);
 	ts_format_date(done->time, date);
 	html_add_textf(badge, ", %s", date);

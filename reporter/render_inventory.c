@@ -105,6 +105,7 @@ static void td_plan(struct html_stream *hs, const struct render_context *ctx,
 {
 	const struct journal_entry *done =
 		done_index_find(ctx->done, cred->kind, cred->id);
+	struct buf host = BUF_INIT;
 	char date[TS_TEXT_MAX];
 
 	html_stream_open(hs, "td", NULL);
@@ -124,7 +125,13 @@ static void td_plan(struct html_stream *hs, const struct render_context *ctx,
 		    decision->outcome == PLAN_NOT_POSSIBLE || decision->left_out)
 			html_stream_text(hs, " ");
 		html_stream_open(hs, "span", "ca-badge");
-		html_stream_text(hs, "done by apply: ");
+		html_stream_text(hs, "done by apply");
+		if (render_done_elsewhere(ctx, done, &host)) {
+			html_stream_text(hs, " on ");
+			html_stream_user_text(hs, host.data, TEXT_NAME_MAX);
+		}
+		buf_release(&host);
+		html_stream_text(hs, ": ");
 		html_stream_user_text(hs, done->action, TEXT_NAME_MAX);
 		ts_format_date(done->time, date);
 		html_stream_text(hs, ", ");

@@ -167,6 +167,7 @@ static void plan_cell(struct md *md, const struct worst_case *wc)
 {
 	const struct journal_entry *done =
 		done_index_find(md->ctx->done, wc->kind, wc->id);
+	struct buf host = BUF_INIT;
 	char date[TS_TEXT_MAX];
 
 	if (wc->plan_action[0])
@@ -183,7 +184,13 @@ static void plan_cell(struct md *md, const struct worst_case *wc)
 	/* An action of an earlier plan that credaudit apply carried out. */
 	if (wc->plan_action[0] || wc->plan_mark != PLAN_MARK_NONE)
 		buf_adds(&md->out, "; ");
-	buf_adds(&md->out, "done by apply: ");
+	buf_adds(&md->out, "done by apply");
+	if (render_done_elsewhere(md->ctx, done, &host)) {
+		buf_adds(&md->out, " on ");
+		user_text(md, host.data, TEXT_NAME_MAX);
+	}
+	buf_release(&host);
+	buf_adds(&md->out, ": ");
 	user_text(md, done->action, TEXT_NAME_MAX);
 	ts_format_date(done->time, date);
 	buf_addf(&md->out, ", %s", date);

@@ -724,8 +724,10 @@ static enum snapshot_status load_snapshot_info(struct loader *ld)
 			continue;
 		if (!strcmp(key, "gitlab_version") && !ld->model->gitlab_version)
 			ld->model->gitlab_version = column_strdup(stmt, 1);
-		else if (!strcmp(key, "gitlab_host") && !ld->gitlab_host)
+		else if (!strcmp(key, "gitlab_host") && !ld->gitlab_host) {
 			ld->gitlab_host = column_strdup(stmt, 1);
+			ld->model->gitlab_host = column_strdup(stmt, 1);
+		}
 		else if (!strcmp(key, "exported_at"))
 			warn_if_far_from_export(ld, column_text(stmt, 1));
 	}

@@ -287,12 +287,15 @@ fi
 run unticked_report report --db samples/demo.db --out "$P" --now "$NOW" -q
 equal "an unapproved plan is replaced without being kept" \
 	"$(ls -d "$P"/plans/*/ | wc -l | tr -d ' ')" 1
-equal "the HTML report marks each action done" \
-	"$(grep -o 'done by apply: <bdi>[a-z0-9-]*</bdi>' "$P/report.html" | sort -u | tr '\n' ' ')" \
-	"done by apply: <bdi>delete-ssh-key-5</bdi> done by apply: <bdi>delete-ssh-key-8</bdi> done by apply: <bdi>revoke-pat-12</bdi> done by apply: <bdi>revoke-pat-13</bdi> done by apply: <bdi>revoke-pat-15</bdi> done by apply: <bdi>revoke-pat-18</bdi> "
-equal "the Markdown report marks each action done" \
-	"$(grep -o 'done by apply: [a-z0-9-]*' "$P/report.md" | sort -u | wc -l | tr -d ' ')" 6
-if grep -q 'done by apply: revoke-pat-16' "$P/report.md"; then
+# The sample's gitlab_host is gitlab.acme.example and the mock listens on
+# 127.0.0.1, so each mark names the host the work was done on.
+on='done by apply on <bdi>127.0.0.1</bdi>:'
+equal "the HTML report marks each action done, on the host apply used" \
+	"$(grep -o 'done by apply on <bdi>127.0.0.1</bdi>: <bdi>[a-z0-9-]*</bdi>' "$P/report.html" | sort -u | tr '\n' ' ')" \
+	"$on <bdi>delete-ssh-key-5</bdi> $on <bdi>delete-ssh-key-8</bdi> $on <bdi>revoke-pat-12</bdi> $on <bdi>revoke-pat-13</bdi> $on <bdi>revoke-pat-15</bdi> $on <bdi>revoke-pat-18</bdi> "
+equal "the Markdown report marks each action done, on the host apply used" \
+	"$(grep -o 'done by apply on 127\\\.0\\\.0\\\.1: [a-z0-9-]*' "$P/report.md" | sort -u | wc -l | tr -d ' ')" 6
+if grep -q 'done by apply.*: revoke-pat-16' "$P/report.md"; then
 	fail "the reports do not mark skipped actions"
 else
 	pass "the reports do not mark skipped actions"
@@ -657,10 +660,14 @@ stop_mock
 # A plan that a later report kept in plans/ and that is applied from
 # there journals into its output folder, so the next report in that
 # folder marks its actions done.
+# The snapshot names the mock's host as its own, so the marks are plain.
 K=$T/kept
-make_plan "$K"
+cp samples/demo.db "$T/local.db"
+sqlite3 "$T/local.db" "UPDATE credaudit_snapshot SET value = '127.0.0.1' WHERE key = 'gitlab_host'"
+"$CREDAUDIT" report --db "$T/local.db" --out "$K" --now "$NOW" \
+	--plan-valid-days 3650 -q
 tick "$K/plan.md" revoke-pat-12
-"$CREDAUDIT" report --db samples/demo.db --out "$K" --now "$NOW" \
+"$CREDAUDIT" report --db "$T/local.db" --out "$K" --now "$NOW" \
 	--plan-valid-days 3650 -q --plan-severity high
 kept=$(ls -d "$K"/plans/*/ 2>/dev/null | head -n 1)
 start_mock "$T/mock-kept.json"
@@ -672,7 +679,7 @@ if [ -s "$K/journal.jsonl" ] && [ ! -e "${kept}journal.jsonl" ]; then
 else
 	fail "a kept plan journals into its output folder" "$(ls -R "$K" | head -n 20)"
 fi
-"$CREDAUDIT" report --db samples/demo.db --out "$K" --now "$NOW" -q
+"$CREDAUDIT" report --db "$T/local.db" --out "$K" --now "$NOW" -q
 if grep -q 'done by apply: revoke-pat-12' "$K/report.md"; then
 	pass "the next report marks what the kept plan's apply did"
 else
