@@ -56,7 +56,7 @@ void render_libraries(const struct render_context *ctx,
 void render_settings(const struct instance_settings *settings, struct buf *out);
 
 /*
- * Append the sentences that say a plan is partial, because report ran
+ * Append the sentences that mark a plan as partial, because report ran
  * with --plan-severity or --plan-rules: what passes, and how many actions
  * the filter left out. Each rule id is written between two copies of
  * `quote`. Appends nothing for a plan without a filter.
@@ -66,9 +66,9 @@ void render_plan_filter_note(const struct plan *plan, const char *quote,
 
 /*
  * Append to `out` the host of the GitLab that apply carried `done` out
- * on and return 1, when the snapshot records its own host (gitlab_host)
- * and the two differ: a plan tried on a staging instance is then not
- * read as done on the audited one. Return 0 otherwise.
+ * on, and return 1, when the snapshot records its own host (gitlab_host)
+ * and the two differ. Return 0 otherwise. So a plan tried on a staging
+ * instance is not read as done on the audited one.
  */
 int render_done_elsewhere(const struct render_context *ctx,
 			  const struct journal_entry *done, struct buf *out);
