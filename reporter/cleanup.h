@@ -13,7 +13,7 @@
 /* What cleanup_add() removes at `path`. */
 enum cleanup_kind {
 	CLEANUP_FILE,
-	CLEANUP_TREE,         /* a folder and all it holds */
+	CLEANUP_TREE,         /* a folder and everything in it */
 	CLEANUP_EMPTY_DIR,    /* a folder, only when it is empty at the end */
 };
 

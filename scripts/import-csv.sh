@@ -5,9 +5,9 @@
 # may hold the columns in any order and leave out those an older GitLab
 # lacks. NULL is written as \N by the export and turned back into NULL here.
 # A column that a file leaves out, and a table without a file, are left
-# out of the snapshot too: credaudit then reports what depends on them as
-# not available, where an empty table or a column of NULLs would read as
-# "none" or "never".
+# out of the snapshot too. credaudit then reports what depends on them as
+# not available. An empty table or a column of NULLs would read as "none"
+# or "never" instead.
 set -eu
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
