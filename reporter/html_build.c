@@ -292,7 +292,7 @@ void html_add_owner(struct html *h, xmlNodePtr cell,
 	else
 		html_add_text(details, "state unknown");
 	html_add_textf(details, " \xC2\xB7 %s", user_type_id(owner->user_type));
-	if (owner->admin)
+	if (owner->admin == 1)
 		html_add_text(details, " \xC2\xB7 administrator");
 }
 

@@ -331,7 +331,7 @@ void html_stream_owner(struct html_stream *hs, const struct owner *owner,
 		html_stream_text(hs, "state unknown");
 	html_stream_text(hs, " \xC2\xB7 ");
 	html_stream_text(hs, user_type_id(owner->user_type));
-	if (owner->admin)
+	if (owner->admin == 1)
 		html_stream_text(hs, " \xC2\xB7 administrator");
 	html_stream_close(hs, "span");
 }

@@ -120,7 +120,7 @@ struct owner {
 	const char *name;
 	const char *state;    /* "active", "blocked", ...; NULL if unknown */
 	int user_type;        /* users.user_type; -1 if unknown */
-	int admin;
+	int admin;            /* 1, 0, or -1: users.admin is NULL or not a flag */
 	const char *primary_email;  /* users.email once confirmed, else NULL */
 	unsigned cut;               /* OWNER_CUT_* bits */
 };

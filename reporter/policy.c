@@ -480,6 +480,7 @@ static void check_project(struct credential *cred)
 static void check_scopes(struct credential *cred)
 {
 	size_t i;
+	int admin_unknown = 0;   /* said once, whatever the number of scopes */
 
 	if (cred->unavailable & FIELD_SCOPES) {
 		policy_skip_rule(cred, "token-admin-scope");
@@ -501,7 +502,12 @@ static void check_scopes(struct credential *cred)
 			 (cred->unavailable & FIELD_OWNER))
 			policy_skip_rule(cred, "token-admin-scope");
 		else if (scope_is_admin_only(scope) && cred->owner &&
-			 !cred->owner->admin)
+			 cred->owner->admin < 0 && !admin_unknown++)
+			finding_add(cred, "value-invalid",
+			    "users.admin of @%s is neither true nor false, so token-admin-scope was skipped",
+			    cred->owner->username ? cred->owner->username : "?");
+		else if (scope_is_admin_only(scope) && cred->owner &&
+			 cred->owner->admin == 0)
 			finding_add(cred, "token-admin-scope",
 			    "scope %s works only for administrators, and @%s is not one",
 			    scope, cred->owner->username);

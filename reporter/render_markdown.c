@@ -158,7 +158,7 @@ static void owner_cell(struct md *md, const struct worst_case *wc)
 	else
 		buf_adds(&md->out, "state unknown");
 	buf_addf(&md->out, "; %s", user_type_id(owner->user_type));
-	if (owner->admin)
+	if (owner->admin == 1)
 		buf_adds(&md->out, "; administrator");
 	buf_adds(&md->out, ")");
 }

@@ -216,7 +216,10 @@ static void owner_members(struct member_walk *walk,
 	else
 		out->null(out, MEMBER_OWNER_USER_TYPE);
 	if (owner)
-		out->boolean(out, MEMBER_OWNER_ADMIN, owner->admin);
+		if (owner->admin < 0)
+			out->null(out, MEMBER_OWNER_ADMIN);
+		else
+			out->boolean(out, MEMBER_OWNER_ADMIN, owner->admin);
 	else
 		out->null(out, MEMBER_OWNER_ADMIN);
 	out->end(out);

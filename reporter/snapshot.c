@@ -807,7 +807,9 @@ static enum snapshot_status load_users(struct loader *ld)
 		owner->user_type = sqlite3_column_type(stmt, 4) == SQLITE_NULL
 			? (has_column(ld, T_USERS, 4) ? 0 : -1)
 			: sqlite3_column_int(stmt, 4);
-		owner->admin = column_bool(stmt, 5) == 1;
+		/* users.admin is NOT NULL in GitLab: NULL is no answer either. */
+		owner->admin = sqlite3_column_type(stmt, 5) == SQLITE_NULL
+			? -1 : column_bool(stmt, 5);
 
 		/* The primary address counts once it is confirmed. */
 		if (column_text(stmt, 6) && column_text(stmt, 7))

@@ -297,4 +297,24 @@ else
 	fail "a \\x hex fingerprint is read as the bytes it stands for" "$plain mismatches from BLOBs, $texted from \\x text"
 fi
 
+# users.admin is NOT NULL in GitLab. NULL says neither yes nor no, so an
+# admin-only scope is not called a non-administrator's: a value-invalid
+# finding instead of token-admin-scope, and no plan action from it.
+cp "$DB" "$T/admin.db"
+sqlite3 "$T/admin.db" "UPDATE users SET admin = NULL WHERE id = 3"
+"$CREDAUDIT" report -q --db "$T/admin.db" --out "$T/admin" --now "$NOW" 2>/dev/null
+"${INSPECT:-$BUILD/tests/inspect}" json-fields "$T/admin/report.json" >"$T/admin.fields"
+if grep -q "^message	personal_access_token	12	value-invalid	users.admin of @bob is neither true nor false" "$T/admin.fields" &&
+   ! grep -q "^rule	personal_access_token	12	token-admin-scope" "$T/admin.fields"; then
+	pass "NULL users.admin: the admin-scope rule is skipped, with a finding"
+else
+	fail "NULL users.admin: the admin-scope rule is skipped, with a finding" \
+		"$(grep "	personal_access_token	12	" "$T/admin.fields" | grep '^message')"
+fi
+if grep -q '"id":12,"name":"sudo-attempt","owner":{"id":3,"in_snapshot":true,"username":"bob","name":"Bob Baker","state":"active","user_type":"human","admin":null}' "$T/admin/report.json"; then
+	pass "NULL users.admin: report.json gives admin null"
+else
+	fail "NULL users.admin: report.json gives admin null" "$(grep -o '"id":12,"name":"sudo-attempt".\{0,200\}' "$T/admin/report.json")"
+fi
+
 finish
