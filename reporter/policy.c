@@ -28,7 +28,7 @@ const struct policy_rule policy_rules[] = {
 	{ "token-admin-scope", SEV_HIGH,
 	  "Admin-only scope (sudo, admin_mode, read_service_ping) on a non-admin",
 	  "GitLab token scopes: these work only for administrators", 1,
-	  .kinds = KINDS_TOKEN, .active_only = 0,
+	  .kinds = KINDS_TOKEN, .active_only = 1,
 	  .needs = FIELD_SCOPES | FIELD_OWNER },
 	{ "token-no-expiry", SEV_MEDIUM,
 	  "Active token without an expiry date",
@@ -481,9 +481,12 @@ static void check_scopes(struct credential *cred)
 {
 	size_t i;
 	int admin_unknown = 0;   /* said once, whatever the number of scopes */
+	/* Only a token that still works can grant power once its owner is promoted. */
+	int judge_admin = cred->state == STATE_ACTIVE;
 
 	if (cred->unavailable & FIELD_SCOPES) {
-		policy_skip_rule(cred, "token-admin-scope");
+		if (judge_admin)
+			policy_skip_rule(cred, "token-admin-scope");
 		policy_skip_rule(cred, "token-unknown-scope");
 		return;
 	}
@@ -498,16 +501,15 @@ static void check_scopes(struct credential *cred)
 		if (!scope_is_known(scope))
 			finding_add(cred, "token-unknown-scope",
 			    "scope \"%s\" is not one that GitLab defines", scope);
-		else if (scope_is_admin_only(scope) &&
-			 (cred->unavailable & FIELD_OWNER))
+		else if (!judge_admin || !scope_is_admin_only(scope))
+			continue;
+		else if (cred->unavailable & FIELD_OWNER)
 			policy_skip_rule(cred, "token-admin-scope");
-		else if (scope_is_admin_only(scope) && cred->owner &&
-			 cred->owner->admin < 0 && !admin_unknown++)
+		else if (cred->owner && cred->owner->admin < 0 && !admin_unknown++)
 			finding_add(cred, "value-invalid",
 			    "users.admin of @%s is neither true nor false, so token-admin-scope was skipped",
 			    cred->owner->username ? cred->owner->username : "?");
-		else if (scope_is_admin_only(scope) && cred->owner &&
-			 cred->owner->admin == 0)
+		else if (cred->owner && cred->owner->admin == 0)
 			finding_add(cred, "token-admin-scope",
 			    "scope %s works only for administrators, and @%s is not one",
 			    scope, cred->owner->username);
