@@ -10,7 +10,7 @@
  * otherwise leave behind. The handler uses only async-signal-safe calls.
  */
 
-/* What cleanup_add() removes at `path`. */
+/* The way cleanup_add() removes `path`. */
 enum cleanup_kind {
 	CLEANUP_FILE,
 	CLEANUP_TREE,         /* a folder and everything in it */

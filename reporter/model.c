@@ -278,8 +278,13 @@ void model_add_missing(struct model *model, const char *name, unsigned kinds,
 void model_add_invalid(struct model *model, const char *name, unsigned kinds,
 		       unsigned fields)
 {
+	size_t i;
+
 	model_add_missing(model, name, kinds, fields, 0);
-	model->missing[model->missing_count - 1].invalid = 1;
+	/* A name recorded before is not the last entry. */
+	for (i = 0; i < model->missing_count; i++)
+		if (!strcmp(model->missing[i].name, name))
+			model->missing[i].invalid = 1;
 }
 
 void credential_init(struct credential *cred, enum cred_kind kind)

@@ -69,8 +69,8 @@ enum field {
 	FIELD_KEY_MAX_LIFETIME = 1u << 12,
 	/* projects.archived: whether a token's project is still in use */
 	FIELD_PROJECT_STATE = 1u << 13,
-	/* user_id is NULL or not a whole number: the owner is unknown, and a
-	   value-invalid finding says so; shown like FIELD_OWNER */
+	/* user_id is NULL or not a whole number, so the owner is unknown. A
+	   value-invalid finding gives the value; shown like FIELD_OWNER. */
 	FIELD_OWNER_INVALID = 1u << 14,
 };
 
@@ -207,7 +207,7 @@ struct strpool {
 	size_t old_count;
 };
 
-/* What the plan did with a flagged credential that has no action. */
+/* The plan's outcome for a flagged credential that has no action. */
 enum plan_mark {
 	PLAN_MARK_NONE,          /* an action, or no finding proposes one */
 	PLAN_MARK_NOT_POSSIBLE,  /* flagged, but GitLab cannot act */
@@ -264,11 +264,11 @@ enum key_family {
 	KEY_FAMILY_COUNT
 };
 
-/* What one column of application_settings held. */
+/* The state of one column of application_settings. */
 enum setting_state {
 	SETTING_UNREAD,        /* the table or the column is not in the snapshot */
 	SETTING_NULL,          /* NULL: for a lifetime, no maximum is set */
-	SETTING_SET,           /* `value` holds it */
+	SETTING_SET,           /* `value` contains it */
 	SETTING_INVALID,       /* a value GitLab would not store */
 };
 
@@ -368,7 +368,7 @@ void model_index_owners(struct model *model);
 void model_add_missing(struct model *model, const char *name, unsigned kinds,
 		       unsigned fields, int table_unread);
 /*
- * Record that column `name` is there but holds a value GitLab does not
+ * Record that column `name` is there but contains a value GitLab does not
  * store, which leaves `fields` unavailable as a missing column would.
  */
 void model_add_invalid(struct model *model, const char *name, unsigned kinds,
@@ -388,7 +388,7 @@ void credential_add_findingv(struct credential *cred, const char *rule,
  * Count `cred` into the summary and the finding groups, and keep it among
  * the worst cases of its rules where it ranks. Each rule it skipped
  * counts it among its skipped credentials. `plan_action` is its plan
- * action id or NULL, `mark` says why a flagged credential has none, and
+ * action id or NULL, `mark` gives why a flagged credential has none, and
  * `page` is its inventory page.
  */
 void model_count(struct model *model, const struct credential *cred,

@@ -75,7 +75,7 @@ static void read_digest(struct md_scan *md, const char *s, size_t len)
 
 /*
  * "Created: TIME". The time is written again by ts_format(), so it holds
- * only digits, '-', ':', 'T' and 'Z', whatever plan.md said.
+ * only digits, '-', ':', 'T' and 'Z', whatever plan.md contained.
  * plan_archive.c drops the '-' and ':' from the folder name it makes.
  */
 static void read_created(struct md_scan *md, const char *s, size_t len)

@@ -337,7 +337,7 @@ static void check_text(struct credential *cred)
 
 static void check_owner(struct credential *cred)
 {
-	/* The loader's value-invalid finding says why the owner is unknown. */
+	/* The loader's value-invalid finding gives why the owner is unknown. */
 	if (cred->unavailable & FIELD_OWNER_INVALID)
 		return;
 	if (cred->unavailable & FIELD_OWNER) {
@@ -480,7 +480,7 @@ static void check_project(struct credential *cred)
 static void check_scopes(struct credential *cred)
 {
 	size_t i;
-	int admin_unknown = 0;   /* said once, whatever the number of scopes */
+	int admin_unknown = 0;   /* one finding, whatever the number of scopes */
 	/* Only a token that still works can grant power once its owner is promoted. */
 	int judge_admin = cred->state == STATE_ACTIVE;
 

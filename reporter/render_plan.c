@@ -639,8 +639,8 @@ static void partial_note(struct buf *out, const struct model *model,
 
 	/*
 	 * A stage whose rule could not check every credential may propose
-	 * little or nothing for that reason alone: say so where it is
-	 * approved.
+	 * little or nothing for that reason alone, so plan.md names such
+	 * rules where the plan is approved.
 	 */
 	for (r = 0; r < policy_rule_count; r++) {
 		const struct policy_rule *rule = &policy_rules[r];

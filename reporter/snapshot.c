@@ -807,7 +807,7 @@ static enum snapshot_status load_users(struct loader *ld)
 		owner->user_type = sqlite3_column_type(stmt, 4) == SQLITE_NULL
 			? (has_column(ld, T_USERS, 4) ? 0 : -1)
 			: sqlite3_column_int(stmt, 4);
-		/* users.admin is NOT NULL in GitLab: NULL is no answer either. */
+		/* users.admin is NOT NULL in GitLab, so NULL is invalid too. */
 		owner->admin = sqlite3_column_type(stmt, 5) == SQLITE_NULL
 			? -1 : column_bool(stmt, 5);
 
@@ -890,7 +890,7 @@ static size_t verified_emails(const struct loader *ld,
 /*
  * Read a project's state from columns `at` to `at` + 2 of `stmt`:
  * archived, pending_delete and marked_for_deletion_at. `has_archived` is 0
- * when the snapshot lacks projects.archived, whose NULL then says nothing.
+ * when the snapshot lacks projects.archived, whose NULL then means nothing.
  */
 static void read_project_state(sqlite3_stmt *stmt, int at, int has_archived,
 			       struct resource *resource)
@@ -910,7 +910,7 @@ static void read_project_state(sqlite3_stmt *stmt, int at, int has_archived,
 	resource->invalid_column = archived < 0 ? "archived"
 		: pending < 0 ? "pending_delete"
 		: marked_state == TS_INVALID ? "marked_for_deletion_at" : NULL;
-	/* A value that says neither yes nor no decides nothing. */
+	/* A value that is neither true nor false decides nothing. */
 	resource->archived = !resource->invalid_column && archived == 1;
 	resource->deleting = !resource->invalid_column &&
 			     (pending == 1 || marked_state == TS_SET);
@@ -1071,8 +1071,9 @@ static void note_missing_table(struct loader *ld, enum table_id t,
 }
 
 /*
- * The values GitLab stores in <type>_key_restriction: -1 (forbidden), 0
- * (any size) and the sizes its settings page offers, ending in 0 here.
+ * The sizes that GitLab offers in <type>_key_restriction besides -1
+ * (forbidden) and 0 (any size), from supported_sizes in GitLab's
+ * lib/gitlab/ssh_public_key.rb. A 0 ends each list.
  */
 static const int64_t restriction_values[KEY_FAMILY_COUNT][6] = {
 	[KEY_RSA] = { 1024, 2048, 3072, 4096 },
@@ -1083,8 +1084,12 @@ static const int64_t restriction_values[KEY_FAMILY_COUNT][6] = {
 	[KEY_ED25519_SK] = { 256 },
 };
 
-/* GitLab's upper limit of both maximum lifetimes, in days (365, or 400
- * behind a feature flag). */
+/*
+ * The largest maximum lifetime, in days: GitLab's limit for access tokens
+ * is 365, or 400 behind a feature flag.
+ * NOTE: the same limit is assumed for max_ssh_key_lifetime; it was not
+ * read from GitLab's validation of that setting.
+ */
 #define SETTING_LIFETIME_MAX 400
 
 /*
@@ -1112,7 +1117,7 @@ static void read_setting(struct loader *ld, sqlite3_stmt *stmt, int i,
 		out->state = SETTING_NULL;
 		return;
 	case SQLITE_INTEGER:
-		v = strtoll(text, NULL, 10);
+		v = sqlite3_column_int64(stmt, i);
 		ok = 1;
 		break;
 	case SQLITE_TEXT:
@@ -1416,7 +1421,7 @@ static void read_owner(struct loader *ld, sqlite3_stmt *stmt, int i,
 	if (cred->unavailable & FIELD_OWNER)
 		return;
 	if (type == SQLITE_INTEGER) {
-		cred->owner_id = strtoll(text, NULL, 10);
+		cred->owner_id = sqlite3_column_int64(stmt, i);
 	} else if (type == SQLITE_TEXT && *text &&
 		   strlen(text) == (size_t)sqlite3_column_bytes(stmt, i)) {
 		errno = 0;

@@ -56,8 +56,8 @@ else
 fi
 
 # An older GitLab's export: keys without last_used_at, and no emails
-# file. The snapshot must lack that column and that table, so that the
-# report says what it could not check, as for a database without them,
+# file. The snapshot must lack that column and that table. The report
+# then names what it could not check, as for a database without them,
 # instead of reading every key as never used.
 mkdir -p "$T/old"
 cp "$T/csv"/*.csv "$T/old/"

@@ -223,7 +223,7 @@ fi
 
 # An owner id that is NULL or not a number: the owner is unknown, with a
 # value-invalid finding, and never shown as a user 0. A token gets no plan
-# action, because apply checks the token's owner; a user's SSH key gets a
+# action, because apply checks the token's owner. A user's SSH key gets a
 # manual step that finds the owner by the key's id.
 cp "$DB" "$T/owners.db"
 sqlite3 "$T/owners.db" "UPDATE personal_access_tokens SET user_id = NULL WHERE id = 12;
@@ -297,9 +297,9 @@ else
 	fail "a \\x hex fingerprint is read as the bytes it stands for" "$plain mismatches from BLOBs, $texted from \\x text"
 fi
 
-# users.admin is NOT NULL in GitLab. NULL says neither yes nor no, so an
-# admin-only scope is not called a non-administrator's: a value-invalid
-# finding instead of token-admin-scope, and no plan action from it.
+# users.admin is NOT NULL in GitLab. NULL is neither true nor false, so
+# an admin-only scope is not called a non-administrator's. A value-invalid
+# finding replaces token-admin-scope, and no plan action follows from it.
 cp "$DB" "$T/admin.db"
 sqlite3 "$T/admin.db" "UPDATE users SET admin = NULL WHERE id = 3"
 "$CREDAUDIT" report -q --db "$T/admin.db" --out "$T/admin" --now "$NOW" 2>/dev/null

@@ -266,9 +266,9 @@ else
 	fail "an empty stage says what the full plan has" "$(sed -n '/partial/,/^## Actions/p' "$T/nothing/plan.md")"
 fi
 
-# The overviews and report.json's summary say that the plan is partial,
+# The overviews and report.json's summary mark the plan as partial,
 # with what passes and how many actions the filter left out; the
-# unfiltered report says nothing of the kind.
+# unfiltered report has nothing of the kind.
 left_out=$(( $(grep -c '^- \[ \]' "$T/full/plan.md") - $(grep -c '^- \[ \]' "$T/high/plan.md") ))
 note="This plan is partial: it holds only the actions for findings of severity high (--plan-severity). It leaves out $left_out actions that other findings propose."
 "$PYTHON" - "$T/high" "$note" "$left_out" >"$T/overview.out" 2>&1 <<'PY'
@@ -311,8 +311,8 @@ else
 	pass "the unfiltered report does not call its plan partial"
 fi
 
-# A credential whose only proposing findings the filter left out says so
-# in its Plan cell, not "none": token 10 has only a medium finding.
+# A credential whose only proposing findings the filter left out shows
+# that in its Plan cell, not "none": token 10 has only a medium finding.
 if grep '<tr id="personal_access_token-10"' "$T/high/inventory/personal_access_token-0001.html" |
 	grep -q 'left out by the plan filter'; then
 	pass "high: the inventory says what the filter left out"

@@ -74,7 +74,7 @@ expected() {
 	' "$T/keygen" | sort -n | tr '\n' ' '
 }
 
-# GitLab's defaults, as the demo holds them: only DSA is forbidden.
+# GitLab's defaults, as the demo stores them: only DSA is forbidden.
 
 variant defaults ""
 V=defaults
@@ -127,7 +127,7 @@ for id in $want; do
 done
 equal "$V: every restricted key but LDAP ones has a plan action" "$missing" ""
 
-# Two rows: GitLab reads the newest, which allows DSA and asks 4096-bit RSA.
+# Two rows: GitLab reads the newest, which allows DSA and requires 4096-bit RSA.
 
 variant two-rows "INSERT INTO application_settings (id, rsa_key_restriction,
 	dsa_key_restriction, ecdsa_key_restriction, ed25519_key_restriction,
@@ -210,8 +210,8 @@ else
 		"$(grep -i 'settings' "$T/$V/report.html" | head -n 3)"
 fi
 
-# A plan filtered to a rule that could not check every key says so in
-# plan.md, where it is approved, instead of only "None".
+# A plan filtered to a rule that could not check every key names the
+# rule in plan.md, where it is approved, instead of only "None".
 "$CREDAUDIT" report -q --db "$T/no-table.db" --out "$T/no-table-stage" --now "$NOW" \
 	--plan-rules ssh-key-restricted 2>/dev/null
 if grep -q '^Not checked for every credential, because the snapshot lacks what it needs (see the Findings of report.md): `ssh-key-restricted`\.$' \
