@@ -551,6 +551,8 @@ static void check_ssh_key(const struct policy *policy, struct credential *cred)
 	if (!cred->ssh_ok) {
 		finding_add(cred, "key-unparseable", "SSH key cannot be parsed: %s",
 		    cred->ssh.error);
+		if (cred->unavailable & FIELD_KEY_RESTRICTION)
+			policy_skip_rule(cred, "ssh-key-restricted");
 		return;
 	}
 	if (cred->ssh.declared[0] && strcmp(cred->ssh.declared, cred->ssh.type))

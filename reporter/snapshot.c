@@ -1587,6 +1587,17 @@ static const char *usage_type_name(sqlite3_stmt *stmt, int i)
 }
 
 /* Compare the stored fingerprints with the ones computed from the key. */
+/* Whether the snapshot gives a usable restriction for any key type. */
+static int any_key_restriction_set(const struct instance_settings *settings)
+{
+	int family;
+
+	for (family = 0; family < KEY_FAMILY_COUNT; family++)
+		if (settings->key_restriction[family].state == SETTING_SET)
+			return 1;
+	return 0;
+}
+
 static void check_stored_fingerprints(sqlite3_stmt *stmt, struct credential *cred)
 {
 	const char *md5 = column_text(stmt, 5);
@@ -1690,6 +1701,13 @@ static enum snapshot_status load_keys(struct loader *ld)
 			if (family != KEY_FAMILY_COUNT &&
 			    model->settings.key_restriction[family].state != SETTING_SET)
 				cred->unavailable |= FIELD_KEY_RESTRICTION;
+		} else if (!any_key_restriction_set(&model->settings)) {
+			/*
+			 * Without any restriction this key is not checked
+			 * either, so a snapshot without application_settings
+			 * reads "not checked" rather than "checked in part".
+			 */
+			cred->unavailable |= FIELD_KEY_RESTRICTION;
 		}
 		if (hand_over(ld, cred) < 0) {
 			sqlite3_finalize(stmt);

@@ -195,6 +195,16 @@ for rule in ssh-key-restricted ssh-key-lifetime; do
 		"not-checked-missing $rule application_settings"
 done
 equal "$V: no key is restricted" "$(found $V ssh-key-restricted)" ""
+# The sample's unparseable key is not checked either, so every SSH key
+# counts as skipped.
+all_user_keys=$(sqlite3 "$DB" "SELECT count(*) FROM keys WHERE coalesce(type, 'Key') <> 'DeployKey'")
+has "$V: every SSH key is counted as not checked" "$T/$V.json" \
+	"not-checked ssh-key-restricted ssh_key $all_user_keys"
+heading=$(awk -F "$TAB" '$1 == "findings-ssh-key-restricted" { print $2 }' "$T/$V.html")
+case $heading in
+*"(not checked)") pass "$V: the overview says not checked" ;;
+*) fail "$V: the overview says not checked" "$heading" ;;
+esac
 equal "$V: token-lifetime keeps GitLab's default" \
 	"$(found_tokens $V token-lifetime)" "$DEFAULT_LIFETIME"
 if grep 'not checked for every credential' "$T/$V.stderr" |
