@@ -449,8 +449,9 @@ static enum snapshot_status prepare_query(struct loader *ld, const char *name,
 /* Column readers. Text is copied; NULL stays NULL. */
 /*
  * Copy `len` bytes of text. A NUL byte inside the value would end the C
- * string and hide the rest, so each becomes the overlong pair C0 80: it
- * is not valid UTF-8, so the reports show it as \xC0\x80 and flag the row.
+ * string and hide the rest, so each becomes the overlong pair C0 80, as
+ * in Java's modified UTF-8. The reports show that pair as \u{0000} and
+ * flag the row (text.c).
  */
 static char *copy_text(const char *text, size_t len)
 {

@@ -172,6 +172,16 @@ static unsigned escape_scan(struct buf *out, const char *text, size_t len,
 		}
 
 		n = utf8_decode(s + pos, len - pos, &cp);
+		/*
+		 * The snapshot reader stores a NUL byte of a value as the
+		 * overlong pair C0 80, so it is shown as the control character
+		 * U+0000. NOTE: a value whose bytes really are C0 80 shows the
+		 * same, flagged as a control character, not as invalid UTF-8.
+		 */
+		if (!n && s[pos] == 0xC0 && pos + 1 < len && s[pos + 1] == 0x80) {
+			cp = 0;
+			n = 2;
+		}
 		kind = n ? classify(cp) : TEXT_INVALID_UTF8;
 
 		flags |= kind;

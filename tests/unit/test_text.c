@@ -37,6 +37,8 @@ static const struct escape_case escape_cases[] = {
 	CASE("lone invalid byte", "a\xFFz", "a\\xFFz", TEXT_INVALID_UTF8),
 	CASE("lone continuation", "\x80", "\\x80", TEXT_INVALID_UTF8),
 	CASE("overlong slash", "\xC0\xAF", "\\xC0\\xAF", TEXT_INVALID_UTF8),
+	CASE("stored NUL byte", "abc\xC0\x80zz", "abc\\u{0000}zz", TEXT_CONTROL),
+	CASE("C0 at the end", "abc\xC0", "abc\\xC0", TEXT_INVALID_UTF8),
 	CASE("overlong three byte", "\xE0\x80\xAF", "\\xE0\\x80\\xAF",
 	     TEXT_INVALID_UTF8),
 	CASE("surrogate", "\xED\xA0\x80", "\\xED\\xA0\\x80", TEXT_INVALID_UTF8),
