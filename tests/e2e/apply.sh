@@ -7,7 +7,6 @@
 . tests/e2e/lib.sh
 
 PYTHON=/usr/bin/python3
-MOCK=tests/mock-gitlab/mock_gitlab.py
 NOW=2026-12-04T12:00:00Z
 T=$E2E_TMP
 # The admin token the mock accepts; no output may ever contain it.
@@ -33,31 +32,6 @@ if [ ! -x "$PYTHON" ] || [ ! -f samples/demo.db ]; then
 	fail "apply test setup" "needs $PYTHON and samples/demo.db (make samples/demo.db)"
 	finish
 fi
-
-# start_mock STATE_FILE [PORT]: start the mock on the state file (seeded
-# from the sample snapshot when the file does not exist) and set URL. The
-# journal identifies a GitLab instance by its URL, so a restarted mock
-# takes its old PORT.
-start_mock() {
-	rm -f "$T/port"
-	"$PYTHON" "$MOCK" --port-file "$T/port" --port "${2:-0}" --token "$TOKEN" \
-		--user-token "$USER_TOKEN" \
-		--snapshot samples/demo.db --state "$1" --today 2026-12-04 \
-		--idle 120 2>>"$T/mock.log" &
-	MOCK_PID=$!
-	tries=0
-	while [ ! -s "$T/port" ] && [ $tries -lt 100 ]; do
-		sleep 0.1
-		tries=$((tries + 1))
-	done
-	URL="http://127.0.0.1:$(cat "$T/port" 2>/dev/null)"
-}
-
-stop_mock() {
-	[ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null
-	[ -n "$MOCK_PID" ] && wait "$MOCK_PID" 2>/dev/null
-	MOCK_PID=
-}
 
 # ctl VERB [JSON]: call the mock's control endpoint /_mock/VERB.
 ctl() {
@@ -182,7 +156,7 @@ apply_args="--timeout 2 --retries 3 --retry-wait 0.05 --max-wait 5"
 
 P=$T/plan
 make_plan "$P"
-start_mock "$T/mock1.json"
+start_mock_gitlab "$T/mock1.json"
 tick "$P/plan.md" revoke-pat-12 revoke-pat-13 delete-ssh-key-5 delete-ssh-key-8
 approve_json "$P/plan.json" revoke-pat-15
 
@@ -255,7 +229,7 @@ run torn_again apply "$J/plan.md" --gitlab-url "$URL" $apply_args
 equal "the warning comes once per run" "$(grep -c 'not journal entries' "$OUT/torn_again.err")" 1
 run torn_report report --db samples/demo.db --out "$J" --now "$NOW"
 expect "the report warns about the bad lines" 0 "lines 1 and 2 of journal '$J/journal.jsonl' are not journal entries"
-stop_mock
+stop_mock_gitlab
 
 # A later report in the same folder marks what apply carried out, and
 # keeps the approved plan that its new plan replaces.
@@ -305,7 +279,7 @@ fi
 
 P=$T/retry
 make_plan "$P"
-start_mock "$T/mock2.json"
+start_mock_gitlab "$T/mock2.json"
 tick "$P/plan.md" revoke-pat-12 revoke-pat-13 revoke-pat-15 delete-ssh-key-5
 ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/12", "status": 500, "times": 2}'
 ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/13", "status": 429, "retry_after": 1}'
@@ -382,13 +356,13 @@ else
 fi
 equal "failed server checks journal nothing" "$(wc -l <"$P/journal.jsonl")" "$lines"
 equal "failed server checks send no DELETE" "$(query 'deletes()')" "$before"
-stop_mock
+stop_mock_gitlab
 
 # --- Interrupted runs resume without repeating ------------------------------
 
 P=$T/resume
 make_plan "$P"
-start_mock "$T/mock3.json"
+start_mock_gitlab "$T/mock3.json"
 tick "$P/plan.md" revoke-pat-12 revoke-pat-13 revoke-pat-15 revoke-pat-16 delete-ssh-key-5
 # The mock revokes token 15, saves its state and exits before responding.
 ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/15", "die_after_apply": true}'
@@ -398,7 +372,7 @@ expect "a mock that dies mid-run stops the run" 11 "2 not reached"
 adds_up "the summary adds up after a lost response"
 wait "$MOCK_PID" 2>/dev/null
 MOCK_PID=
-start_mock "$T/mock3.json" "$(cat "$T/port")"
+start_mock_gitlab "$T/mock3.json" "$MOCK_PORT"
 run resumed apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
 expect "the rerun finishes the plan" 0 "2 done in earlier runs"
 expect "a lost response is confirmed, not sent again" 0 "revoke-pat-15: done: the request of an earlier, interrupted run took effect"
@@ -443,11 +417,11 @@ run after_term apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
 expect "the run after SIGTERM finishes the plan" 0 "revoke-pat-32: done"
 equal "the request in flight at SIGTERM is not repeated" \
 	"$(query 'deletes("/api/v4/personal_access_tokens/31")')" 1
-stop_mock
+stop_mock_gitlab
 
 # --- Stale plans, other snapshots, hand edits -------------------------------
 
-start_mock "$T/mock4.json"
+start_mock_gitlab "$T/mock4.json"
 S=$T/stale
 "$CREDAUDIT" report --db samples/demo.db --out "$S" --now 2020-01-01T00:00:00Z -q
 tick "$S/plan.md" revoke-pat-12
@@ -557,7 +531,7 @@ sed -i 's/"path": *"\/api\/v4\/personal_access_tokens\/10"/"path":"\/api\/v4\/pe
 run edited_json apply "$P/plan.md" --gitlab-url "$URL" $apply_args
 expect "an edited plan.json breaks the plan digest" 7 "the plan digest does not match"
 equal "rejected plans send nothing" "$(query 'deletes()')" 0
-stop_mock
+stop_mock_gitlab
 
 # --- Signed approvals ------------------------------------------------------
 
@@ -573,7 +547,7 @@ make_key() {
 
 P=$T/signed
 make_plan "$P"
-start_mock "$T/mock5.json"
+start_mock_gitlab "$T/mock5.json"
 tick "$P/plan.md" revoke-pat-12 delete-ssh-key-5
 if make_key alice && make_key mallory; then
 	gpg --homedir "$T/g-alice" --export --armor alice@example.com >"$T/approvers.asc" 2>/dev/null
@@ -634,13 +608,13 @@ if make_key alice && make_key mallory; then
 else
 	fail "gpg makes test keys" "$(cat "$T/mock.log" | tail -n 3)"
 fi
-stop_mock
+stop_mock_gitlab
 
 # --- The token stays secret -------------------------------------------------
 
 P=$T/tokenfile
 make_plan "$P"
-start_mock "$T/mock6.json"
+start_mock_gitlab "$T/mock6.json"
 tick "$P/plan.md" revoke-pat-12
 printf '%s\n' "$TOKEN" >"$T/token"
 chmod 644 "$T/token"
@@ -655,7 +629,7 @@ chmod 600 "$T/token"
 RC=$?
 LAST=token_file
 expect "a private token file works" 0 "1 done"
-stop_mock
+stop_mock_gitlab
 
 # A plan that a later report kept in plans/ and that is applied from
 # there journals into its output folder, so the next report in that
@@ -670,10 +644,10 @@ tick "$K/plan.md" revoke-pat-12
 "$CREDAUDIT" report --db "$T/local.db" --out "$K" --now "$NOW" \
 	--plan-valid-days 3650 -q --plan-severity high
 kept=$(ls -d "$K"/plans/*/ 2>/dev/null | head -n 1)
-start_mock "$T/mock-kept.json"
+start_mock_gitlab "$T/mock-kept.json"
 run kept_apply apply "${kept}plan.md" --gitlab-url "$URL" --execute $apply_args
 expect "a kept plan applies from plans/" 0 "1 done"
-stop_mock
+stop_mock_gitlab
 if [ -s "$K/journal.jsonl" ] && [ ! -e "${kept}journal.jsonl" ]; then
 	pass "a kept plan journals into its output folder"
 else

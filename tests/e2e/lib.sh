@@ -115,6 +115,49 @@ fails() {
 	fi
 }
 
+# start_mock_gitlab STATE_FILE [PORT]: start tests/mock-gitlab/mock_gitlab.py
+# in the background on 127.0.0.1, with its state in STATE_FILE (seeded
+# from samples/demo.db when the file does not exist) and 2026-12-04 as
+# the date that decides token expiry. It accepts $TOKEN as an
+# administrator's token and, when USER_TOKEN is set, $USER_TOKEN as the
+# token of a user who is not one. PORT (default 0: one that the system
+# picks) lets a restarted mock keep its URL, because the journal
+# identifies an instance by its URL. Sets MOCK_PID, MOCK_PORT and URL, and appends the mock's
+# stderr to $E2E_TMP/mock.log. Python is $PYTHON, or /usr/bin/python3.
+# When the mock has not written its port after 10 seconds, the case
+# "mock GitLab starts" fails and this returns 1.
+start_mock_gitlab() {
+	mock_port_file=$E2E_TMP/mock.port
+	rm -f "$mock_port_file"
+	"${PYTHON:-/usr/bin/python3}" tests/mock-gitlab/mock_gitlab.py \
+		--port-file "$mock_port_file" --port "${2:-0}" --token "$TOKEN" \
+		${USER_TOKEN:+--user-token "$USER_TOKEN"} \
+		--snapshot samples/demo.db --state "$1" --today 2026-12-04 \
+		--idle 120 2>>"$E2E_TMP/mock.log" &
+	MOCK_PID=$!
+	mock_tries=0
+	while [ ! -s "$mock_port_file" ] && [ $mock_tries -lt 100 ]; do
+		sleep 0.1
+		mock_tries=$((mock_tries + 1))
+	done
+	MOCK_PORT=$(cat "$mock_port_file" 2>/dev/null)
+	URL="http://127.0.0.1:$MOCK_PORT"
+	if [ -z "$MOCK_PORT" ]; then
+		fail "mock GitLab starts" "$(tail -n 5 "$E2E_TMP/mock.log")"
+		return 1
+	fi
+}
+
+# stop_mock_gitlab: stop the mock that start_mock_gitlab started, if any,
+# and wait until it has saved its state and exited.
+stop_mock_gitlab() {
+	if [ -n "${MOCK_PID-}" ]; then
+		kill "$MOCK_PID" 2>/dev/null
+		wait "$MOCK_PID" 2>/dev/null
+	fi
+	MOCK_PID=
+}
+
 finish() {
 	exit "$E2E_FAILED"
 }

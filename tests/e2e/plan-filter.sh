@@ -9,7 +9,6 @@
 . tests/e2e/lib.sh
 
 PYTHON=/usr/bin/python3
-MOCK=tests/mock-gitlab/mock_gitlab.py
 DB=samples/demo.db
 NOW=2026-12-04T12:00:00Z
 T=$E2E_TMP
@@ -459,16 +458,7 @@ else
 fi
 sed -i '$d' "$P/plan.md"
 
-rm -f "$T/port"
-"$PYTHON" "$MOCK" --port-file "$T/port" --token "$TOKEN" --snapshot "$DB" \
-	--state "$T/mock.json" --today 2026-12-04 --idle 120 2>>"$T/mock.log" &
-MOCK_PID=$!
-tries=0
-while [ ! -s "$T/port" ] && [ $tries -lt 100 ]; do
-	sleep 0.1
-	tries=$((tries + 1))
-done
-URL="http://127.0.0.1:$(cat "$T/port" 2>/dev/null)"
+start_mock_gitlab "$T/mock.json"
 apply_args="--timeout 5 --retries 1 --retry-wait 0.05 --max-wait 1"
 
 # deletes: the paths of the DELETE requests the mock received, sorted.
@@ -512,9 +502,7 @@ if [ -n "$wanted" ] && [ "$sent" = "$wanted" ]; then
 else
 	fail "apply sends exactly the approved DELETEs" "sent '$sent', expected '$wanted'"
 fi
-kill "$MOCK_PID" 2>/dev/null
-wait "$MOCK_PID" 2>/dev/null
-MOCK_PID=
+stop_mock_gitlab
 
 # --- The plan archive on filtered plans ------------------------------------
 
