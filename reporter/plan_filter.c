@@ -159,28 +159,40 @@ size_t plan_filter_unreachable_rules(const struct plan_filter *filter,
 void plan_filter_describe(const struct plan_filter *filter, const char *quote,
 			  struct buf *out)
 {
-	size_t i, listed = 0, count = 0;
+	const char *rules[64];    /* one per bit of filter->rules */
+	size_t i, count = 0;
 
 	if (!plan_filter_active(filter))
 		return;
-	buf_adds(out, "findings");
-	if (filter->by_severity)
-		buf_addf(out, " of severity %s%s",
-			 severity_id(filter->min_severity),
-			 filter->min_severity == SEV_HIGH ? "" : " or above");
-	if (!filter->by_rule)
+	for (i = 0; i < policy_rule_count && count < 64; i++)
+		if (filter->by_rule &&
+		    (filter->rules & rule_bit(&policy_rules[i])))
+			rules[count++] = policy_rules[i].id;
+	plan_filter_describe_values(filter->by_severity ?
+				    severity_id(filter->min_severity) : NULL,
+				    filter->by_rule ? rules : NULL, count,
+				    quote, out);
+}
+
+void plan_filter_describe_values(const char *min_severity,
+				 const char *const *rules, size_t count,
+				 const char *quote, struct buf *out)
+{
+	size_t i;
+
+	if (!min_severity && !rules)
 		return;
-	for (i = 0; i < policy_rule_count; i++)
-		if (filter->rules & rule_bit(&policy_rules[i]))
-			count++;
-	buf_addf(out, "%s of the rule%s ", filter->by_severity ? " and" : "",
+	buf_adds(out, "findings");
+	if (min_severity)
+		buf_addf(out, " of severity %s%s", min_severity,
+			 strcmp(min_severity, severity_id(SEV_HIGH)) ? " or above" : "");
+	if (!rules)
+		return;
+	buf_addf(out, "%s of the rule%s ", min_severity ? " and" : "",
 		 count == 1 ? "" : "s");
-	for (i = 0; i < policy_rule_count; i++) {
-		if (!(filter->rules & rule_bit(&policy_rules[i])))
-			continue;
-		if (listed)
-			buf_adds(out, listed + 1 == count ? " and " : ", ");
-		buf_addf(out, "%s%s%s", quote, policy_rules[i].id, quote);
-		listed++;
+	for (i = 0; i < count; i++) {
+		if (i)
+			buf_adds(out, i + 1 == count ? " and " : ", ");
+		buf_addf(out, "%s%s%s", quote, rules[i], quote);
 	}
 }

@@ -75,4 +75,16 @@ size_t plan_filter_unreachable_rules(const struct plan_filter *filter,
 void plan_filter_describe(const struct plan_filter *filter, const char *quote,
 			  struct buf *out);
 
+/*
+ * Append the same text as plan_filter_describe() for the filter that
+ * the "filter" member of plan.json records: `min_severity` or NULL, and
+ * `count` rule ids in `rules`, or NULL for no --plan-rules. Appends
+ * nothing when both are NULL. The values are written as they are, so
+ * that plan.md can be checked against a plan.json whose rules this
+ * build does not know.
+ */
+void plan_filter_describe_values(const char *min_severity,
+				 const char *const *rules, size_t count,
+				 const char *quote, struct buf *out);
+
 #endif

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "fileio.h"
+#include "plan_filter.h"
 #include "timestamp.h"
 
 #define PLAN_SCHEMA_VERSION 1
@@ -26,6 +27,17 @@ struct reader {
 	size_t md_len;
 	size_t *line_starts;         /* offset of each line, 1-based index */
 	size_t line_count;
+	char *filter_text;           /* the Filter line that plan.json's
+					"filter" gives, or NULL without one */
+};
+
+/* The header lines of plan.md, as read; NULL for a line that is missing. */
+struct plan_header {
+	char *plan_digest;
+	char *snapshot_digest;
+	char *valid_until;
+	char *filter;                /* the Filter line after "Filter: " */
+	int filter_line;
 };
 
 static void problem(struct reader *rd, const char *fmt, ...)
@@ -270,6 +282,64 @@ static struct plan_item *find_item(struct reader *rd, const char *id)
 	return NULL;
 }
 
+/*
+ * Read the "filter" member of a filtered plan into the text that the
+ * Filter line of its plan.md shows (plan_filter_describe_values()).
+ */
+static void read_filter(struct reader *rd, json_t *root)
+{
+	json_t *filter = json_object_get(root, "filter");
+	json_t *severity, *rules, *rule;
+	const char **ids = NULL;
+	struct buf text = BUF_INIT;
+	size_t i, count = 0;
+	int valid = 1;
+
+	if (!filter)
+		return;
+	if (!json_is_object(filter)) {
+		problem(rd, "%s: \"filter\" is not an object",
+			rd->plan->json_path);
+		return;
+	}
+	severity = json_object_get(filter, "min_severity");
+	if (severity && !json_is_null(severity) && !json_is_string(severity)) {
+		problem(rd, "%s: \"filter.min_severity\" is not a string or null",
+			rd->plan->json_path);
+		valid = 0;
+	}
+	rules = json_object_get(filter, "rules");
+	if (json_is_array(rules)) {
+		ids = xcalloc(json_array_size(rules) + 1, sizeof(*ids));
+		json_array_foreach(rules, i, rule) {
+			if (!json_is_string(rule)) {
+				problem(rd, "%s: \"filter.rules\"[%zu] is not a string",
+					rd->plan->json_path, i);
+				valid = 0;
+				break;
+			}
+			ids[count++] = json_string_value(rule);
+		}
+	} else if (rules && !json_is_null(rules)) {
+		problem(rd, "%s: \"filter.rules\" is not an array or null",
+			rd->plan->json_path);
+		valid = 0;
+	}
+	if (valid && !json_is_string(severity) && !count) {
+		problem(rd, "%s: \"filter\" has neither \"min_severity\" nor \"rules\", but credaudit report writes \"filter\" only for a filtered plan",
+			rd->plan->json_path);
+		valid = 0;
+	}
+	if (valid) {
+		plan_filter_describe_values(json_string_value(severity),
+					    count ? ids : NULL, count, "`",
+					    &text);
+		rd->filter_text = buf_detach(&text, NULL);
+	}
+	free(ids);
+	buf_release(&text);
+}
+
 static void read_json(struct reader *rd, const struct buf *text)
 {
 	struct plan_file *plan = rd->plan;
@@ -311,6 +381,7 @@ static void read_json(struct reader *rd, const struct buf *text)
 	plan->created = json_time(rd, root, "created_at", &plan->created_text);
 	plan->valid_until = json_time(rd, root, "valid_until",
 				      &plan->valid_until_text);
+	read_filter(rd, root);
 
 	actions = json_object_get(root, "actions");
 	if (!json_is_array(actions)) {
@@ -494,9 +565,33 @@ static void read_plain_item(struct reader *rd, cmark_node *node)
 		rd->plan->md_path, cmark_node_get_start_line(node), item->id);
 }
 
-/* The literal of a header item "- LABEL `VALUE`" or "- LABEL VALUE". */
-static void read_header_item(cmark_node *node, char **plan_digest,
-			     char **snapshot_digest, char **valid_until)
+#define FILTER_LABEL "Filter: "
+
+/*
+ * Take the Filter line as written: the rule ids are code spans, and a
+ * comparison of the source text also catches a changed quote or space.
+ */
+static void read_filter_line(struct reader *rd, cmark_node *para,
+			     struct plan_header *header)
+{
+	char *text;
+	size_t label = strlen(FILTER_LABEL);
+
+	header->filter_line = cmark_node_get_start_line(para);
+	text = line_text(rd, header->filter_line,
+			 cmark_node_get_start_column(para));
+	if (!strncmp(text, FILTER_LABEL, label))
+		memmove(text, text + label, strlen(text + label) + 1);
+	header->filter = text;
+}
+
+/*
+ * Record a header item "- LABEL `VALUE`" or "- LABEL VALUE": the literal
+ * of VALUE, or for the Filter line its text as written, code spans
+ * included. Only the first item with each label counts.
+ */
+static void read_header_item(struct reader *rd, cmark_node *node,
+			     struct plan_header *header)
 {
 	cmark_node *para = cmark_node_first_child(node);
 	cmark_node *text, *next;
@@ -512,37 +607,67 @@ static void read_header_item(cmark_node *node, char **plan_digest,
 	if (!literal)
 		return;
 	if (!strcmp(literal, "Plan digest: ") && next &&
-	    cmark_node_get_type(next) == CMARK_NODE_CODE && !*plan_digest)
-		*plan_digest = xstrdup(cmark_node_get_literal(next));
-	else if (!strcmp(literal, "Snapshot digest: ") && !*snapshot_digest)
-		*snapshot_digest = xstrdup(next &&
+	    cmark_node_get_type(next) == CMARK_NODE_CODE &&
+	    !header->plan_digest)
+		header->plan_digest = xstrdup(cmark_node_get_literal(next));
+	else if (!strcmp(literal, "Snapshot digest: ") &&
+		 !header->snapshot_digest)
+		header->snapshot_digest = xstrdup(next &&
 			cmark_node_get_type(next) == CMARK_NODE_CODE ?
 			cmark_node_get_literal(next) : "none");
-	else if (!strncmp(literal, "Valid until: ", 13) && !*valid_until)
-		*valid_until = xstrdup(literal + 13);
+	else if (!strncmp(literal, "Valid until: ", 13) &&
+		 !header->valid_until)
+		header->valid_until = xstrdup(literal + 13);
+	else if (!strncmp(literal, FILTER_LABEL, strlen(FILTER_LABEL)) &&
+		 !header->filter)
+		read_filter_line(rd, para, header);
 }
 
-static void check_header(struct reader *rd, char *plan_digest,
-			 char *snapshot_digest, char *valid_until)
+/*
+ * Compare the Filter line of plan.md, or its absence, with the "filter"
+ * of plan.json. The plan digest covers only plan.json, so an edited
+ * Filter line would otherwise misstate what a partial plan covers to the
+ * approver who reads or signs plan.md.
+ */
+static void check_filter(struct reader *rd, const struct plan_header *header)
 {
 	struct plan_file *plan = rd->plan;
 
-	if (!plan_digest)
+	if (!header->filter && rd->filter_text)
+		problem(rd, "%s: there is no Filter line, but %s has the filter '%s', so the plan is partial: restore the Filter line under \"Generated by\", or make the plan again with credaudit report",
+			plan->md_path, plan->json_path, rd->filter_text);
+	else if (header->filter && !rd->filter_text)
+		problem(rd, "%s:%d: the Filter line says '%s', but %s has no filter, so the plan is not partial: remove the line, or make the plan again with credaudit report",
+			plan->md_path, header->filter_line, header->filter,
+			plan->json_path);
+	else if (header->filter && strcmp(header->filter, rd->filter_text))
+		problem(rd, "%s:%d: the Filter line was changed: it says '%s', but %s has the filter '%s'; restore the line, or make the plan again with credaudit report",
+			plan->md_path, header->filter_line, header->filter,
+			plan->json_path, rd->filter_text);
+}
+
+static void check_header(struct reader *rd, const struct plan_header *header)
+{
+	struct plan_file *plan = rd->plan;
+
+	if (!header->plan_digest)
 		problem(rd, "%s: there is no \"Plan digest\" line, so plan.json cannot be checked against it: make the plan again with credaudit report",
 			plan->md_path);
-	else if (plan->digest[0] && strcmp(plan_digest, plan->digest) != 0)
+	else if (plan->digest[0] &&
+		 strcmp(header->plan_digest, plan->digest) != 0)
 		problem(rd, "%s: the plan digest does not match %s (%s): plan.json was changed, or belongs to another plan",
 			plan->md_path, plan->json_path, plan->digest);
-	if (snapshot_digest &&
-	    strcmp(snapshot_digest, plan->snapshot_digest ?
+	if (header->snapshot_digest &&
+	    strcmp(header->snapshot_digest, plan->snapshot_digest ?
 		   plan->snapshot_digest : "none") != 0)
 		problem(rd, "%s: the snapshot digest was changed: plan.json has %s",
 			plan->md_path, plan->snapshot_digest ?
 			plan->snapshot_digest : "none");
-	if (valid_until && plan->valid_until_text &&
-	    strcmp(valid_until, plan->valid_until_text) != 0)
+	if (header->valid_until && plan->valid_until_text &&
+	    strcmp(header->valid_until, plan->valid_until_text) != 0)
 		problem(rd, "%s: \"Valid until\" was changed: plan.json has %s",
 			plan->md_path, plan->valid_until_text);
+	check_filter(rd, header);
 }
 
 static void read_markdown(struct reader *rd)
@@ -551,8 +676,7 @@ static void read_markdown(struct reader *rd)
 	cmark_node *document;
 	cmark_iter *iter;
 	cmark_event_type event;
-	char *plan_digest = NULL, *snapshot_digest = NULL;
-	char *valid_until = NULL;
+	struct plan_header header = { 0 };
 	size_t i;
 
 	index_lines(rd);
@@ -574,15 +698,14 @@ static void read_markdown(struct reader *rd)
 			read_task_item(rd, node);
 		} else {
 			read_plain_item(rd, node);
-			read_header_item(node, &plan_digest, &snapshot_digest,
-					 &valid_until);
+			read_header_item(rd, node, &header);
 		}
 	}
 	cmark_iter_free(iter);
 	cmark_node_free(document);
 	cmark_parser_free(parser);
 
-	check_header(rd, plan_digest, snapshot_digest, valid_until);
+	check_header(rd, &header);
 	for (i = 0; i < rd->plan->count; i++) {
 		struct plan_item *item = &rd->plan->items[i];
 
@@ -591,9 +714,10 @@ static void read_markdown(struct reader *rd)
 				rd->plan->md_path, item->id,
 				rd->plan->json_path);
 	}
-	free(plan_digest);
-	free(snapshot_digest);
-	free(valid_until);
+	free(header.plan_digest);
+	free(header.snapshot_digest);
+	free(header.valid_until);
+	free(header.filter);
 }
 
 enum plan_read_status plan_file_read(struct plan_file *plan,
@@ -636,6 +760,7 @@ enum plan_read_status plan_file_read(struct plan_file *plan,
 out:
 	free(rd.by_id);
 	free(rd.line_starts);
+	free(rd.filter_text);
 	buf_release(&md);
 	buf_release(&json);
 	buf_release(&err);

@@ -19,7 +19,10 @@
  *    covers both files;
  *  - each task item's first code span is its action id, and the text of
  *    the item must still read as plan.json records it ("markdown"), so
- *    an edited or damaged line is an error that names the line.
+ *    an edited or damaged line is an error that names the line;
+ *  - the header lines "Snapshot digest", "Valid until" and "Filter" must
+ *    show what plan.json records, and "Filter" must be missing exactly
+ *    when plan.json has no "filter".
  */
 
 struct plan_item {

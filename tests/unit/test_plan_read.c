@@ -367,6 +367,115 @@ static void plan_missing_json(void **state)
 	buf_release(&problems);
 }
 
+/*
+ * Make the fixture a filtered plan: `filter` as the "filter" member of
+ * plan.json, with its plan digest, and `line` (or none when NULL) as the
+ * Filter line of plan.md.
+ */
+static void make_filtered(struct fixture *fx, const char *filter,
+			  const char *line)
+{
+	struct buf member = BUF_INIT, header = BUF_INIT;
+
+	buf_addf(&member, ",\n \"filter\": %s,\n \"actions\": [", filter);
+	edit(&fx->json, ",\n \"actions\": [", member.data);
+	update_plan_digest(fx);
+	if (line) {
+		buf_addf(&header, "- Created: 2026-12-04T12:00:00Z\n%s\n", line);
+		edit(&fx->md, "- Created: 2026-12-04T12:00:00Z\n", header.data);
+	}
+	buf_release(&member);
+	buf_release(&header);
+}
+
+static void plan_reads_filter_line(void **state)
+{
+	struct fixture *fx = *state;
+	struct plan_file plan;
+	struct buf problems = BUF_INIT;
+
+	make_filtered(fx, "{\"min_severity\": \"medium\", \"rules\": [\"owner-inactive\", \"credential-unused\"], \"left_out_actions\": 4, \"left_out_not_possible\": 0}",
+		      "- Filter: findings of severity medium or above and of the rules `owner-inactive` and `credential-unused`");
+	assert_int_equal(read_back(fx, &plan, &problems), PLAN_READ_OK);
+	assert_string_equal(problems.data, "");
+	plan_file_release(&plan);
+	buf_release(&problems);
+}
+
+/* A Filter line, or its absence, that plan.json's filter contradicts. */
+struct filter_case {
+	const char *name;
+	const char *filter;     /* "filter" of plan.json, or NULL for none */
+	const char *line;       /* the Filter line of plan.md, or NULL */
+	const char *problem;
+};
+
+static const struct filter_case filter_cases[] = {
+	{ "changed severity", "{\"min_severity\": \"high\", \"rules\": null}",
+	  "- Filter: findings of severity medium or above",
+	  "plan.md:6: the Filter line was changed: it says 'findings of severity medium or above', but " },
+	{ "changed rules", "{\"min_severity\": null, \"rules\": [\"owner-inactive\"]}",
+	  "- Filter: findings of the rules `owner-inactive` and `credential-unused`",
+	  "has the filter 'findings of the rule `owner-inactive`'" },
+	{ "code span removed", "{\"min_severity\": null, \"rules\": [\"owner-inactive\"]}",
+	  "- Filter: findings of the rule owner-inactive",
+	  "it says 'findings of the rule owner-inactive'" },
+	{ "line removed", "{\"min_severity\": \"high\", \"rules\": null}", NULL,
+	  "plan.md: there is no Filter line, but " },
+	{ "line added", NULL, "- Filter: findings of severity high",
+	  "plan.md:6: the Filter line says 'findings of severity high', but " },
+	{ "filter not an object", "[\"high\"]", "- Filter: findings of severity high",
+	  "\"filter\" is not an object" },
+	{ "severity not a string", "{\"min_severity\": 3, \"rules\": null}",
+	  "- Filter: findings of severity high",
+	  "\"filter.min_severity\" is not a string or null" },
+	{ "rule not a string", "{\"min_severity\": null, \"rules\": [1]}",
+	  "- Filter: findings of the rule `owner-inactive`",
+	  "\"filter.rules\"[0] is not a string" },
+	{ "empty filter", "{\"min_severity\": null, \"rules\": null}",
+	  "- Filter: findings of severity high",
+	  "\"filter\" has neither \"min_severity\" nor \"rules\"" },
+};
+
+static void plan_rejects_filter_mismatch(void **state)
+{
+	struct fixture *fx = *state;
+	struct buf md_orig = BUF_INIT, json_orig = BUF_INIT, header = BUF_INIT;
+	size_t i;
+
+	buf_add(&md_orig, fx->md.data, fx->md.len);
+	buf_add(&json_orig, fx->json.data, fx->json.len);
+	for (i = 0; i < sizeof(filter_cases) / sizeof(filter_cases[0]); i++) {
+		const struct filter_case *c = &filter_cases[i];
+		struct plan_file plan;
+		struct buf problems = BUF_INIT;
+		enum plan_read_status status;
+
+		buf_reset(&fx->md);
+		buf_add(&fx->md, md_orig.data, md_orig.len);
+		buf_reset(&fx->json);
+		buf_add(&fx->json, json_orig.data, json_orig.len);
+		if (c->filter) {
+			make_filtered(fx, c->filter, c->line);
+		} else {
+			buf_reset(&header);
+			buf_addf(&header, "- Created: 2026-12-04T12:00:00Z\n%s\n",
+				 c->line);
+			edit(&fx->md, "- Created: 2026-12-04T12:00:00Z\n",
+			     header.data);
+		}
+		status = read_back(fx, &plan, &problems);
+		if (status != PLAN_READ_INVALID || !strstr(problems.data, c->problem))
+			fail_msg("%s: status %d, problems:\n%sExpected: %s",
+				 c->name, status, problems.data, c->problem);
+		plan_file_release(&plan);
+		buf_release(&problems);
+	}
+	buf_release(&md_orig);
+	buf_release(&json_orig);
+	buf_release(&header);
+}
+
 static void plan_json_path(void **state)
 {
 	char *path;
@@ -388,6 +497,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(plan_rejects_edits, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_without_owners_digest, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_missing_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_reads_filter_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_rejects_filter_mismatch, setup, teardown),
 		cmocka_unit_test(plan_json_path),
 	};
 
