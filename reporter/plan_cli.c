@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "exit_code.h"
 #include "msg.h"
@@ -28,25 +30,61 @@ int plan_cli_usage_error(const char *command, const char *fmt, ...)
 /* The first line of every plan.md that `credaudit report` writes. */
 #define PLAN_HEADING "# Revocation plan"
 
+/* Print why the folder `path` is not a plan.md, and which file may be. */
+static void report_folder(const char *path)
+{
+	struct buf inside = BUF_INIT;
+	size_t len = strlen(path);
+
+	buf_adds(&inside, path);
+	if (len && path[len - 1] != '/')
+		buf_addch(&inside, '/');
+	buf_adds(&inside, "plan.md");
+	if (access(inside.data, F_OK) == 0)
+		error("'%s' is a folder: pass the plan.md in it, '%s'", path,
+		      inside.data);
+	else
+		error("'%s' is a folder, and it has no plan.md: pass the plan.md that credaudit report wrote into its --out folder",
+		      path);
+	buf_release(&inside);
+}
+
 /*
- * Return 0 when `md_path` starts as a plan.md does, or when it cannot be
- * opened (plan_file_read() then names the problem); else print why it is
- * not a plan and return -1. This catches report.md or plan.json passed
- * by mistake before their companion files are looked for.
+ * Return 0 when `md_path` starts as a plan.md does, with or without a
+ * UTF-8 byte order mark, or when it cannot be opened, which
+ * plan_file_read() then reports. Otherwise print why it is not a plan
+ * and return -1. So a folder, report.md or plan.json passed by mistake
+ * is named before their companion files are looked for.
  */
 static int check_plan_heading(const char *md_path)
 {
-	char first[sizeof(PLAN_HEADING) + 2] = "";
-	FILE *file = fopen(md_path, "r");
+	char first[sizeof(PLAN_UTF8_BOM) - 1 + sizeof(PLAN_HEADING) + 2] = "";
+	const unsigned char *bytes = (const unsigned char *)first;
+	const char *heading = first;
+	struct stat st;
+	FILE *file;
 	size_t len = strlen(md_path);
 
+	if (stat(md_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		report_folder(md_path);
+		return -1;
+	}
+	file = fopen(md_path, "r");
 	if (!file)
 		return 0;
 	if (!fgets(first, sizeof(first), file))
 		first[0] = '\0';
 	fclose(file);
+	if ((bytes[0] == 0xFF && bytes[1] == 0xFE) ||
+	    (bytes[0] == 0xFE && bytes[1] == 0xFF)) {
+		error("'%s' is UTF-16 text, but a plan is read as UTF-8: save it as UTF-8 in the editor, changing nothing else",
+		      md_path);
+		return -1;
+	}
 	first[strcspn(first, "\r\n")] = '\0';
-	if (!strcmp(first, PLAN_HEADING))
+	if (!strncmp(first, PLAN_UTF8_BOM, strlen(PLAN_UTF8_BOM)))
+		heading += strlen(PLAN_UTF8_BOM);
+	if (!strcmp(heading, PLAN_HEADING))
 		return 0;
 	if (len >= 5 && !strcmp(md_path + len - 5, ".json"))
 		error("'%s' is not a plan.md: pass the plan.md next to it, whose boxes approve the actions",

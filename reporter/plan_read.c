@@ -346,9 +346,15 @@ static void read_json(struct reader *rd, const struct buf *text)
 	json_error_t jerr;
 	json_t *root, *version, *snapshot, *actions, *action;
 	struct buf err = BUF_INIT;
-	size_t i;
+	const char *data = text->data;
+	size_t i, len = text->len;
 
-	root = json_loadb(text->data, text->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (len >= strlen(PLAN_UTF8_BOM) &&
+	    !memcmp(data, PLAN_UTF8_BOM, strlen(PLAN_UTF8_BOM))) {
+		data += strlen(PLAN_UTF8_BOM);
+		len -= strlen(PLAN_UTF8_BOM);
+	}
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		problem(rd, "%s:%d: not valid JSON: %s", plan->json_path,
 			jerr.line, jerr.text);
@@ -727,6 +733,7 @@ enum plan_read_status plan_file_read(struct plan_file *plan,
 	struct reader rd = { 0 };
 	struct buf md = BUF_INIT, json = BUF_INIT, err = BUF_INIT;
 	enum plan_read_status status = PLAN_READ_CANNOT_OPEN;
+	int missing;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->md_path = xstrdup(md_path);
@@ -736,10 +743,21 @@ enum plan_read_status plan_file_read(struct plan_file *plan,
 			 md_path);
 		goto out;
 	}
-	if (file_read_all(md_path, PLAN_FILE_MAX, &md, &err, NULL) < 0 ||
-	    file_read_all(plan->json_path, PLAN_FILE_MAX, &json, &err,
-			  NULL) < 0) {
-		buf_addf(problems, "%s\n", err.data);
+	if (file_read_all(md_path, PLAN_FILE_MAX, &md, &err, &missing) < 0) {
+		if (missing)
+			buf_addf(problems, "'%s' does not exist: pass the plan.md that credaudit report wrote\n",
+				 md_path);
+		else
+			buf_addf(problems, "%s\n", err.data);
+		goto out;
+	}
+	if (file_read_all(plan->json_path, PLAN_FILE_MAX, &json, &err,
+			  &missing) < 0) {
+		if (missing)
+			buf_addf(problems, "'%s' does not exist, but the actions of '%s' are read from it: put the plan.json that credaudit report wrote with this plan.md next to it, or make a new plan with credaudit report\n",
+				 plan->json_path, md_path);
+		else
+			buf_addf(problems, "%s\n", err.data);
 		goto out;
 	}
 

@@ -67,6 +67,14 @@ enum plan_read_status {
 	PLAN_READ_INVALID,       /* malformed, or the files do not match */
 };
 
+/*
+ * U+FEFF in UTF-8, a byte order mark that editors on Windows may put at
+ * the start of a file they save. It is accepted at the start of plan.md,
+ * which cmark-gfm reads as if it were not there, and of plan.json, as
+ * RFC 8259 allows a parser to.
+ */
+#define PLAN_UTF8_BOM "\xEF\xBB\xBF"
+
 /* Largest plan file read. A plan.md of 62 actions is about 20 KB. */
 #define PLAN_FILE_MAX (64u << 20)
 

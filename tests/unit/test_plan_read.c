@@ -367,6 +367,32 @@ static void plan_missing_json(void **state)
 	buf_release(&problems);
 }
 
+static void plan_reads_byte_order_marks(void **state)
+{
+	struct fixture *fx = *state;
+	struct plan_file plan;
+	struct buf problems = BUF_INIT, md = BUF_INIT, json = BUF_INIT;
+
+	buf_adds(&md, PLAN_UTF8_BOM);
+	buf_add(&md, fx->md.data, fx->md.len);
+	buf_release(&fx->md);
+	fx->md = md;
+	buf_adds(&json, PLAN_UTF8_BOM);
+	buf_add(&json, fx->json.data, fx->json.len);
+	buf_release(&fx->json);
+	fx->json = json;
+	edit(&fx->md, "- [ ] `delete-ssh-key-2`", "- [x] `delete-ssh-key-2`");
+	assert_int_equal(read_back(fx, &plan, &problems), PLAN_READ_OK);
+	assert_string_equal(problems.data, "");
+	assert_int_equal(plan.items[1].ticked, 1);
+	assert_int_equal(plan.items[1].line, 11);
+	/* A signature covers the bytes as they are, the mark included. */
+	assert_int_equal(plan.md_len, fx->md.len);
+	assert_memory_equal(plan.md_text, PLAN_UTF8_BOM, 3);
+	plan_file_release(&plan);
+	buf_release(&problems);
+}
+
 /*
  * Make the fixture a filtered plan: `filter` as the "filter" member of
  * plan.json, with its plan digest, and `line` (or none when NULL) as the
@@ -497,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(plan_rejects_edits, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_without_owners_digest, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_missing_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_reads_byte_order_marks, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_reads_filter_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_rejects_filter_mismatch, setup, teardown),
 		cmocka_unit_test(plan_json_path),
