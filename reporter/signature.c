@@ -49,6 +49,21 @@ static int key_usable_for_signing(gpgme_key_t key)
 	       !key->disabled && !key->invalid && key->secret;
 }
 
+/* Return 1 when the GnuPG home of `ctx` has a secret key, or cannot list them. */
+static int has_secret_key(gpgme_ctx_t ctx)
+{
+	gpgme_key_t key = NULL;
+	int found;
+
+	if (gpgme_op_keylist_start(ctx, NULL, 1) != 0)
+		return 1;
+	found = gpgme_op_keylist_next(ctx, &key) == 0;
+	if (key)
+		gpgme_key_unref(key);
+	gpgme_op_keylist_end(ctx);
+	return found;
+}
+
 /* The one usable secret key that `pattern` names, or NULL with `err`. */
 static gpgme_key_t find_signing_key(gpgme_ctx_t ctx, const char *pattern,
 				    const char *home, struct buf *err)
@@ -78,9 +93,14 @@ static gpgme_key_t find_signing_key(gpgme_ctx_t ctx, const char *pattern,
 			 home, gpgme_strerror(gerr));
 		goto fail;
 	}
+	if (matches == 0 && !has_secret_key(ctx)) {
+		buf_addf(err, "GnuPG home '%s' has no secret key, so no key can sign: pass --gnupg-home DIR with the GnuPG home that contains the key '%s'",
+			 home, pattern);
+		goto fail;
+	}
 	if (matches == 0) {
-		buf_addf(err, "no usable secret signing key matches '%s' in GnuPG home '%s': check the key with 'gpg --list-secret-keys', or pass --gnupg-home",
-			 pattern, home);
+		buf_addf(err, "no usable secret signing key matches '%s' in GnuPG home '%s': check the key with 'gpg --homedir %s --list-secret-keys', or pass --gnupg-home DIR with the GnuPG home that contains it",
+			 pattern, home, home);
 		goto fail;
 	}
 	if (matches > 1) {
@@ -105,7 +125,9 @@ int signature_sign(const void *data, size_t len, const char *key_pattern,
 	gpgme_sign_result_t result;
 	gpgme_error_t gerr;
 	struct buf default_home = BUF_INIT;
-	const char *home_name = home ? home : getenv("GNUPGHOME");
+	const char *env_home = getenv("GNUPGHOME");
+	const char *home_name = home ? home :
+				env_home && *env_home ? env_home : NULL;
 	char *armor = NULL;
 	size_t armor_len = 0;
 	int ret = -1;

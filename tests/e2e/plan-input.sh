@@ -1,7 +1,8 @@
 #!/bin/sh
-# credaudit approve and apply on plan files that they cannot use as
-# given. These are a folder, a plan.md without its plan.json and a plan
-# saved as UTF-16. Each error exits with the code that
+# credaudit approve and apply on plan files and options that they cannot
+# use as given. These are a folder, a plan.md without its plan.json, a
+# plan saved as UTF-16, an unusable GnuPG home and a --signature that
+# cannot be written. Each error exits with the code that
 # docs/exit-codes.md gives, names the value at fault and changes no file.
 # A plan saved with a UTF-8 byte order mark is accepted. apply runs
 # against tests/mock-gitlab/mock_gitlab.py on 127.0.0.1. Plans come from
@@ -15,14 +16,22 @@ T=$E2E_TMP
 TOKEN="glpat-input-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 MOCK_PID=
 KEYS=$T/gnupg
+KEYLESS=$T/keyless
 
 cleanup() {
 	stop_mock_gitlab
-	[ -d "$KEYS" ] && gpgconf --homedir "$KEYS" --kill all 2>/dev/null
+	for home in "$KEYS" "$KEYLESS"; do
+		[ -d "$home" ] && gpgconf --homedir "$home" --kill all 2>/dev/null
+	done
 	rm -rf "$E2E_TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+
+# skip NAME REASON: a case that cannot run on this machine.
+skip() {
+	echo "ok - $1 # skip $2"
+}
 
 if [ ! -x "$PYTHON" ] || [ ! -f samples/demo.db ]; then
 	fail "plan input test setup" "needs $PYTHON and samples/demo.db (make samples/demo.db)"
@@ -108,9 +117,48 @@ fails "approve rejects UTF-16" 7 \
 	"'$U/plan.md' is UTF-16 text, but a plan is read as UTF-8: save it as UTF-8" \
 	"$U" "$CREDAUDIT" approve "$U/plan.md"
 
-# --- A plan with a byte order mark, signed -------------------------------
+# --- The GnuPG home of approve --sign ---------------------------------------
 
 KEY=alice@example.com
+fails "a --gnupg-home that does not exist is named" 2 \
+	"--gnupg-home '$T/no-home' does not exist: pass the GnuPG home that contains the signing key" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$T/no-home"
+if [ -e "$T/no-home" ]; then
+	fail "a missing --gnupg-home is not created"
+else
+	pass "a missing --gnupg-home is not created"
+fi
+fails "a --gnupg-home that is a file is named" 2 \
+	"--gnupg-home '$P/plan.json' is not a folder" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$P/plan.json"
+fails "a GNUPGHOME that does not exist is named" 2 \
+	"GNUPGHOME '$T/no-home' does not exist: set GNUPGHOME to the GnuPG home that contains the signing key, or pass --gnupg-home DIR" \
+	"$P" env GNUPGHOME="$T/no-home" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY"
+mkdir "$T/user"
+fails "a missing ~/.gnupg asks for --gnupg-home" 2 \
+	"the default GnuPG home '$T/user/.gnupg' does not exist: pass --gnupg-home DIR" \
+	"$P" env -u GNUPGHOME HOME="$T/user" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY"
+if [ -e "$T/user/.gnupg" ]; then
+	fail "a missing ~/.gnupg is not created"
+else
+	pass "a missing ~/.gnupg is not created"
+fi
+mkdir -m 700 "$KEYLESS"
+fails "a GnuPG home without secret keys is named" 2 \
+	"GnuPG home '$KEYLESS' has no secret key, so no key can sign: pass --gnupg-home DIR" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$KEYLESS"
+
+fails "an empty --sign exits 2" 2 "empty --sign" "$P" \
+	"$CREDAUDIT" approve -q "$P/plan.md" --sign ""
+fails "an empty --gnupg-home exits 2" 2 "empty --gnupg-home" "$P" \
+	"$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home ""
+fails "an empty --signature exits 2" 2 "empty --signature" "$P" \
+	"$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --signature ""
+fails "--signature without --sign exits 2" 2 "--signature needs --sign KEY" "$P" \
+	"$CREDAUDIT" approve -q "$P/plan.md" --signature "$T/plan.md.asc"
+
+# --- Where approve --sign writes the signature ------------------------------
+
 mkdir -m 700 "$KEYS"
 if ! gpg --homedir "$KEYS" --batch --quiet --passphrase '' \
 	--quick-gen-key "alice <$KEY>" ed25519 sign never >/dev/null 2>&1
@@ -118,6 +166,86 @@ then
 	fail "gpg makes a test key"
 	finish
 fi
+
+# The folder of a --signature is checked before GnuPG signs, so the
+# message names the option, not a temporary file.
+fails "a --signature in a missing folder is named" 5 \
+	"cannot write --signature '$T/no-dir/plan.md.asc': its folder '$T/no-dir' does not exist" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$KEYS" \
+	--signature "$T/no-dir/plan.md.asc"
+fails "a --signature under a file is named" 5 \
+	"cannot write --signature '$P/plan.json/plan.md.asc': '$P/plan.json' is not a folder" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$KEYS" \
+	--signature "$P/plan.json/plan.md.asc"
+fails "a --signature that is a folder is named" 5 \
+	"--signature '$T/empty' is a folder: pass the file to write, such as '$T/empty/plan.md.asc'" \
+	"$T/empty" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$KEYS" \
+	--signature "$T/empty"
+fails "a --signature that is plan.md is rejected" 2 \
+	"--signature '$P/plan.md' is a file of the plan itself, which the signature would replace" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$KEYS" \
+	--signature "$P/plan.md"
+fails "a --signature reaching plan.json is rejected" 2 \
+	"--signature '$P/../plan/./plan.json' is a file of the plan itself" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$KEYS" \
+	--signature "$P/../plan/./plan.json"
+# A FIFO stands for any file that is not a regular file, such as a device
+# that a signature renamed over it would replace.
+mkdir "$T/special"
+mkfifo "$T/special/fifo"
+fails "a --signature that is not a regular file is rejected" 2 \
+	"--signature '$T/special/fifo' exists and is not a regular file" \
+	"$T/special" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" \
+	--gnupg-home "$KEYS" --signature "$T/special/fifo"
+# /proc takes no new files, although its folder looks writable to root.
+fails "an uncreatable signature names the option" 5 \
+	"cannot write --signature '/proc/credaudit-test.asc': cannot create " \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --gnupg-home "$KEYS" \
+	--signature /proc/credaudit-test.asc
+if grep -qF "pass --signature FILE in a writable folder" "$T/stderr"; then
+	pass "an uncreatable signature says what to do"
+else
+	fail "an uncreatable signature says what to do" "$(cat "$T/stderr")"
+fi
+
+# A folder the user cannot write. Root writes anywhere, so as root the
+# case runs as the user nobody, with a copy of the binary that nobody can
+# run. The check fails after only stat() and access() calls, so it needs
+# no access to the GnuPG home.
+mkdir "$T/locked"
+if [ "$(id -u)" -ne 0 ]; then
+	as_user=
+	chmod 555 "$T/locked"
+elif command -v setpriv >/dev/null 2>&1; then
+	as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
+elif command -v runuser >/dev/null 2>&1; then
+	as_user="runuser -u nobody --"
+else
+	as_user=none
+fi
+if [ "$as_user" = none ]; then
+	skip "a --signature in a read-only folder is named" "running as root without setpriv or runuser"
+else
+	cp "$CREDAUDIT" "$T/credaudit"
+	chmod 755 "$T/credaudit" "$T/locked"
+	chmod 711 "$T"
+	chmod -R a+rX "$P"
+	fails "a --signature in a read-only folder is named" 5 \
+		"cannot write --signature '$T/locked/plan.md.asc': its folder '$T/locked' is not writable" \
+		"$T/locked" env HOME="$T/user" $as_user "$T/credaudit" approve -q "$P/plan.md" \
+		--sign "$KEY" --gnupg-home "$KEYS" --signature "$T/locked/plan.md.asc"
+	chmod 755 "$T/locked"
+fi
+
+# The default signature file next to the plan, in a folder that has
+# plan.md.asc as a folder.
+D=$T/asc-folder
+mkdir "$D"
+cp "$P/plan.md" "$P/plan.json" "$D/"
+mkdir "$D/plan.md.asc"
+fails "a folder at plan.md.asc is named" 5 \
+	"the signature file '$D/plan.md.asc' is a folder" \
+	"$D" "$CREDAUDIT" approve -q "$D/plan.md" --sign "$KEY" --gnupg-home "$KEYS"
 
 # A plan with a byte order mark is signed as it is, byte for byte.
 if "$CREDAUDIT" approve -q "$B/plan.md" --sign "$KEY" --gnupg-home "$KEYS" \
