@@ -7,6 +7,7 @@
 // Node.js 20 so far.
 //
 //   node tests/browser/page-check.js CHROMIUM FILE...
+//   node tests/browser/page-check.js CHROMIUM --layout WIDTH[,WIDTH...] [--screenshots DIR] FILE...
 //
 // For each FILE it prints one line per event and then a closing line:
 //   script FILE URL          a script was compiled in the page (an inline
@@ -19,6 +20,27 @@
 //                            Policy violation or a failed load
 //   request FILE URL         a request for anything but the page itself
 //   page FILE N              N events in all for the page
+//
+// With --layout, it opens each FILE in a window of each WIDTH in CSS
+// pixels and LAYOUT_HEIGHT high, opens every <details>, and checks each
+// cell (<td>): the cell must lie within the width of the page, and its
+// label must show. In a table laid out as a table, the label is the
+// cell's column header, which must lie within that width too. In a table
+// laid out as cards (any other display of <td>), the label is the cell's
+// ::before box: its content must be the text of the column header, and
+// the box must show inside the cell. A cell that spans columns has the
+// first header of its span. When the page is wider than the window, the
+// text that sticks out is named too. For each FILE and WIDTH it prints:
+//   problem FILE WIDTH TEXT  a cell, label or text that fails a check; at
+//                            most PROBLEMS_MAX per page and width
+//   layout FILE WIDTH SCROLL CLIENT TABLE CARD PROBLEMS
+//                            the page's scrollWidth and clientWidth, the
+//                            cells laid out as a table and as cards, and
+//                            the number of problems
+// With --screenshots DIR, it also writes the page from its top, one
+// window's height at a time and at most SCREENSHOTS_MAX times, to
+// DIR/N-NAME-WIDTH-I.png for a look by eye: N is the FILE's position on
+// the command line, NAME its name without .html and I counts from 1.
 // Exit status: 0 when every page was checked (events or not), 1 when
 // Chromium could not be started, a page did not load or Chromium did not
 // reply, 2 usage error.
@@ -49,6 +71,17 @@ const SETTLE_TIME = 1000;
 const CLOSE_TIMEOUT = 5000;
 // Characters of Chromium's standard error kept for error messages.
 const STDERR_TAIL = 2000;
+// The height in CSS pixels of the window in --layout mode.
+const LAYOUT_HEIGHT = 800;
+// Problem lines printed per page and width.
+const PROBLEMS_MAX = 20;
+// Text nodes named when a page is wider than its window.
+const OVERFLOW_MAX = 5;
+// Screenshots of one page at one width, each LAYOUT_HEIGHT high.
+const SCREENSHOTS_MAX = 10;
+// CSS pixels by which a box may pass a bound, because layout rounds to
+// fractions of a pixel.
+const LAYOUT_TOLERANCE = 0.5;
 
 // Chromium started with the DevTools protocol on file descriptors 3 (the
 // browser reads commands) and 4 (the browser writes replies and events).
@@ -297,12 +330,255 @@ async function checkPage(conn, file) {
 	console.log(`page\t${file}\t${events.length}`);
 }
 
+// Open every <details> of the page, then measure each <td> in document
+// order, which is the order of DOM.getDocument. This function runs in the
+// page through Runtime.evaluate, so it can use nothing else from this
+// file. Returns the page's widths, the problems found by style and
+// position, and the cells laid out as cards with their borders, for
+// checkLabelBoxes().
+function measureCells(tolerance, overflowMax) {
+	for (const details of document.querySelectorAll('details'))
+		details.open = true;
+	const root = document.documentElement;
+	const width = root.clientWidth;
+	const result = {
+		scrollWidth: root.scrollWidth, clientWidth: width,
+		tableCells: 0, cards: [], problems: [],
+	};
+	const outside = (rect) => rect.left < -tolerance || rect.right > width + tolerance;
+	const tables = [...document.querySelectorAll('table')];
+	// `label` is null where the column header does not matter.
+	const describeCell = (cell, column, label) =>
+		`table ${tables.indexOf(cell.closest('table')) + 1} (${cell.closest('table').className || 'no class'}) ` +
+		`row ${cell.parentElement.sectionRowIndex + 1} column ${column + 1}` +
+		(label === null ? '' : ` (${label || 'no header'})`);
+
+	const cells = document.querySelectorAll('td');
+	for (let index = 0; index < cells.length; index++) {
+		const cell = cells[index];
+		const table = cell.closest('table');
+		let column = 0;
+		for (let sibling = cell.previousElementSibling; sibling; sibling = sibling.previousElementSibling)
+			column += sibling.colSpan || 1;
+		const headerRow = table.tHead ? table.tHead.rows[0] : null;
+		let header = null;
+		for (let i = 0, start = 0; headerRow && i < headerRow.cells.length; i++) {
+			if (start === column)
+				header = headerRow.cells[i];
+			start += headerRow.cells[i].colSpan || 1;
+		}
+		const label = header ? header.textContent.trim() : '';
+		const where = describeCell(cell, column, label);
+		const style = getComputedStyle(cell);
+		const rect = cell.getBoundingClientRect();
+
+		if (style.display === 'none' || rect.width === 0 || rect.height === 0) {
+			result.problems.push(`${where}: the cell is not shown`);
+			continue;
+		}
+		if (outside(rect))
+			result.problems.push(`${where}: the cell spans x ${rect.left.toFixed(1)} to ${rect.right.toFixed(1)}, outside 0 to ${width}`);
+		if (!header) {
+			result.problems.push(`${where}: the cell has no column header`);
+			continue;
+		}
+		if (style.display === 'table-cell') {
+			result.tableCells++;
+			const headerRect = header.getBoundingClientRect();
+			if (getComputedStyle(header).visibility !== 'visible' ||
+			    headerRect.width === 0 || headerRect.height === 0)
+				result.problems.push(`${where}: the column header is not shown`);
+			else if (outside(headerRect))
+				result.problems.push(`${where}: the column header spans x ${headerRect.left.toFixed(1)} to ${headerRect.right.toFixed(1)}, outside 0 to ${width}`);
+			continue;
+		}
+
+		// A card: the label is the ::before content, a CSS string.
+		const before = getComputedStyle(cell, '::before');
+		const expected = `"${label}"`;
+		if (before.content !== expected)
+			result.problems.push(`${where}: the ::before content is ${before.content}, not ${expected}`);
+		else if (before.display === 'none' || before.visibility !== 'visible' ||
+			 before.opacity === '0' || parseFloat(before.fontSize) < 6 ||
+			 /rgba\(.*, 0\)$/.test(before.color))
+			result.problems.push(`${where}: the ::before label is hidden (display ${before.display}, visibility ${before.visibility}, opacity ${before.opacity}, font-size ${before.fontSize}, color ${before.color})`);
+		else
+			result.cards.push({
+				index, where,
+				left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom,
+			});
+	}
+
+	// Name the text that sticks out, the usual cause of a page wider than
+	// its window.
+	if (result.scrollWidth <= width)
+		return result;
+	const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	const range = document.createRange();
+	let named = 0;
+	for (let node = walker.nextNode(); node && named < overflowMax; node = walker.nextNode()) {
+		if (!node.data.trim())
+			continue;
+		range.selectNodeContents(node);
+		const rect = range.getBoundingClientRect();
+		if (rect.right <= width + tolerance)
+			continue;
+		const element = node.parentElement;
+		const name = element.localName + (element.className ? `.${element.className.replace(/ /g, '.')}` : '');
+		const cell = element.closest('td');
+		const where = cell ? ` in ${describeCell(cell, cell.cellIndex, null)}` : '';
+		result.problems.push(`the text "${node.data.slice(0, 40)}" of ${name}${where} ends at x ${rect.right.toFixed(1)}, beyond ${width}`);
+		named++;
+	}
+	return result;
+}
+
+// The ::before pseudo-element node of every <td> in document order, or
+// null for a cell without one.
+function cellLabelNodes(node, out = []) {
+	if (node.nodeName === 'TD') {
+		const before = (node.pseudoElements || []).find((p) => p.pseudoType === 'before');
+		out.push(before ? before.nodeId : null);
+	}
+	for (const child of node.children || [])
+		cellLabelNodes(child, out);
+	if (node.contentDocument)
+		cellLabelNodes(node.contentDocument, out);
+	return out;
+}
+
+// Check that the ::before box of each card cell has a size and lies within
+// its cell, which measureCells() checked against the width of the page.
+// Returns the problems.
+async function checkLabelBoxes(conn, sessionId, measured) {
+	const problems = [];
+	if (measured.cards.length === 0)
+		return problems;
+	const { root } = await conn.send('DOM.getDocument', { depth: -1 }, sessionId);
+	const labels = cellLabelNodes(root);
+	const t = LAYOUT_TOLERANCE;
+	await Promise.all(measured.cards.map(async (card) => {
+		const nodeId = labels[card.index];
+		if (!nodeId) {
+			problems.push(`${card.where}: the cell has no ::before box`);
+			return;
+		}
+		let model;
+		try {
+			({ model } = await conn.send('DOM.getBoxModel', { nodeId }, sessionId));
+		} catch (err) {
+			problems.push(`${card.where}: the ::before label has no box: ${err.message}`);
+			return;
+		}
+		// A quad is four corners, x then y each, relative to the viewport
+		// as getBoundingClientRect() measures, because the page is not
+		// scrolled.
+		const xs = model.border.filter((_, i) => i % 2 === 0);
+		const ys = model.border.filter((_, i) => i % 2 === 1);
+		const box = {
+			left: Math.min(...xs), right: Math.max(...xs),
+			top: Math.min(...ys), bottom: Math.max(...ys),
+		};
+		const span = `x ${box.left.toFixed(1)} to ${box.right.toFixed(1)}, y ${box.top.toFixed(1)} to ${box.bottom.toFixed(1)}`;
+		if (box.right - box.left < 1 || box.bottom - box.top < 1)
+			problems.push(`${card.where}: the ::before label has no size (${span})`);
+		else if (box.left < card.left - t || box.right > card.right + t ||
+			 box.top < card.top - t || box.bottom > card.bottom + t)
+			problems.push(`${card.where}: the ::before label (${span}) is not inside its cell (x ${card.left.toFixed(1)} to ${card.right.toFixed(1)}, y ${card.top.toFixed(1)} to ${card.bottom.toFixed(1)})`);
+	}));
+	return problems;
+}
+
+// Open `file` in a window `width` CSS pixels wide, check its cells and
+// labels (measureCells(), checkLabelBoxes()), print the problems and the
+// closing layout line, and write a screenshot into `screenshotDir` unless
+// it is null. `number` makes the screenshot's name unique in the run.
+async function checkLayout(conn, file, width, screenshotDir, number) {
+	const pageUrl = pathToFileURL(path.resolve(file)).href;
+	const { targetId } = await conn.send('Target.createTarget', { url: 'about:blank' });
+	const { sessionId } = await conn.send('Target.attachToTarget', { targetId, flatten: true });
+	let loaded;
+	const loadedPromise = new Promise((resolve) => { loaded = resolve; });
+	const removeListener = conn.on((message) => {
+		if (message.sessionId === sessionId && message.method === 'Page.loadEventFired')
+			loaded();
+	});
+
+	await conn.send('Page.enable', {}, sessionId);
+	await conn.send('DOM.enable', {}, sessionId);
+	// A narrow desktop window rather than a phone: its scrollbar takes
+	// width from the page, where a phone's overlay scrollbar takes none.
+	await conn.send('Emulation.setDeviceMetricsOverride', {
+		width, height: LAYOUT_HEIGHT, deviceScaleFactor: 1, mobile: false,
+	}, sessionId);
+	await conn.send('Page.navigate', { url: pageUrl }, sessionId);
+	const timedOut = await Promise.race([
+		loadedPromise.then(() => false),
+		sleep(LOAD_TIMEOUT).then(() => true),
+	]);
+	removeListener();
+	if (timedOut)
+		throw new Error(`${file} did not load within ${LOAD_TIMEOUT} ms`);
+
+	const evaluated = await conn.send('Runtime.evaluate', {
+		expression: `(${measureCells})(${LAYOUT_TOLERANCE}, ${OVERFLOW_MAX})`,
+		returnByValue: true,
+	}, sessionId);
+	if (evaluated.exceptionDetails)
+		throw new Error(`measuring ${file} failed: ${evaluated.exceptionDetails.exception?.description || evaluated.exceptionDetails.text}`);
+	const measured = evaluated.result.value;
+	const problems = measured.problems.concat(
+		await checkLabelBoxes(conn, sessionId, measured));
+
+	if (screenshotDir) {
+		const { cssContentSize } = await conn.send('Page.getLayoutMetrics', {}, sessionId);
+		const prefix = `${String(number).padStart(2, '0')}-${path.basename(file, '.html')}-${width}`;
+		for (let i = 0; i < SCREENSHOTS_MAX && i * LAYOUT_HEIGHT < cssContentSize.height; i++) {
+			const { data } = await conn.send('Page.captureScreenshot', {
+				format: 'png', captureBeyondViewport: true,
+				clip: { x: 0, y: i * LAYOUT_HEIGHT, width, height: LAYOUT_HEIGHT, scale: 1 },
+			}, sessionId);
+			fs.writeFileSync(path.join(screenshotDir, `${prefix}-${i + 1}.png`),
+				Buffer.from(data, 'base64'));
+		}
+	}
+	await conn.send('Target.closeTarget', { targetId });
+
+	for (const problem of problems.slice(0, PROBLEMS_MAX))
+		console.log(`problem\t${file}\t${width}\t${oneLine(problem)}`);
+	console.log(`layout\t${file}\t${width}\t${measured.scrollWidth}\t${measured.clientWidth}\t${measured.tableCells}\t${measured.cards.length}\t${problems.length}`);
+}
+
+// Read the command line:
+//   CHROMIUM [--layout WIDTH[,WIDTH...] [--screenshots DIR]] FILE...
+// Returns null on a usage error.
+function parseArguments(args) {
+	const [chromium, ...rest] = args;
+	const options = { chromium, widths: null, screenshotDir: null, files: [] };
+	while (rest.length > 0 && rest[0].startsWith('--')) {
+		const option = rest.shift();
+		const value = rest.shift();
+		if (option === '--layout' && /^[1-9][0-9]*(,[1-9][0-9]*)*$/.test(value || ''))
+			options.widths = value.split(',').map(Number);
+		else if (option === '--screenshots' && value)
+			options.screenshotDir = value;
+		else
+			return null;
+	}
+	options.files = rest;
+	if (!chromium || options.files.length === 0 ||
+	    (options.screenshotDir && options.widths === null))
+		return null;
+	return options;
+}
+
 async function main() {
-	const [chromium, ...files] = process.argv.slice(2);
-	if (!chromium || files.length === 0) {
-		process.stderr.write('usage: page-check.js CHROMIUM FILE...\n');
+	const options = parseArguments(process.argv.slice(2));
+	if (!options) {
+		process.stderr.write('usage: page-check.js CHROMIUM [--layout WIDTH[,WIDTH...] [--screenshots DIR]] FILE...\n');
 		process.exit(2);
 	}
+	const { chromium, files } = options;
 
 	const browser = new Browser(chromium);
 	// The last resort for an exit that skips stop(), such as an uncaught
@@ -319,8 +595,15 @@ async function main() {
 	let status = 0;
 	try {
 		await browser.connection.send('Browser.getVersion', {}, undefined, START_TIMEOUT);
-		for (const file of files)
-			await checkPage(browser.connection, file);
+		for (const [index, file] of files.entries()) {
+			if (options.widths === null) {
+				await checkPage(browser.connection, file);
+				continue;
+			}
+			for (const width of options.widths)
+				await checkLayout(browser.connection, file, width,
+					options.screenshotDir, index + 1);
+		}
 	} catch (err) {
 		process.stderr.write(`page-check: ${err.message}\n`);
 		status = 1;
