@@ -27,6 +27,7 @@
 
 static void fill_header(struct html *h, xmlNodePtr header)
 {
+	/* The template repeats these as the labels of narrow-screen cards. */
 	static const char *const rule_headers[] = {
 		"Rule", "Severity", "What it flags", "Source", "Plan",
 	};
@@ -267,6 +268,7 @@ static void findings_gap_note(const struct model *model, xmlNodePtr section,
 
 static void fill_findings(struct html *h, xmlNodePtr section)
 {
+	/* The template repeats these as the labels of narrow-screen cards. */
 	static const char *const headers[] = {
 		"Credential", "Owner", "Finding", "Plan",
 	};

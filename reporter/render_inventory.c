@@ -562,6 +562,12 @@ static void gpg_row(struct html_stream *hs, const struct render_context *ctx,
 	end_row(hs);
 }
 
+/*
+ * The column headers of each kind, in the order of its row's cells. The
+ * report.html template repeats them by position as the labels of the
+ * cards that replace rows on a narrow screen, so a change here needs the
+ * same change there.
+ */
 static const char *const pat_headers[] = {
 	"ID", "Name", "Owner", "Scopes", "Created", "Last used",
 	"Expires", "State", "Revoked", "Findings", "Plan",
