@@ -7,6 +7,13 @@
 # anything but the page. The report must cause none. Two control pages that are
 # not reports prove that the harness sees a script that runs and a CSP
 # violation, so a silent harness cannot pass the report.
+#
+# Then page-check --layout opens the reports of both samples at several
+# window widths. Up to 700 px, no page may be wider than its window, and
+# every cell must show its label: the column header of a table, or the
+# ::before label of a row laid out as a card. At 1280 px, every table
+# must stay a table. Set PAGE_SCREENSHOTS to a folder to keep
+# screenshots of every page at every width there, for a look by eye.
 . tests/e2e/lib.sh
 
 : "${CHROMIUM:=/usr/bin/chromium}"
@@ -137,5 +144,93 @@ for page in $pages; do
 			"$(events_of "$page" | head -n 20)"
 	fi
 done
+
+# The layout at each width: the hostile sample for long and strange
+# values, the demo sample for a page of every kind of credential.
+DEMO=$E2E_TMP/demo
+"$CREDAUDIT" report --db samples/demo.db --out "$DEMO" --now "$NOW" -q \
+	2>"$E2E_TMP/demo.err" ||
+	fail "report on demo.db for the layout check" "$(cat "$E2E_TMP/demo.err")"
+layout_pages="$OUT/report.html $DEMO/report.html"
+for inventory in "$OUT"/inventory/*.html "$DEMO"/inventory/*.html; do
+	[ -e "$inventory" ] && layout_pages="$layout_pages $inventory"
+done
+NARROW_WIDTHS="360 390 700"
+WIDE_WIDTH=1280
+screenshots=""
+if [ -n "${PAGE_SCREENSHOTS:-}" ]; then
+	mkdir -p "$PAGE_SCREENSHOTS"
+	screenshots="--screenshots $PAGE_SCREENSHOTS"
+fi
+# shellcheck disable=SC2086
+TMPDIR=$E2E_TMP/tmp node tests/browser/page-check.js "$CHROMIUM" \
+	--layout "$(echo $NARROW_WIDTHS $WIDE_WIDTH | tr ' ' ,)" $screenshots \
+	$layout_pages >"$E2E_TMP/layout" 2>"$E2E_TMP/layout.err"
+status=$?
+if [ "$status" -ne 0 ]; then
+	fail "page-check --layout measures the pages in Chromium" "exit status $status" \
+		"$(head -c 2000 "$E2E_TMP/layout.err")"
+	finish
+fi
+pass "page-check --layout measures the pages in Chromium"
+
+# layout_where WIDTH AWK-CONDITION: the layout lines of that width whose
+# fields meet the condition, each with the first problems of its page.
+# The fields are $2 FILE, $4 SCROLL, $5 CLIENT, $6 TABLE, $7 CARD and
+# $8 PROBLEMS.
+layout_where() {
+	awk -F "$TAB" -v w="$1" '$1 == "layout" && $3 == w && ('"$2"')' "$E2E_TMP/layout" |
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		file=$(printf '%s\n' "$line" | cut -f 2)
+		awk -F "$TAB" -v f="$file" -v w="$1" \
+			'$1 == "problem" && $2 == f && $3 == w' "$E2E_TMP/layout" | head -n 5
+	done
+}
+
+# Every page measured at every width, so that a check below cannot pass
+# on a page that is missing.
+pages_count=$(echo "$layout_pages" | wc -w)
+for width in $NARROW_WIDTHS $WIDE_WIDTH; do
+	measured=$(awk -F "$TAB" -v w="$width" '$1 == "layout" && $3 == w' "$E2E_TMP/layout" | wc -l)
+	equal "page-check measures every page at $width px" "$measured" "$pages_count"
+done
+
+for width in $NARROW_WIDTHS; do
+	overflowing=$(layout_where "$width" '$4 > $5')
+	if [ -z "$overflowing" ]; then
+		pass "no page scrolls sideways at $width px"
+	else
+		fail "no page scrolls sideways at $width px" "$overflowing"
+	fi
+	unlabelled=$(layout_where "$width" '$8 > 0 || $6 + $7 == 0')
+	if [ -z "$unlabelled" ]; then
+		pass "every cell shows its label at $width px"
+	else
+		fail "every cell shows its label at $width px" "$unlabelled"
+	fi
+	# Only the overview's summary tables stay tables on a narrow screen.
+	not_cards=$(layout_where "$width" '$2 ~ /\/inventory\// && ($6 > 0 || $7 == 0)')
+	if [ -z "$not_cards" ]; then
+		pass "inventory rows are cards at $width px"
+	else
+		fail "inventory rows are cards at $width px" "$not_cards"
+	fi
+done
+
+cards=$(layout_where "$WIDE_WIDTH" '$7 > 0 || $6 == 0')
+if [ -z "$cards" ]; then
+	pass "every table stays a table at $WIDE_WIDTH px"
+else
+	fail "every table stays a table at $WIDE_WIDTH px" "$cards"
+fi
+# The inventory tables of 11 to 13 columns are wider than 1280 px on the
+# samples, so only the overview must fit.
+overview=$(layout_where "$WIDE_WIDTH" '$2 ~ /\/report\.html$/ && ($4 > $5 || $8 > 0)')
+if [ -z "$overview" ]; then
+	pass "report.html fits and shows every header at $WIDE_WIDTH px"
+else
+	fail "report.html fits and shows every header at $WIDE_WIDTH px" "$overview"
+fi
 
 finish
