@@ -55,28 +55,20 @@ mkdir "$T/nobody/previous"
 echo "an earlier report" >"$T/nobody/previous/report.md"
 chmod 755 "$T/nobody" "$T/nobody/previous"
 chmod 711 "$T"
-if [ "$(id -u)" -ne 0 ]; then
-	as_user=
-elif command -v setpriv >/dev/null 2>&1; then
-	as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
-elif command -v runuser >/dev/null 2>&1; then
-	as_user="runuser -u nobody --"
-else
-	as_user=none
-fi
-if [ "$as_user" = none ]; then
+find_unprivileged_user
+if [ "$AS_USER" = none ]; then
 	skip "unreadable snapshot exits 3" "running as root without setpriv or runuser"
 	skip "read-only output folder exits 5" "running as root without setpriv or runuser"
 else
 	fails "unreadable snapshot exits 3" 3 "'$T/nobody/secret.db'" "$T/nobody/out" \
-		env HOME="$T/nobody" $as_user "$T/nobody/credaudit" report \
+		env HOME="$T/nobody" $AS_USER "$T/nobody/credaudit" report \
 		--db "$T/nobody/secret.db" --out "$T/nobody/out" --now "$NOW"
 
 	chmod 644 "$T/nobody/secret.db"
-	[ -z "$as_user" ] && chmod 555 "$T/nobody/previous"
+	[ -z "$AS_USER" ] && chmod 555 "$T/nobody/previous"
 	fails "read-only output folder exits 5" 5 "'$T/nobody/previous'" \
 		"$T/nobody/previous" \
-		env HOME="$T/nobody" $as_user "$T/nobody/credaudit" report \
+		env HOME="$T/nobody" $AS_USER "$T/nobody/credaudit" report \
 		--db "$T/nobody/secret.db" --out "$T/nobody/previous" --now "$NOW"
 	chmod 755 "$T/nobody/previous"
 
@@ -86,13 +78,13 @@ else
 	cp "$DB" "$T/nobody/wal/snapshot.db"
 	sqlite3 "$T/nobody/wal/snapshot.db" "PRAGMA journal_mode = WAL" >/dev/null
 	chmod 644 "$T/nobody/wal/snapshot.db"
-	if [ -n "$as_user" ]; then
+	if [ -n "$AS_USER" ]; then
 		chmod 755 "$T/nobody/wal"
 		chmod 777 "$T/nobody/wal-out"
 	else
 		chmod 555 "$T/nobody/wal"
 	fi
-	if env HOME="$T/nobody" $as_user "$T/nobody/credaudit" report -q \
+	if env HOME="$T/nobody" $AS_USER "$T/nobody/credaudit" report -q \
 		--db "$T/nobody/wal/snapshot.db" --out "$T/nobody/wal-out" \
 		--now "$NOW" 2>"$T/wal.err" &&
 	   [ "$(ls "$T/nobody/wal")" = snapshot.db ]; then

@@ -158,6 +158,22 @@ stop_mock_gitlab() {
 	MOCK_PID=
 }
 
+# find_unprivileged_user: set AS_USER to the command prefix that runs a
+# command as the user nobody when this runs as root, to the empty string
+# when it does not (a read-only folder then stops this user too), or to
+# "none" when root has neither setpriv nor runuser.
+find_unprivileged_user() {
+	if [ "$(id -u)" -ne 0 ]; then
+		AS_USER=
+	elif command -v setpriv >/dev/null 2>&1; then
+		AS_USER="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
+	elif command -v runuser >/dev/null 2>&1; then
+		AS_USER="runuser -u nobody --"
+	else
+		AS_USER=none
+	fi
+}
+
 finish() {
 	exit "$E2E_FAILED"
 }

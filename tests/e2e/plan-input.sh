@@ -213,26 +213,23 @@ fi
 # run. The check fails after only stat() and access() calls, so it needs
 # no access to the GnuPG home.
 mkdir "$T/locked"
-if [ "$(id -u)" -ne 0 ]; then
-	as_user=
-	chmod 555 "$T/locked"
-elif command -v setpriv >/dev/null 2>&1; then
-	as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
-elif command -v runuser >/dev/null 2>&1; then
-	as_user="runuser -u nobody --"
-else
-	as_user=none
-fi
-if [ "$as_user" = none ]; then
+find_unprivileged_user
+if [ "$AS_USER" = none ]; then
 	skip "a --signature in a read-only folder is named" "running as root without setpriv or runuser"
 else
 	cp "$CREDAUDIT" "$T/credaudit"
-	chmod 755 "$T/credaudit" "$T/locked"
+	chmod 755 "$T/credaudit"
+	# Owned by root, mode 755 stops nobody; another user needs 555.
+	if [ -n "$AS_USER" ]; then
+		chmod 755 "$T/locked"
+	else
+		chmod 555 "$T/locked"
+	fi
 	chmod 711 "$T"
 	chmod -R a+rX "$P"
 	fails "a --signature in a read-only folder is named" 5 \
 		"cannot write --signature '$T/locked/plan.md.asc': its folder '$T/locked' is not writable" \
-		"$T/locked" env HOME="$T/user" $as_user "$T/credaudit" approve -q "$P/plan.md" \
+		"$T/locked" env HOME="$T/user" $AS_USER "$T/credaudit" approve -q "$P/plan.md" \
 		--sign "$KEY" --gnupg-home "$KEYS" --signature "$T/locked/plan.md.asc"
 	chmod 755 "$T/locked"
 fi
