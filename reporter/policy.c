@@ -374,6 +374,13 @@ static void check_owner(struct credential *cred)
 static void check_usage(const struct policy *policy, struct credential *cred,
 			int64_t now)
 {
+	/*
+	 * GitLab records a key's last use when it authenticates a Git or SSH
+	 * session. A signing-only key never does, so its last_used_at cannot
+	 * show whether it is still in use.
+	 */
+	if (cred->usage_type && !strcmp(cred->usage_type, "signing"))
+		return;
 	if (cred->unavailable & FIELD_LAST_USED) {
 		policy_skip_rule(cred, "credential-unused");
 		policy_skip_rule(cred, "credential-never-used");
