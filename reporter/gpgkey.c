@@ -781,6 +781,46 @@ static int is_blank(const char *text, size_t len)
 }
 
 /*
+ * Add the user IDs of every keyblock after the first to `out`. The
+ * keyblocks follow each other in the packets, so GnuPG lists them all in
+ * one run, and a row of many keys costs one GnuPG process, not one per
+ * key. A keyblock that GnuPG cannot read is left out of the listing.
+ */
+static int inspect_extra_keyblocks(struct gpg_session *session,
+				   const struct openpgp_packets *packets,
+				   struct gpg_key_info *out, struct buf *err)
+{
+	const struct openpgp_keyblock *second = &packets->keyblocks[1];
+	const struct openpgp_keyblock *last =
+		&packets->keyblocks[packets->keyblock_count - 1];
+	const char *rest = packets->data.data + second->offset;
+	size_t rest_len = last->offset + last->len - second->offset;
+	struct key_list list = { NULL, 0 };
+	size_t i;
+	int ret = -1;
+
+	if (list_keys(session, rest, rest_len, &list, err))
+		goto out;
+	for (i = 0; i < list.count; i++) {
+		size_t first = out->extra_uid_count;
+
+		if (list.keys[i]->invalid)
+			continue;
+		append_uids(&out->extra_uids, &out->extra_uid_count, list.keys[i]);
+		/* The same data lists the same keys in the same order. */
+		if (list.keys[i]->revoked &&
+		    find_revoked_uids(session, rest, rest_len, i,
+				      out->extra_uids + first,
+				      out->extra_uid_count - first, err))
+			goto out;
+	}
+	ret = 0;
+out:
+	key_list_release(&list);
+	return ret;
+}
+
+/*
  * Hand GnuPG the first keyblock alone and use its framing to say why
  * GnuPG rejected it. The further keyblocks only add user IDs, because
  * GitLab checks the user IDs of every key it imports from the armor.
@@ -796,7 +836,6 @@ static int inspect_keyblocks(struct gpg_session *session,
 	struct key_list list = { NULL, 0 };
 	struct buf err = BUF_INIT;
 	gpgme_key_t key;
-	size_t i;
 	int ret = -1;
 
 	out->extra_keys = packets->keyblock_count - 1;
@@ -817,22 +856,9 @@ static int inspect_keyblocks(struct gpg_session *session,
 			      0, out->uids, out->uid_count, &err))
 		goto engine_error;
 
-	for (i = 1; i < packets->keyblock_count; i++) {
-		size_t first = out->extra_uid_count;
-
-		kb = &packets->keyblocks[i];
-		if (list_keys(session, packets->data.data + kb->offset, kb->len,
-			      &list, &err))
-			goto engine_error;
-		if (!list.count || list.keys[0]->invalid)
-			continue;
-		append_uids(&out->extra_uids, &out->extra_uid_count, list.keys[0]);
-		if (list.keys[0]->revoked &&
-		    find_revoked_uids(session, packets->data.data + kb->offset,
-				      kb->len, 0, out->extra_uids + first,
-				      out->extra_uid_count - first, &err))
-			goto engine_error;
-	}
+	if (packets->keyblock_count > 1 &&
+	    inspect_extra_keyblocks(session, packets, out, &err))
+		goto engine_error;
 	ret = 0;
 	goto out;
 

@@ -1119,6 +1119,43 @@ static void two_armor_blocks_count_extra(void **state)
 	buf_release(&text);
 }
 
+/*
+ * The keys after the first are listed together. Rita's key is revoked
+ * and second among them, so her revoked user ID must be found at its
+ * place in that listing.
+ */
+static void further_keys_keep_their_uids(void **state)
+{
+	struct buf text = BUF_INIT;
+	struct gpg_key_info info;
+	int bob = 0, rita = 0, rita_old = 0;
+	size_t i;
+
+	buf_add(&text, keys[ALICE].armor.data, keys[ALICE].armor.len);
+	buf_add(&text, keys[BOB].armor.data, keys[BOB].armor.len);
+	buf_add(&text, keys[RITA].armor.data, keys[RITA].armor.len);
+	assert_int_equal(inspect(&text, wall_now, &info), 0);
+	assert_matches_listing(&info, &keys[ALICE].listing);
+	assert_int_equal(info.extra_keys, 2);
+	assert_int_equal(info.extra_uid_count, 3);
+	for (i = 0; i < info.extra_uid_count; i++) {
+		const struct gpg_uid *uid = &info.extra_uids[i];
+
+		if (!strcmp(uid->email, "Bob.Example@Example.COM"))
+			bob = 1 + uid->revoked;
+		else if (!strcmp(uid->email, "rita@example.com"))
+			rita = 1 + uid->revoked;
+		else if (!strcmp(uid->email, "rita@old.example"))
+			rita_old = 1 + uid->revoked;
+	}
+	/* 1: listed and not revoked; 2: listed and revoked. */
+	assert_int_equal(bob, 1);
+	assert_int_equal(rita, 1);
+	assert_int_equal(rita_old, 2);
+	gpg_key_info_release(&info);
+	buf_release(&text);
+}
+
 static void crlf_armor_works(void **state)
 {
 	const struct buf *armor = &keys[ALICE].armor;
@@ -1476,6 +1513,7 @@ int main(void)
 		cmocka_unit_test(compressed_key_read),
 		cmocka_unit_test(two_keys_count_extra),
 		cmocka_unit_test(two_armor_blocks_count_extra),
+		cmocka_unit_test(further_keys_keep_their_uids),
 		cmocka_unit_test(crlf_armor_works),
 		cmocka_unit_test(binary_key_works),
 		cmocka_unit_test(unsupported_keys_named),
