@@ -41,6 +41,16 @@ done
 fails "missing snapshot exits 3" 3 "'$T/missing.db'" "$T/out" \
 	"$CREDAUDIT" report --db "$T/missing.db" --out "$T/out" --now "$NOW"
 
+# A terminal escape sequence in a path is shown, not sent to the terminal.
+esc=$(printf '\033')
+fails "escape in a path is shown as \\x1B" 3 "'$T/red\\x1B[31m.db' not found" "$T/out" \
+	"$CREDAUDIT" report --db "$T/red$esc[31m.db" --out "$T/out" --now "$NOW"
+if grep -q "$esc" "$T/stderr"; then
+	fail "escape in a path is not printed" "$(cat -v "$T/stderr")"
+else
+	pass "escape in a path is not printed"
+fi
+
 mkdir "$T/folder.db"
 fails "directory as snapshot exits 3" 3 "'$T/folder.db'" "$T/out" \
 	"$CREDAUDIT" report --db "$T/folder.db" --out "$T/out" --now "$NOW"
