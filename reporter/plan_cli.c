@@ -69,6 +69,12 @@ static int check_plan_heading(const char *md_path)
 		report_folder(md_path);
 		return -1;
 	}
+	/* Opening a FIFO would wait for a writer that may never come. */
+	if (stat(md_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		error("'%s' is not a regular file: pass the plan.md that credaudit report wrote",
+		      md_path);
+		return -1;
+	}
 	file = fopen(md_path, "r");
 	if (!file)
 		return 0;

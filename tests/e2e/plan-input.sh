@@ -68,6 +68,13 @@ fails "approve of a missing plan.md" 7 \
 	"'$T/alone/stage1.md' does not exist: pass the plan.md that credaudit report wrote" \
 	"$T/alone" "$CREDAUDIT" approve "$T/alone/stage1.md"
 
+# A FIFO would block the read until something writes to it.
+mkfifo "$T/alone/pipe.md"
+fails "approve of a FIFO ends at once" 7 \
+	"'$T/alone/pipe.md' is not a regular file: pass the plan.md that credaudit report wrote" \
+	"$T/alone" timeout 10 "$CREDAUDIT" approve "$T/alone/pipe.md"
+rm -f "$T/alone/pipe.md"
+
 # --- Byte order mark and UTF-16 ---------------------------------------------
 
 # with_bom FILE COPY: COPY is FILE with a UTF-8 byte order mark before it.
