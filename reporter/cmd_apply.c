@@ -131,6 +131,24 @@ static int parse_count(const char *text, unsigned max, unsigned *out)
 	return 0;
 }
 
+/*
+ * Return NULL when `path` is a regular file that this user can read, or
+ * why it cannot be used. A pipe or device is rejected before reading,
+ * which could wait for a writer.
+ */
+static const char *unreadable_file(const char *path)
+{
+	struct stat st;
+
+	if (access(path, R_OK) < 0 || stat(path, &st) < 0)
+		return strerror(errno);
+	if (S_ISDIR(st.st_mode))
+		return "it is a folder; pass a file";
+	if (!S_ISREG(st.st_mode))
+		return "it is a pipe, socket or device; pass a file";
+	return NULL;
+}
+
 static int parse_apply_options(int argc, char **argv,
 			       struct apply_options *opts)
 {
@@ -154,6 +172,7 @@ static int parse_apply_options(int argc, char **argv,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *why;
 	int c;
 
 	opts->timeout_ms = 30000;
@@ -222,12 +241,12 @@ static int parse_apply_options(int argc, char **argv,
 		return plan_cli_usage_error("apply", "--require-signature needs --keyring FILE with the approvers' public keys");
 	if (opts->keyring && !opts->require_signature)
 		return plan_cli_usage_error("apply", "--keyring is used only with --require-signature");
-	if (opts->keyring && access(opts->keyring, R_OK) < 0)
+	if (opts->keyring && (why = unreadable_file(opts->keyring)))
 		return plan_cli_usage_error("apply", "cannot read --keyring '%s': %s",
-					    opts->keyring, strerror(errno));
-	if (opts->ca_file && access(opts->ca_file, R_OK) < 0)
+					    opts->keyring, why);
+	if (opts->ca_file && (why = unreadable_file(opts->ca_file)))
 		return plan_cli_usage_error("apply", "cannot read --cacert '%s': %s",
-					    opts->ca_file, strerror(errno));
+					    opts->ca_file, why);
 	return EXIT_OK;
 }
 

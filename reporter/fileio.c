@@ -19,15 +19,22 @@ int file_read_all(const char *path, size_t max_bytes, struct buf *out,
 
 	if (missing)
 		*missing = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK keeps open() from waiting for the writer of a FIFO. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (missing && errno == ENOENT)
 			*missing = 1;
 		buf_addf(err, "cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		buf_addf(err, "'%s' is not a regular file", path);
+	if (fstat(fd, &st) < 0) {
+		buf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		buf_addf(err, "'%s' is not a regular file but a %s: pass a file",
+			 path, S_ISDIR(st.st_mode) ? "folder" :
+			 S_ISFIFO(st.st_mode) ? "pipe" : "device or socket");
 		goto out;
 	}
 	for (;;) {

@@ -573,6 +573,14 @@ if make_key alice && make_key mallory; then
 
 	run sign approve "$P/plan.md" --sign alice@example.com --gnupg-home "$T/g-alice"
 	expect "approve --sign writes a detached signature" 0 "signed $P/plan.md: $alice_fpr"
+	# A FIFO would make open() wait for a writer.
+	mkfifo "$T/keyring.fifo"
+	GITLAB_TOKEN=$TOKEN timeout 10 "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
+		--require-signature --keyring "$T/keyring.fifo" $apply_args \
+		>"$OUT/fifo_keyring.out" 2>"$OUT/fifo_keyring.err"
+	RC=$?
+	LAST=fifo_keyring
+	expect "a FIFO as keyring is rejected at once" 2 "cannot read --keyring '$T/keyring.fifo': it is a pipe, socket or device"
 	if head -n 1 "$P/plan.md.asc" | grep -q 'BEGIN PGP SIGNATURE' &&
 		gpg --homedir "$T/g-alice" --verify "$P/plan.md.asc" "$P/plan.md" 2>/dev/null; then
 		pass "the signature is armored and gpg verifies it"
@@ -623,6 +631,13 @@ chmod 644 "$T/token"
 RC=$?
 LAST=token_open
 expect "a token file open to other users is rejected" 2 "chmod 600"
+# A FIFO would make the read wait for a writer.
+mkfifo -m 600 "$T/token.fifo"
+timeout 10 "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token.fifo" \
+	>"$OUT/token_fifo.out" 2>"$OUT/token_fifo.err"
+RC=$?
+LAST=token_fifo
+expect "a FIFO as token file is rejected at once" 2 "'$T/token.fifo' is not a regular file but a pipe"
 chmod 600 "$T/token"
 "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token" \
 	--execute $apply_args >"$OUT/token_file.out" 2>"$OUT/token_file.err"
