@@ -374,18 +374,19 @@ static void check_owner(struct credential *cred)
 static void check_usage(const struct policy *policy, struct credential *cred,
 			int64_t now)
 {
-	/*
-	 * GitLab records a key's last use when it authenticates a Git or SSH
-	 * session. A signing-only key never does, so its last_used_at cannot
-	 * show whether it is still in use.
-	 */
-	if (cred->usage_type && !strcmp(cred->usage_type, "signing"))
-		return;
 	if (cred->unavailable & FIELD_LAST_USED) {
 		policy_skip_rule(cred, "credential-unused");
 		policy_skip_rule(cred, "credential-never-used");
 		return;
 	}
+	/*
+	 * GitLab records a key's last use when it authenticates a Git or SSH
+	 * session. A signing-only key never does, so its last_used_at cannot
+	 * show whether it is still in use. Checked after the column, so that
+	 * a snapshot without last_used_at reads "not checked" for every key.
+	 */
+	if (cred->usage_type && !strcmp(cred->usage_type, "signing"))
+		return;
 	if (cred->last_used_at.state == TS_SET) {
 		int64_t idle = (now - cred->last_used_at.sec) / DAY;
 
