@@ -768,6 +768,7 @@ static int check_owners(const struct apply_options *opts,
 			const struct plan_file *plan)
 {
 	struct owner_ids owners = OWNER_IDS_INIT;
+	struct owner_ids address_owners = OWNER_IDS_INIT;
 	struct buf err = BUF_INIT;
 	char digest[OWNER_DIGEST_MAX];
 	size_t i;
@@ -785,9 +786,13 @@ static int check_owners(const struct apply_options *opts,
 		goto out;
 	}
 	/* Every action counts, approved or not, as in the report. */
-	for (i = 0; i < plan->count; i++)
+	for (i = 0; i < plan->count; i++) {
 		owner_ids_add(&owners, plan->items[i].owner_id);
-	if (owner_digest_compute(opts->db, &owners, digest, &err) < 0) {
+		if (!strcmp(plan->items[i].kind, "gpg_key"))
+			owner_ids_add(&address_owners, plan->items[i].owner_id);
+	}
+	if (owner_digest_compute(opts->db, &owners, &address_owners, digest,
+				 &err) < 0) {
 		error("%s", err.data);
 		code = EXIT_CANNOT_OPEN;
 		goto out;
@@ -797,15 +802,16 @@ static int check_owners(const struct apply_options *opts,
 	/* NOTE: the plan stores only the digest, so which owner changed is
 	   not known here. */
 	if (opts->force) {
-		warning("the state, admin flag or user type of an owner of the plan's actions differs in '%s' from the snapshot the plan was made from; going on because of --force",
+		warning("the state, admin flag or user type of an owner of the plan's actions, or the addresses of an owner of a GPG key action, differ in '%s' from the snapshot the plan was made from; going on because of --force",
 			opts->db);
 		goto out;
 	}
-	error("the state, admin flag or user type of an owner of the plan's actions differs in '%s' from the snapshot the plan was made from (owners digest %s, not %s): make a new plan from this snapshot, or pass --force",
+	error("the state, admin flag or user type of an owner of the plan's actions, or the addresses of an owner of a GPG key action, differ in '%s' from the snapshot the plan was made from (owners digest %s, not %s): make a new plan from this snapshot, or pass --force",
 	      opts->db, digest, plan->owners_digest);
 	code = EXIT_PLAN_STALE;
 out:
 	owner_ids_release(&owners);
+	owner_ids_release(&address_owners);
 	buf_release(&err);
 	return code;
 }

@@ -15,6 +15,10 @@
 static const char *const owner_columns[] = { "state", "admin", "user_type" };
 #define OWNER_COLUMN_COUNT 3
 
+/* The columns of users that decide a GPG key's verification. */
+static const char *const address_columns[] = { "email", "confirmed_at" };
+#define ADDRESS_COLUMN_COUNT 2
+
 static int compare_ids(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -152,31 +156,94 @@ out:
 	return ret;
 }
 
+/* Find the index of each of `names` among the columns of `stmt`, or -1. */
+static void find_columns(sqlite3_stmt *stmt, const char *const *names,
+			 int count, int *columns)
+{
+	int c, k;
+
+	for (k = 0; k < count; k++) {
+		columns[k] = -1;
+		for (c = 0; c < sqlite3_column_count(stmt); c++)
+			if (!strcasecmp(sqlite3_column_name(stmt, c), names[k]))
+				columns[k] = c;
+	}
+}
+
+/*
+ * Hash the users row values `columns` of `id` as the bytes 'R' and the
+ * values, once per row. Returns SQLITE_DONE or the error of the step.
+ */
+static int hash_user_rows(gcry_md_hd_t md, sqlite3_stmt *stmt, int64_t id,
+			  const int *columns, int count)
+{
+	int k, rc;
+
+	sqlite3_reset(stmt);
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		gcry_md_write(md, "R", 1);
+		for (k = 0; k < count; k++)
+			hash_value(md, stmt, columns[k]);
+	}
+	return rc;
+}
+
+/*
+ * Hash the rows of `emails` of `id` as 'M' and the two values each, or
+ * the byte 'N' when the snapshot has no usable emails table (`emails` is
+ * NULL). Returns SQLITE_DONE or the error of the step.
+ */
+static int hash_email_rows(gcry_md_hd_t md, sqlite3_stmt *emails, int64_t id)
+{
+	int rc;
+
+	if (!emails) {
+		gcry_md_write(md, "N", 1);
+		return SQLITE_DONE;
+	}
+	sqlite3_reset(emails);
+	sqlite3_bind_int64(emails, 1, id);
+	while ((rc = sqlite3_step(emails)) == SQLITE_ROW) {
+		gcry_md_write(md, "M", 1);
+		hash_value(md, emails, 0);
+		hash_value(md, emails, 1);
+	}
+	return rc;
+}
+
 int owner_digest_compute(const char *snapshot_path, struct owner_ids *owners,
+			 struct owner_ids *address_owners,
 			 char out[OWNER_DIGEST_MAX], struct buf *err)
 {
+	const struct embedded_file *emails_query = embedded_file("owner_emails.sql");
 	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt = NULL, *emails = NULL;
 	gcry_md_hd_t md = NULL;
-	int columns[OWNER_COLUMN_COUNT];
+	int columns[OWNER_COLUMN_COUNT], addresses[ADDRESS_COLUMN_COUNT];
 	const unsigned char *sum;
 	size_t i;
-	int c, k, rc, ret = -1;
+	int rc, ret = -1;
 
 	if (gcry_md_open(&md, GCRY_MD_SHA256, 0)) {
 		buf_adds(err, "libgcrypt cannot compute SHA-256");
 		return -1;
 	}
 	owner_ids_compact(owners);
-	if (owners->count) {
+	owner_ids_compact(address_owners);
+	if (owners->count || address_owners->count) {
 		if (open_snapshot(snapshot_path, &db, &stmt, err) < 0)
 			goto out;
-		for (k = 0; k < OWNER_COLUMN_COUNT; k++) {
-			columns[k] = -1;
-			for (c = 0; c < sqlite3_column_count(stmt); c++)
-				if (!strcasecmp(sqlite3_column_name(stmt, c),
-						owner_columns[k]))
-					columns[k] = c;
+		find_columns(stmt, owner_columns, OWNER_COLUMN_COUNT, columns);
+		find_columns(stmt, address_columns, ADDRESS_COLUMN_COUNT,
+			     addresses);
+		/* A snapshot without the emails table or its columns hashes 'N'. */
+		if (address_owners->count &&
+		    (!emails_query ||
+		     sqlite3_prepare_v2(db, emails_query->data, -1, &emails,
+					NULL) != SQLITE_OK)) {
+			sqlite3_finalize(emails);
+			emails = NULL;
 		}
 		/* One read transaction, so that every row comes from one state. */
 		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -184,13 +251,20 @@ int owner_digest_compute(const char *snapshot_path, struct owner_ids *owners,
 	}
 	for (i = 0; i < owners->count; i++) {
 		hash_u64(md, (uint64_t)owners->ids[i]);
-		sqlite3_reset(stmt);
-		sqlite3_bind_int64(stmt, 1, owners->ids[i]);
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-			gcry_md_write(md, "R", 1);
-			for (k = 0; k < OWNER_COLUMN_COUNT; k++)
-				hash_value(md, stmt, columns[k]);
-		}
+		rc = hash_user_rows(md, stmt, owners->ids[i], columns,
+				    OWNER_COLUMN_COUNT);
+		if (rc != SQLITE_DONE)
+			goto sql_failed;
+		gcry_md_write(md, "E", 1);
+	}
+	/* Nothing is added without GPG key actions, so older plans still match. */
+	for (i = 0; i < address_owners->count; i++) {
+		gcry_md_write(md, "A", 1);
+		hash_u64(md, (uint64_t)address_owners->ids[i]);
+		rc = hash_user_rows(md, stmt, address_owners->ids[i], addresses,
+				    ADDRESS_COLUMN_COUNT);
+		if (rc == SQLITE_DONE)
+			rc = hash_email_rows(md, emails, address_owners->ids[i]);
 		if (rc != SQLITE_DONE)
 			goto sql_failed;
 		gcry_md_write(md, "E", 1);
@@ -206,6 +280,7 @@ sql_failed:
 	buf_addf(err, "cannot read the owners of the plan's actions from snapshot '%s': %s",
 		 snapshot_path, sqlite3_errmsg(db));
 out:
+	sqlite3_finalize(emails);
 	sqlite3_finalize(stmt);
 	if (db) {
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);

@@ -21,6 +21,17 @@
  *    of state, admin and user_type. There is normally one row, and none
  *    when the user is missing;
  *  - the byte 'E'.
+ * Then, for each owner of a GPG key action in ascending order, whose
+ * confirmed addresses decide whether GitLab shows the key as verified:
+ *  - the byte 'A' and the id as above;
+ *  - for each users row with that id, 'R' and the values of email and
+ *    confirmed_at;
+ *  - for each emails row of that user, ordered by email and confirmed_at,
+ *    'M' and those two values; or the byte 'N' when the snapshot has no
+ *    usable emails table;
+ *  - the byte 'E'.
+ * A plan without GPG key actions has no such part, so its digest is the
+ * one that credaudit computed before this part existed.
  * Each value is one type byte (SQLite's fundamental type, 1 to 5, or 0
  * when the users table lacks the column), its length in bytes as 8
  * bytes big-endian, and the bytes SQLite returns for it as text or blob.
@@ -46,12 +57,14 @@ void owner_ids_add(struct owner_ids *set, int64_t id);
 void owner_ids_release(struct owner_ids *set);
 
 /*
- * Read the users rows of the ids in `owners` from the snapshot at
- * `snapshot_path` (opened read-only, never created) and fill `out` with
- * their digest. `owners` is sorted and its repeats dropped. Returns 0,
- * or -1 with one line naming the file appended to `err`.
+ * Read the users rows of the ids in `owners`, and the addresses of the
+ * ids in `address_owners`, from the snapshot at `snapshot_path` (opened
+ * read-only, never created) and fill `out` with their digest. Both sets
+ * are sorted and their repeats dropped. Returns 0, or -1 with one line
+ * naming the file appended to `err`.
  */
 int owner_digest_compute(const char *snapshot_path, struct owner_ids *owners,
+			 struct owner_ids *address_owners,
 			 char out[OWNER_DIGEST_MAX], struct buf *err);
 
 #endif

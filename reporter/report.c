@@ -47,6 +47,7 @@ struct run {
 	size_t rows[KIND_COUNT];
 	struct progress progress;
 	struct owner_ids owners;        /* of the plan's actions */
+	struct owner_ids address_owners; /* of its GPG key actions */
 	char owners_digest[OWNER_DIGEST_MAX];
 	int write_failed;       /* a sink failed on a write, not on its input */
 };
@@ -99,8 +100,11 @@ static int on_credential(void *arg, struct credential *cred, struct buf *err)
 
 	policy_check(&run->policy, cred, run->model.now);
 	plan_decide(&run->plan, cred, &decision);
-	if (decision.outcome == PLAN_ACTION)
+	if (decision.outcome == PLAN_ACTION) {
 		owner_ids_add(&run->owners, cred->owner_id);
+		if (cred->kind == KIND_GPG_KEY)
+			owner_ids_add(&run->address_owners, cred->owner_id);
+	}
 	model_count(&run->model, cred,
 		    decision.outcome == PLAN_ACTION ? decision.action.id : NULL,
 		    decision.outcome == PLAN_NOT_POSSIBLE ? PLAN_MARK_NOT_POSSIBLE
@@ -521,7 +525,8 @@ int report_run(const struct report_options *opts)
 	 * then describes the newer users rows.
 	 */
 	buf_reset(&err);
-	if (owner_digest_compute(opts->db, &run.owners, run.owners_digest,
+	if (owner_digest_compute(opts->db, &run.owners, &run.address_owners,
+				 run.owners_digest,
 				 &err) < 0) {
 		error("%s", err.data);
 		code = EXIT_CANNOT_OPEN;
@@ -543,6 +548,7 @@ out:
 	render_context_free_pages(&run.ctx);
 	journal_release(&run.journal);
 	owner_ids_release(&run.owners);
+	owner_ids_release(&run.address_owners);
 	model_release(&run.model);
 	buf_release(&cache_dir);
 	buf_release(&err);

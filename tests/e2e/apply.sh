@@ -483,25 +483,33 @@ db.commit()
 }
 owner_change "UPDATE users SET state = 'active' WHERE id = 12"
 run owner_state apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
-expect "a changed owner state is rejected" 8 "an owner of the plan's actions differs"
+expect "a changed owner state is rejected" 8 "the state, admin flag or user type of an owner of the plan's actions"
 run owner_state_forced apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" \
 	--force $apply_args
 expect "--force accepts a changed owner state" 0 "dry run: 1 would be sent"
 owner_change "UPDATE users SET admin = 1 WHERE id = 3"
 run owner_admin apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
-expect "a changed owner admin flag is rejected" 8 "an owner of the plan's actions differs"
+expect "a changed owner admin flag is rejected" 8 "the state, admin flag or user type of an owner of the plan's actions"
 owner_change "UPDATE users SET user_type = 1 WHERE id = 3"
 run owner_type apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
-expect "a changed owner user type is rejected" 8 "an owner of the plan's actions differs"
+expect "a changed owner user type is rejected" 8 "the state, admin flag or user type of an owner of the plan's actions"
 owner_change "DELETE FROM users WHERE id = 12"
 run owner_deleted apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
-expect "a deleted owner is rejected" 8 "an owner of the plan's actions differs"
+expect "a deleted owner is rejected" 8 "the state, admin flag or user type of an owner of the plan's actions"
 owner_change "UPDATE users SET state = 'blocked', admin = 1 WHERE id = 19"
 run owner_unrelated apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
 expect "a change to a user without actions is accepted" 0 "dry run: 1 would be sent"
 owner_change "UPDATE users SET name = 'Mallory M.', email = 'm@example.com' WHERE id = 12"
 run owner_other_column apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
 expect "a change to another column of an owner is accepted" 0 "dry run: 1 would be sent"
+# User 9 owns GPG key 7, whose action review-gpg-key-7 rests on which of
+# her addresses are confirmed (gpg-key-revoked-uid-match).
+owner_change "UPDATE users SET confirmed_at = NULL WHERE id = 9"
+run owner_unconfirmed apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "an unconfirmed address of a GPG key owner is rejected" 8 "the addresses of an owner of a GPG key action"
+owner_change "INSERT INTO emails (user_id, email, confirmed_at) VALUES (9, 'heidi@oldcorp.example', '2026-01-01 00:00:00')"
+run owner_new_email apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "a new address of a GPG key owner is rejected" 8 "the addresses of an owner of a GPG key action"
 cp samples/demo.db "$T/copy.db"
 "$CREDAUDIT" report --db "$T/copy.db" --out "$T/copy" --now "$NOW" \
 	--plan-valid-days 3650 -q

@@ -64,20 +64,37 @@ static const char users_sql[] =
 	"INSERT INTO users VALUES (12, 'mallory', 'blocked', 0, 0);"
 	"INSERT INTO users VALUES (19, 'victor', 'active', 0, 0);";
 
-/* The digest of `count` ids of the snapshot; the test fails on error. */
-static void digest_of(const struct fixture *fx, const int64_t *ids,
-		      size_t count, char out[OWNER_DIGEST_MAX])
+/*
+ * The digest of `count` owners `ids` of the snapshot, and of the first
+ * `address_count` of them as owners of GPG key actions. The test fails on
+ * error.
+ */
+static void digest_with_addresses(const struct fixture *fx, const int64_t *ids,
+				  size_t count, size_t address_count,
+				  char out[OWNER_DIGEST_MAX])
 {
 	struct owner_ids owners = OWNER_IDS_INIT;
+	struct owner_ids address_owners = OWNER_IDS_INIT;
 	struct buf err = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < count; i++)
 		owner_ids_add(&owners, ids[i]);
-	if (owner_digest_compute(fx->path, &owners, out, &err) < 0)
+	for (i = 0; i < address_count; i++)
+		owner_ids_add(&address_owners, ids[i]);
+	if (owner_digest_compute(fx->path, &owners, &address_owners, out,
+				 &err) < 0)
 		fail_msg("owner_digest_compute: %s", err.data);
 	owner_ids_release(&owners);
+	owner_ids_release(&address_owners);
 	buf_release(&err);
+}
+
+/* The digest of `count` ids of the snapshot; the test fails on error. */
+static void digest_of(const struct fixture *fx, const int64_t *ids,
+		      size_t count, char out[OWNER_DIGEST_MAX])
+{
+	digest_with_addresses(fx, ids, count, 0, out);
 }
 
 /* The digest of owners 3 and 12 after `change` to users_sql. */
@@ -118,7 +135,7 @@ static void digest_without_owners(void **state)
 	(void)state;
 	/* Without owners the snapshot is not opened, so it need not exist. */
 	assert_int_equal(owner_digest_compute("/nonexistent/snapshot.db",
-					      &owners, digest, &err), 0);
+					      &owners, &owners, digest, &err), 0);
 	assert_string_equal(digest, EMPTY_DIGEST);
 	buf_release(&err);
 }
@@ -182,6 +199,80 @@ static void digest_without_columns(void **state)
 	assert_string_not_equal(lacking, full);
 }
 
+/*
+ * Without GPG key actions the digest is the one that plans made before
+ * the address part existed record: SHA-256 over the documented input for
+ * owners 3 and 12 of users_sql, computed with Python's hashlib.
+ */
+static void digest_without_addresses_is_unchanged(void **state)
+{
+	struct fixture *fx = *state;
+	static const int64_t ids[] = { 3, 12 };
+	char digest[OWNER_DIGEST_MAX];
+
+	make_snapshot(fx, users_sql);
+	digest_of(fx, ids, 2, digest);
+	assert_string_equal(digest,
+		"sha256:e4dd2b88ff5f344af0b14103fe74826942aa4e4f296821ce2dd557de44f61076");
+}
+
+static const char addresses_sql[] =
+	"CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT, "
+	"state TEXT, user_type INTEGER, admin INTEGER, email TEXT, "
+	"confirmed_at TEXT);"
+	"INSERT INTO users VALUES (3, 'bob', 'active', 0, 0, "
+	"'bob@example.com', '2024-01-01 00:00:00');"
+	"INSERT INTO users VALUES (12, 'mallory', 'blocked', 0, 0, "
+	"'mallory@example.com', NULL);"
+	"CREATE TABLE emails (id INTEGER PRIMARY KEY, user_id INTEGER, "
+	"email TEXT, confirmed_at TEXT);"
+	"INSERT INTO emails VALUES (1, 3, 'bob@work.example', '2024-02-01 00:00:00');"
+	"INSERT INTO emails VALUES (2, 3, 'bob@old.example', NULL);"
+	"INSERT INTO emails VALUES (3, 12, 'mallory@work.example', NULL);";
+
+/* The digest of owners 3 and 12, 3 with a GPG key action, after `change`. */
+static void address_digest_after(const struct fixture *fx, const char *change,
+				 char out[OWNER_DIGEST_MAX])
+{
+	static const int64_t ids[] = { 3, 12 };
+	struct buf sql = BUF_INIT;
+
+	buf_adds(&sql, addresses_sql);
+	buf_adds(&sql, change);
+	make_snapshot(fx, sql.data);
+	digest_with_addresses(fx, ids, 2, 1, out);
+	buf_release(&sql);
+}
+
+static const struct row_change address_changes[] = {
+	{ "primary address", "UPDATE users SET email = 'b@example.com' WHERE id = 3;", 1 },
+	{ "primary address unconfirmed", "UPDATE users SET confirmed_at = NULL WHERE id = 3;", 1 },
+	{ "secondary address confirmed", "UPDATE emails SET confirmed_at = '2026-01-01 00:00:00' WHERE id = 2;", 1 },
+	{ "secondary address added", "INSERT INTO emails VALUES (4, 3, 'bob@new.example', NULL);", 1 },
+	{ "secondary address removed", "DELETE FROM emails WHERE id = 1;", 1 },
+	{ "emails table dropped", "DROP TABLE emails;", 1 },
+	{ "rows stored in another order", "DELETE FROM emails WHERE id = 1; INSERT INTO emails VALUES (9, 3, 'bob@work.example', '2024-02-01 00:00:00');", 0 },
+	{ "addresses of an owner without GPG key actions", "UPDATE users SET confirmed_at = '2026-01-01 00:00:00' WHERE id = 12; UPDATE emails SET confirmed_at = '2026-01-01 00:00:00' WHERE user_id = 12;", 0 },
+};
+
+static void digest_follows_gpg_owner_addresses(void **state)
+{
+	struct fixture *fx = *state;
+	char before[OWNER_DIGEST_MAX], after[OWNER_DIGEST_MAX];
+	size_t i;
+
+	address_digest_after(fx, "", before);
+	for (i = 0; i < sizeof(address_changes) / sizeof(address_changes[0]); i++) {
+		const struct row_change *change = &address_changes[i];
+
+		address_digest_after(fx, change->sql, after);
+		if (change->changes_digest != (strcmp(before, after) != 0))
+			fail_msg("%s: digest %s, before %s; expected it to %s",
+				 change->name, after, before,
+				 change->changes_digest ? "change" : "stay");
+	}
+}
+
 static void digest_of_missing_snapshot(void **state)
 {
 	struct fixture *fx = *state;
@@ -190,7 +281,8 @@ static void digest_of_missing_snapshot(void **state)
 	char digest[OWNER_DIGEST_MAX];
 
 	owner_ids_add(&owners, 3);
-	assert_int_equal(owner_digest_compute(fx->path, &owners, digest, &err), -1);
+	assert_int_equal(owner_digest_compute(fx->path, &owners, &owners, digest,
+					      &err), -1);
 	assert_non_null(strstr(err.data, fx->path));
 	/* Opening read-only must not have created the file. */
 	assert_int_not_equal(access(fx->path, F_OK), 0);
@@ -220,6 +312,8 @@ int main(void)
 		cmocka_unit_test(digest_without_owners),
 		cmocka_unit_test_setup_teardown(digest_follows_owner_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(digest_without_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(digest_without_addresses_is_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(digest_follows_gpg_owner_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(digest_of_missing_snapshot, setup, teardown),
 		cmocka_unit_test(owner_ids_keep_distinct_ids),
 	};
