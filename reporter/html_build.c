@@ -181,12 +181,7 @@ void html_td_number(xmlNodePtr row, int64_t value)
 	html_add_textf(html_td(row, "num"), "%" PRId64, value);
 }
 
-void html_row_id(struct buf *out, enum cred_kind kind, int64_t id)
-{
-	buf_addf(out, "%s-%" PRId64, kind_id(kind), id);
-}
-
-void html_add_cred_link(xmlNodePtr parent, enum cred_kind kind, int64_t id,
+void html_add_cred_link(xmlNodePtr parent, const struct worst_case *wc,
 			const char *page)
 {
 	struct buf target = BUF_INIT, text = BUF_INIT;
@@ -195,8 +190,8 @@ void html_add_cred_link(xmlNodePtr parent, enum cred_kind kind, int64_t id,
 	if (page)
 		buf_addf(&target, "%s", page);
 	buf_addch(&target, '#');
-	html_row_id(&target, kind, id);
-	buf_addf(&text, "%s %" PRId64, kind_noun(kind), id);
+	render_row_anchor(&target, wc->kind, wc->id, wc->row);
+	render_cred_label(&text, wc->kind, wc->id, wc->invalid_id, wc->row);
 	text.data[0] = (char)toupper((unsigned char)text.data[0]);
 	link = html_el_text(parent, "a", text.data);
 	html_set_attr(link, "href", target.data);

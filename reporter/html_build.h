@@ -54,10 +54,8 @@ xmlNodePtr html_td(xmlNodePtr row, const char *class_name);
 void html_td_text(xmlNodePtr row, const char *class_name, const char *text);
 void html_td_unavailable(xmlNodePtr row);
 void html_td_number(xmlNodePtr row, int64_t value);
-/* The id of a credential's inventory row: "ssh_key-12". */
-void html_row_id(struct buf *out, enum cred_kind kind, int64_t id);
-/* A link "SSH key 12" to the row, on `page` or on this page (NULL). */
-void html_add_cred_link(xmlNodePtr parent, enum cred_kind kind, int64_t id,
+/* A link "SSH key 12" to the row of `wc`, on `page` or on this page (NULL). */
+void html_add_cred_link(xmlNodePtr parent, const struct worst_case *wc,
 			const char *page);
 void html_add_date_time(xmlNodePtr parent, const char *text);
 /* A timestamp cell: date, "never"/"no expiry", raw text, or unavailable. */

@@ -299,6 +299,11 @@ void credential_release(struct credential *cred)
 	size_t i;
 
 	free(cred->name);
+	free(cred->id_raw);
+	free(cred->impersonation_raw);
+	free(cred->previous_id_raw);
+	free(cred->usage_type_raw);
+	free(cred->key_type_raw);
 	free(cred->resource.path);
 	ts_release(&cred->created_at);
 	ts_release(&cred->last_used_at);
@@ -372,6 +377,11 @@ const struct owner *model_find_owner(const struct model *model, int64_t id)
 			hi = mid;
 	}
 	return NULL;
+}
+
+int64_t credential_anchor_row(const struct credential *cred)
+{
+	return cred->invalid_id || cred->duplicate ? cred->row : 0;
 }
 
 void credential_add_findingv(struct credential *cred, const char *rule,
@@ -470,6 +480,8 @@ static void keep_worst_case(struct finding_group *group,
 	wc->owner = cred->owner;
 	wc->unavailable = cred->unavailable;
 	wc->worst = cred->worst;
+	wc->invalid_id = cred->invalid_id;
+	wc->row = credential_anchor_row(cred);
 	wc->message = xstrdup(finding->message);
 	snprintf(wc->plan_action, sizeof(wc->plan_action), "%s",
 		 plan_action ? plan_action : "");

@@ -123,6 +123,11 @@ struct owner {
 	int admin;            /* 1, 0, or -1: users.admin is NULL or not a flag */
 	const char *primary_email;  /* users.email once confirmed, else NULL */
 	unsigned cut;               /* OWNER_CUT_* bits */
+	int state_invalid;    /* `state` is NULL or not a state GitLab defines */
+	/* users.user_type is NULL or not a whole number: user_type is -1 and
+	   this is the raw text, or NULL for NULL */
+	int user_type_invalid;
+	const char *user_type_raw;
 };
 
 enum resource_type {
@@ -163,20 +168,35 @@ struct credential {
 	struct timestamp revoked_at; /* tokens: updated_at of a revoked token */
 	int revoked;
 	int duplicate;               /* a later row with an id already seen */
-	int invalid_id;              /* the id is not a positive integer */
+	/* The id is not a positive integer: `id` is 0 and `id_raw` is the
+	   raw text, or NULL for NULL. */
+	int invalid_id;
+	char *id_raw;
+	/* Position among the rows of its kind, from 1, as the inventory
+	   counts them, for the anchor of a row whose id is invalid or
+	   repeated. */
+	int64_t row;
 	enum cred_state state;
 
 	/* Tokens. */
 	struct strlist scopes;
 	int scopes_invalid;
-	int impersonation;
+	int impersonation;           /* 1, 0, or -1: not a boolean */
+	char *impersonation_raw;     /* the raw value when -1; NULL for NULL */
 	int64_t previous_id;         /* rotation chain; 0 when none */
+	/* previous_personal_access_token_id is not a positive integer:
+	   previous_id is 0 and this is the raw text */
+	char *previous_id_raw;
 
 	/* SSH keys and deploy keys. */
 	struct sshkey_info ssh;
 	int ssh_ok;
 	char *usage_type;            /* "auth_and_signing", "auth", "signing" */
+	char *usage_type_raw;        /* keys.usage_type when not 0, 1 or 2 */
 	int ldap;                    /* keys.type is 'LDAPKey' */
+	/* keys.type names no kind of key that GitLab defines: the key is
+	   shown as an SSH key, `ldap` is unknown, and this is the raw text */
+	char *key_type_raw;
 
 	/* GPG keys. */
 	struct gpg_key_info gpg;
@@ -229,6 +249,9 @@ struct worst_case {
 	const struct owner *owner;   /* NULL when not in the snapshot */
 	unsigned unavailable;        /* enum field bits of the credential */
 	enum severity worst;         /* of the credential, for the order */
+	int invalid_id;              /* `id` is 0: the snapshot's id is invalid */
+	int64_t row;                 /* credential.row when its anchor needs it,
+					else 0 */
 	char *message;
 	char plan_action[48];        /* action id, or "" */
 	enum plan_mark plan_mark;
@@ -377,6 +400,13 @@ void model_add_invalid(struct model *model, const char *name, unsigned kinds,
 /* Prepare `cred` for a row of `kind`; release it with credential_release(). */
 void credential_init(struct credential *cred, enum cred_kind kind);
 void credential_release(struct credential *cred);
+/*
+ * Return the row number that names the inventory row of `cred`, or 0
+ * when its kind and id name it. A row whose id is invalid or repeats an
+ * earlier row's id needs its own name, or links would land on another
+ * row.
+ */
+int64_t credential_anchor_row(const struct credential *cred);
 void credential_add_finding(struct credential *cred, const char *rule,
 			    enum severity sev, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

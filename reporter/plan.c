@@ -211,6 +211,12 @@ static int passes_filter(const struct plan *plan,
 	return 0;
 }
 
+static int is_token(const struct credential *cred)
+{
+	return cred->kind == KIND_PERSONAL_TOKEN ||
+	       cred->kind == KIND_PROJECT_TOKEN || cred->kind == KIND_GROUP_TOKEN;
+}
+
 void plan_init(struct plan *plan, int64_t now, int valid_days)
 {
 	memset(plan, 0, sizeof(*plan));
@@ -228,9 +234,13 @@ void plan_decide(struct plan *plan, const struct credential *cred,
 	 * apply checks that a token still belongs to the owner the plan
 	 * names, so a token whose owner id is invalid could never be revoked.
 	 */
-	if ((cred->unavailable & FIELD_OWNER_INVALID) &&
-	    (cred->kind == KIND_PERSONAL_TOKEN ||
-	     cred->kind == KIND_PROJECT_TOKEN || cred->kind == KIND_GROUP_TOKEN))
+	if ((cred->unavailable & FIELD_OWNER_INVALID) && is_token(cred))
+		return;
+	/* The owner's user_type decides which kind of token, so which request. */
+	if (cred->owner && cred->owner->user_type_invalid && is_token(cred))
+		return;
+	/* A key of no type GitLab defines may be a user key or a deploy key. */
+	if (cred->key_type_raw)
 		return;
 	switch (cred->kind) {
 	case KIND_PERSONAL_TOKEN:

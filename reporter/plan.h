@@ -76,8 +76,9 @@ void plan_init(struct plan *plan, int64_t now, int valid_days);
  * or revoked tokens need nothing. SSH keys and deploy keys are deleted
  * unless synced from LDAP. GPG keys are only reviewed. When no finding
  * of `cred` passes plan->filter, the plan does nothing with it and only
- * counts what it would have done in the left_out counts. Release `out`
- * with plan_decision_release().
+ * counts what it would have done in the left_out counts. Nothing is
+ * proposed for a credential whose id, owner id, owner's user_type or key
+ * type is invalid. Release `out` with plan_decision_release().
  */
 void plan_decide(struct plan *plan, const struct credential *cred,
 		 struct plan_decision *out);

@@ -335,6 +335,28 @@ static void check_text(struct credential *cred)
 		    VALUE_MAX_BYTES);
 }
 
+/*
+ * Flag an owner state that GitLab does not define, NULL included, for
+ * every credential of that owner. It does not show whether the owner can
+ * sign in, so the owner rules, which judge active credentials, skip it.
+ */
+static void check_owner_state(struct credential *cred)
+{
+	const char *state = cred->owner ? cred->owner->state : NULL;
+	const char *skipped = cred->state == STATE_ACTIVE
+		? ", so the owner rules were skipped" : "";
+
+	if (!cred->owner || (cred->unavailable & FIELD_OWNER_STATE))
+		return;
+	if (!state)
+		finding_add(cred, "value-invalid",
+		    "owner state is NULL, not one GitLab defines%s", skipped);
+	else if (!owner_state_is_known(state))
+		finding_add(cred, "value-invalid",
+		    "owner state \"%s\" is not one GitLab defines%s", state,
+		    skipped);
+}
+
 static void check_owner(struct credential *cred)
 {
 	/* The loader's value-invalid finding gives why the owner is unknown. */
@@ -355,15 +377,9 @@ static void check_owner(struct credential *cred)
 		policy_skip_rule(cred, "owner-inactive");
 		return;
 	}
-	if (!cred->owner->state)
+	/* check_owner_state() flagged a state that GitLab does not define. */
+	if (!cred->owner->state || !owner_state_is_known(cred->owner->state))
 		return;
-	/* A state GitLab does not define says nothing about sign-in. */
-	if (!owner_state_is_known(cred->owner->state)) {
-		finding_add(cred, "value-invalid",
-		    "owner state \"%s\" is not one GitLab defines, so the owner rules were skipped",
-		    cred->owner->state);
-		return;
-	}
 	/* Every state but active counts: deactivated and all blocked ones. */
 	if (strcmp(cred->owner->state, "active"))
 		finding_add(cred, "owner-inactive", "owner @%s is %s",
@@ -661,6 +677,7 @@ void policy_check(const struct policy *policy, struct credential *cred,
 {
 	check_dates(cred, now);
 	check_text(cred);
+	check_owner_state(cred);
 	if (is_token(cred))
 		check_scopes(cred);
 	if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)

@@ -1,5 +1,6 @@
 #include "render_core.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,28 @@ const char *kind_noun(enum cred_kind kind)
 	};
 
 	return kind < KIND_COUNT ? nouns[kind] : "credential";
+}
+
+void render_cred_label(struct buf *out, enum cred_kind kind, int64_t id,
+		       int invalid_id, int64_t row)
+{
+	if (invalid_id)
+		buf_addf(out, "%s with an invalid id (row %" PRId64 ")",
+			 kind_noun(kind), row);
+	else if (row)
+		buf_addf(out, "%s %" PRId64 " (repeated id, row %" PRId64 ")",
+			 kind_noun(kind), id, row);
+	else
+		buf_addf(out, "%s %" PRId64, kind_noun(kind), id);
+}
+
+void render_row_anchor(struct buf *out, enum cred_kind kind, int64_t id,
+		       int64_t row)
+{
+	if (row)
+		buf_addf(out, "%s-row-%" PRId64, kind_id(kind), row);
+	else
+		buf_addf(out, "%s-%" PRId64, kind_id(kind), id);
 }
 
 static void set_version(struct library_version *lib, const char *name,
@@ -269,6 +292,9 @@ const struct journal_entry *done_index_find(const struct done_index *index,
 {
 	size_t lo = 0, hi = index ? index->count : 0;
 
+	/* An invalid id is 0, and apply acts only on valid ones. */
+	if (id <= 0)
+		return NULL;
 	/* The last entry of the kind and id, which journal order put last. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

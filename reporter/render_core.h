@@ -34,6 +34,22 @@ enum value_state render_timestamp(const struct credential *cred,
 /* "personal access token", "SSH key", ... for running text. */
 const char *kind_noun(enum cred_kind kind);
 
+/*
+ * Append how running text names a credential: "SSH key 12". `row` is
+ * credential_anchor_row(): for a row whose id is invalid or repeated, it
+ * adds the row's position among the rows of its kind, which the
+ * inventory pages count.
+ */
+void render_cred_label(struct buf *out, enum cred_kind kind, int64_t id,
+		       int invalid_id, int64_t row);
+
+/*
+ * Append the id attribute of a credential's inventory row: "ssh_key-12",
+ * or "ssh_key-row-7" when `row` is not 0.
+ */
+void render_row_anchor(struct buf *out, enum cred_kind kind, int64_t id,
+		       int64_t row);
+
 /* One library that credaudit uses and its version at run time. */
 struct library_version {
 	const char *name;      /* "SQLite" */

@@ -191,7 +191,7 @@ static void worst_case_row(struct html *h, xmlNodePtr body,
 
 	cell = html_td(row, NULL);
 	inventory_page_name(&page, wc->kind, wc->page, 1);
-	html_add_cred_link(cell, wc->kind, wc->id, page.data);
+	html_add_cred_link(cell, wc, page.data);
 	buf_release(&page);
 	html_el(cell, "br");
 	html_add_user_text(h, cell, wc->name, TEXT_NAME_MAX);

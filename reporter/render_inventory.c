@@ -182,26 +182,39 @@ static void td_scopes(struct html_stream *hs, const struct credential *cred)
 }
 
 /*
- * Start the row of `cred` with its id cell.
- *
- * NOTE: a damaged snapshot that repeats a kind and id gives two rows with
- * the same id attribute, and links go to the first.
+ * Start the row of `cred` with its id cell. A row whose id is invalid or
+ * repeats an earlier row's gets an anchor from its position, so that no
+ * two rows share one and links land on the row they name.
  */
 static void start_row(struct html_stream *hs, const struct credential *cred)
 {
-	char id[1 + HTML_DECIMAL_MAX];
+	struct buf anchor = BUF_INIT;
+	unsigned flags;
 
-	id[0] = '-';
-	html_stream_decimal(id + 1, cred->id);
+	render_row_anchor(&anchor, cred->kind, cred->id,
+			  credential_anchor_row(cred));
 	html_stream_start_tag(hs, "tr");
-	html_stream_attr_join(hs, "id", kind_id(cred->kind), id);
+	html_stream_attr(hs, "id", anchor.data);
 	html_stream_attr(hs, "data-kind", kind_id(cred->kind));
 	html_stream_attr(hs, "data-state", state_id(cred->state));
 	if (cred->finding_count)
 		html_stream_attr_join(hs, "class", "worst-",
 				      severity_id(cred->worst));
 	html_stream_start_tag_end(hs);
-	html_stream_td_number(hs, cred->id);
+	buf_release(&anchor);
+	if (!cred->invalid_id) {
+		html_stream_td_number(hs, cred->id);
+		return;
+	}
+	html_stream_open(hs, "td", NULL);
+	html_stream_open(hs, "span", "ca-invalid");
+	flags = html_stream_bdi(hs, cred->id_raw ? cred->id_raw : "NULL",
+				TEXT_NAME_MAX);
+	html_stream_close(hs, "span");
+	html_stream_span(hs, "ca-invalid", " (invalid)");
+	if (flags)
+		html_stream_flags(hs, flags);
+	html_stream_close(hs, "td");
 }
 
 /* End the row, one to a line of the page. */
@@ -218,14 +231,32 @@ static void td_owner(struct html_stream *hs, const struct credential *cred)
 	html_stream_close(hs, "td");
 }
 
+/* Append `label` and the raw value of a column GitLab would not store. */
+static void invalid_value(struct html_stream *hs, const char *label,
+			  const char *raw)
+{
+	unsigned flags;
+
+	html_stream_open(hs, "span", "ca-invalid");
+	html_stream_text(hs, label);
+	flags = html_stream_bdi(hs, raw ? raw : "NULL", TEXT_NAME_MAX);
+	html_stream_text(hs, " (invalid)");
+	html_stream_close(hs, "span");
+	if (flags)
+		html_stream_flags(hs, flags);
+}
+
 static void td_token_name(struct html_stream *hs,
 			  const struct credential *cred)
 {
 	html_stream_open(hs, "td", NULL);
 	html_stream_user_text(hs, cred->name, TEXT_NAME_MAX);
-	if (cred->impersonation) {
+	if (cred->impersonation == 1) {
 		html_stream_text(hs, " ");
 		html_stream_span(hs, "ca-badge", "impersonation");
+	} else if (cred->impersonation < 0) {
+		html_stream_br(hs);
+		invalid_value(hs, "impersonation ", cred->impersonation_raw);
 	}
 	if (cred->previous_id) {
 		html_stream_br(hs);
@@ -233,6 +264,9 @@ static void td_token_name(struct html_stream *hs,
 		html_stream_text(hs, "rotated from token ");
 		html_stream_number(hs, cred->previous_id);
 		html_stream_close(hs, "span");
+	} else if (cred->previous_id_raw) {
+		html_stream_br(hs);
+		invalid_value(hs, "rotated from token ", cred->previous_id_raw);
 	}
 	html_stream_close(hs, "td");
 }
@@ -326,6 +360,10 @@ static void td_key_title(struct html_stream *hs,
 	if (cred->ldap) {
 		html_stream_text(hs, " ");
 		html_stream_span(hs, "ca-badge", "LDAP");
+	}
+	if (cred->key_type_raw) {
+		html_stream_br(hs);
+		invalid_value(hs, "type ", cred->key_type_raw);
 	}
 	if (cred->resource.type == RESOURCE_PROJECT) {
 		html_stream_br(hs);
@@ -813,9 +851,15 @@ static int inventory_credential(struct sink *sink,
 			page->ids = xrealloc(page->ids, page->ids_alloc *
 					     sizeof(*page->ids));
 		}
-		page->ids[page->number - 1].first = cred->id;
+		page->ids[page->number - 1].first = 0;
+		page->ids[page->number - 1].last = 0;
 	}
-	page->ids[page->number - 1].last = cred->id;
+	/* The range names the valid ids; an invalid one is 0. */
+	if (!cred->invalid_id) {
+		if (!page->ids[page->number - 1].first)
+			page->ids[page->number - 1].first = cred->id;
+		page->ids[page->number - 1].last = cred->id;
+	}
 
 	inv->rows.out = &page->body;
 	if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)

@@ -106,11 +106,11 @@ static void cell_sep(struct md *md)
 {
 	buf_adds(&md->out, " | ");
 }
-static void cred_label(struct md *md, enum cred_kind kind, int64_t id)
+static void cred_label(struct md *md, const struct worst_case *wc)
 {
 	size_t start = md->out.len;
 
-	buf_addf(&md->out, "%s %" PRId64, kind_noun(kind), id);
+	render_cred_label(&md->out, wc->kind, wc->id, wc->invalid_id, wc->row);
 	md->out.data[start] = (char)toupper((unsigned char)md->out.data[start]);
 }
 
@@ -342,7 +342,7 @@ static void write_findings(struct md *md)
 			const struct worst_case *wc = &group->cases[i];
 
 			buf_adds(&md->out, "| ");
-			cred_label(md, wc->kind, wc->id);
+			cred_label(md, wc);
 			quoted_name(md, wc->name);
 			cell_sep(md);
 			owner_cell(md, wc);

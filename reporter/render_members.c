@@ -137,13 +137,18 @@ static void mark_unavailable(struct member_walk *walk, const char *field)
 		walk->unavailable[walk->unavailable_count++] = field;
 }
 
+/* Add `raw` to "invalid" under `field`; a NULL raw value is null. */
+static void mark_invalid_field(struct member_walk *walk, const char *field,
+			       const char *raw)
+{
+	jsonw_key(&walk->invalid_writer, field);
+	user_json_string(walk, &walk->invalid_writer, field, raw);
+}
+
 static void mark_invalid(struct member_walk *walk, enum cred_member member,
 			 const char *raw)
 {
-	const struct member_name *m = &member_names[member];
-
-	jsonw_keyn(&walk->invalid_writer, m->name, m->len);
-	user_json_string(walk, &walk->invalid_writer, m->name, raw);
+	mark_invalid_field(walk, member_names[member].name, raw);
 }
 
 /* Start an array or list member in walk->json. */
@@ -203,18 +208,25 @@ static void owner_members(struct member_walk *walk,
 	out->boolean(out, MEMBER_OWNER_IN_SNAPSHOT, owner != NULL);
 	user_text(walk, MEMBER_OWNER_USERNAME, owner ? owner->username : NULL);
 	user_text(walk, MEMBER_OWNER_NAME, owner ? owner->name : NULL);
-	if (owner && owner->state) {
+	if (owner && owner->state_invalid) {
+		mark_invalid(walk, MEMBER_OWNER_STATE, owner->state);
+		out->null(out, MEMBER_OWNER_STATE);
+	} else if (owner && owner->state) {
 		user_text(walk, MEMBER_OWNER_STATE, owner->state);
 	} else {
 		if (cred->unavailable & FIELD_OWNER_STATE)
 			mark_unavailable(walk, "owner.state");
 		out->null(out, MEMBER_OWNER_STATE);
 	}
-	if (owner && owner->user_type >= 0)
+	if (owner && owner->user_type >= 0) {
 		id_text(walk, MEMBER_OWNER_USER_TYPE,
 			user_type_id(owner->user_type));
-	else
+	} else {
+		if (owner && owner->user_type_invalid)
+			mark_invalid(walk, MEMBER_OWNER_USER_TYPE,
+				     owner->user_type_raw);
 		out->null(out, MEMBER_OWNER_USER_TYPE);
+	}
 	if (owner)
 		if (owner->admin < 0)
 			out->null(out, MEMBER_OWNER_ADMIN);
@@ -324,12 +336,20 @@ static void token_members(struct member_walk *walk,
 		else
 			out->null(out, MEMBER_REVOKED_AT);
 	}
-	if (cred->kind == KIND_PERSONAL_TOKEN)
+	if (cred->kind == KIND_PERSONAL_TOKEN && cred->impersonation < 0) {
+		mark_invalid(walk, MEMBER_IMPERSONATION, cred->impersonation_raw);
+		out->null(out, MEMBER_IMPERSONATION);
+	} else if (cred->kind == KIND_PERSONAL_TOKEN) {
 		out->boolean(out, MEMBER_IMPERSONATION, cred->impersonation);
-	if (cred->previous_id)
+	}
+	if (cred->previous_id) {
 		out->integer(out, MEMBER_PREVIOUS_TOKEN_ID, cred->previous_id);
-	else
+	} else {
+		if (cred->previous_id_raw)
+			mark_invalid(walk, MEMBER_PREVIOUS_TOKEN_ID,
+				     cred->previous_id_raw);
 		out->null(out, MEMBER_PREVIOUS_TOKEN_ID);
+	}
 }
 
 static void ssh_members(struct member_walk *walk,
@@ -363,9 +383,17 @@ static void ssh_members(struct member_walk *walk,
 		mark_unavailable(walk, "usage_type");
 		out->null(out, MEMBER_USAGE_TYPE);
 	} else {
+		if (cred->usage_type_raw)
+			mark_invalid(walk, MEMBER_USAGE_TYPE, cred->usage_type_raw);
 		user_text(walk, MEMBER_USAGE_TYPE, cred->usage_type);
 	}
-	out->boolean(out, MEMBER_LDAP, cred->ldap);
+	/* keys.type has no member of its own: it decides kind and ldap. */
+	if (cred->key_type_raw) {
+		mark_invalid_field(walk, "type", cred->key_type_raw);
+		out->null(out, MEMBER_LDAP);
+	} else {
+		out->boolean(out, MEMBER_LDAP, cred->ldap);
+	}
 }
 
 static void date_or_null(struct member_walk *walk, enum cred_member member,
@@ -519,7 +547,12 @@ void member_walk_credential(struct member_walk *walk,
 	jsonw_object(&walk->invalid_writer, 1);
 
 	id_text(walk, MEMBER_KIND, kind_id(cred->kind));
-	out->integer(out, MEMBER_ID, cred->id);
+	if (cred->invalid_id) {
+		mark_invalid(walk, MEMBER_ID, cred->id_raw);
+		out->null(out, MEMBER_ID);
+	} else {
+		out->integer(out, MEMBER_ID, cred->id);
+	}
 	if (cred->kind != KIND_GPG_KEY)
 		user_text(walk, MEMBER_NAME, cred->name);
 	owner_members(walk, cred);

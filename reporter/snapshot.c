@@ -86,6 +86,7 @@ struct table_state {
 struct secondary_email {
 	int64_t user_id;
 	const char *email;          /* in the model's strings */
+	size_t order;               /* position in the query's rows */
 };
 
 /* A project bot user's project or group, from members or user_details. */
@@ -112,6 +113,7 @@ struct loader {
 	size_t bot_count;
 	int64_t last_id[T_COUNT];   /* id of the previous row of each table */
 	int rows_seen[T_COUNT];
+	int64_t kind_rows[KIND_COUNT];  /* rows handed over, per kind */
 	struct secondary_email *emails;   /* by user id */
 	size_t email_count;
 
@@ -531,6 +533,88 @@ static const char *column_text(sqlite3_stmt *stmt, int i)
 }
 
 /*
+ * Read a whole number of 0 or more from column `i`: an INTEGER, or TEXT
+ * that writes one in plain decimal, as a text export of a PostgreSQL
+ * integer column does. Returns 1 and sets *value, or 0 for anything else:
+ * NULL, a REAL, a BLOB, a negative number, or text such as "12abc",
+ * "042", "+42", " 42" or digits past the int64 range.
+ */
+static int column_whole(sqlite3_stmt *stmt, int i, int64_t *value)
+{
+	/* The type first: sqlite3_column_text() may convert the value. */
+	int type = sqlite3_column_type(stmt, i);
+	const char *text;
+	size_t len;
+	char *end;
+	long long v;
+
+	*value = 0;
+	if (type == SQLITE_INTEGER) {
+		v = sqlite3_column_int64(stmt, i);
+		if (v < 0)
+			return 0;
+		*value = v;
+		return 1;
+	}
+	if (type != SQLITE_TEXT)
+		return 0;
+	text = (const char *)sqlite3_column_text(stmt, i);
+	len = (size_t)sqlite3_column_bytes(stmt, i);
+	/* Only digits, no leading zero, and no NUL byte inside. */
+	if (!text || !len || strlen(text) != len ||
+	    strspn(text, "0123456789") != len || (text[0] == '0' && len > 1))
+		return 0;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno || *end)
+		return 0;
+	*value = v;
+	return 1;
+}
+
+/*
+ * Read an id from column `i`. GitLab's ids are bigint values from 1, so
+ * besides what column_whole() rejects, 0 is no id either.
+ */
+static int column_id(sqlite3_stmt *stmt, int i, int64_t *id)
+{
+	if (column_whole(stmt, i, id) && *id > 0)
+		return 1;
+	*id = 0;
+	return 0;
+}
+
+/*
+ * Copy the raw value of column `i` for the reports, as SQLite gives it
+ * as text, cut like a name; NULL for NULL.
+ */
+static char *column_raw(sqlite3_stmt *stmt, int i)
+{
+	const char *text;
+	int cut;
+
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return NULL;
+	text = (const char *)sqlite3_column_text(stmt, i);
+	if (!text)
+		return xstrdup("");
+	return copy_text(text, value_length(text,
+			 (size_t)sqlite3_column_bytes(stmt, i), &cut));
+}
+
+/* Add `raw` (NULL for NULL) to `out` as a finding message shows it. */
+static void show_raw(struct buf *out, const char *raw)
+{
+	if (raw) {
+		buf_addch(out, '"');
+		text_escape_str(out, raw, TEXT_NAME_MAX);
+		buf_addch(out, '"');
+	} else {
+		buf_adds(out, "NULL");
+	}
+}
+
+/*
  * A boolean as PostgreSQL exports it: 0/1, or 't'/'f' from a CSV copy.
  * NULL reads as false, which is GitLab's meaning for a nullable flag.
  * Returns 0 or 1, or -1 for any other value.
@@ -655,9 +739,12 @@ static const char *column_pooled(struct model *model, sqlite3_stmt *stmt,
 	return pooled;
 }
 
-/* users.state: GitLab's own states share one copy, others are copied. */
+/*
+ * users.state: GitLab's own states share one copy, others are copied.
+ * *invalid is set for NULL and for a state that GitLab does not define.
+ */
 static const char *column_state(struct model *model, sqlite3_stmt *stmt,
-				int i)
+				int i, int *invalid)
 {
 	static const char *const states[] = {
 		"active", "blocked", "ldap_blocked", "blocked_pending_approval",
@@ -667,13 +754,15 @@ static const char *column_state(struct model *model, sqlite3_stmt *stmt,
 	size_t k;
 	int cut;
 
+	*invalid = 0;
 	/* "active\0blocked" is no state of GitLab's, and is copied whole. */
 	if (text && strlen(text) != (size_t)sqlite3_column_bytes(stmt, i))
 		text = NULL;
 	for (k = 0; text && k < sizeof(states) / sizeof(states[0]); k++)
 		if (!strcmp(text, states[k]))
 			return states[k];
-	/* A state GitLab does not define is a value-invalid finding anyway. */
+	/* The policy adds the value-invalid finding to each credential. */
+	*invalid = 1;
 	return column_pooled(model, stmt, i, &cut);
 }
 
@@ -736,6 +825,29 @@ static enum snapshot_status load_snapshot_info(struct loader *ld)
 	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "snapshot_info.sql");
 }
 
+/*
+ * Read users.user_type, a smallint that GitLab's schema keeps NOT NULL,
+ * into `owner`. Any whole number counts, so that a type newer than credaudit
+ * is shown as "unknown" rather than rejected. NULL or anything else
+ * makes it invalid, with the raw text kept for the reports.
+ */
+static void read_user_type(struct model *model, sqlite3_stmt *stmt, int i,
+			   struct owner *owner)
+{
+	int64_t value;
+	char *raw;
+
+	if (column_whole(stmt, i, &value) && value <= 32767) {
+		owner->user_type = (int)value;
+		return;
+	}
+	owner->user_type = -1;
+	owner->user_type_invalid = 1;
+	raw = column_raw(stmt, i);
+	owner->user_type_raw = raw ? model_strdup(model, raw, strlen(raw)) : NULL;
+	free(raw);
+}
+
 static int compare_owner_ids(const void *a, const void *b)
 {
 	const struct owner *x = a, *y = b;
@@ -774,12 +886,39 @@ static void sort_owners(struct model *model)
 			first_repeated, repeated - 1);
 }
 
+static int compare_emails(const void *a, const void *b)
+{
+	const struct secondary_email *x = a, *y = b;
+
+	if (x->user_id != y->user_id)
+		return (x->user_id > y->user_id) - (x->user_id < y->user_id);
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/*
+ * Sort the addresses by user id as an integer, for verified_emails().
+ * The query orders user ids stored as text, as a plain CSV import makes
+ * them, as text ('10' before '9').
+ */
+static void sort_emails(struct loader *ld)
+{
+	size_t i;
+
+	for (i = 1; i < ld->email_count; i++)
+		if (ld->emails[i - 1].user_id > ld->emails[i].user_id)
+			break;
+	if (i < ld->email_count)
+		qsort(ld->emails, ld->email_count, sizeof(*ld->emails),
+		      compare_emails);
+}
+
 static enum snapshot_status load_users(struct loader *ld)
 {
 	struct model *model = ld->model;
 	sqlite3_stmt *stmt;
 	enum snapshot_status status;
-	size_t cap = 0;
+	size_t cap = 0, invalid_ids = 0;
+	char *first_invalid = NULL;
 	int rc, cut;
 
 	/*
@@ -791,7 +930,14 @@ static enum snapshot_status load_users(struct loader *ld)
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct owner *owner;
+		int64_t id;
 
+		/* No credential can name a user whose id is not one. */
+		if (!column_id(stmt, 0, &id)) {
+			if (!invalid_ids++)
+				first_invalid = column_raw(stmt, 0);
+			continue;
+		}
 		if (model->owner_count == cap) {
 			cap = cap ? cap * 2 : 256;
 			model->owners = xrealloc(model->owners,
@@ -799,15 +945,13 @@ static enum snapshot_status load_users(struct loader *ld)
 		}
 		owner = &model->owners[model->owner_count++];
 		memset(owner, 0, sizeof(*owner));
-		owner->id = sqlite3_column_int64(stmt, 0);
+		owner->id = id;
 		owner->username = column_pooled(model, stmt, 1, &cut);
 		owner->cut |= cut ? OWNER_CUT_USERNAME : 0;
 		owner->name = column_pooled(model, stmt, 2, &cut);
 		owner->cut |= cut ? OWNER_CUT_NAME : 0;
-		owner->state = column_state(model, stmt, 3);
-		owner->user_type = sqlite3_column_type(stmt, 4) == SQLITE_NULL
-			? (has_column(ld, T_USERS, 4) ? 0 : -1)
-			: sqlite3_column_int(stmt, 4);
+		owner->state = column_state(model, stmt, 3, &owner->state_invalid);
+		read_user_type(model, stmt, 4, owner);
 		/* users.admin is NOT NULL in GitLab, so NULL is invalid too. */
 		owner->admin = sqlite3_column_type(stmt, 5) == SQLITE_NULL
 			? -1 : column_bool(stmt, 5);
@@ -818,6 +962,16 @@ static enum snapshot_status load_users(struct loader *ld)
 							     &cut);
 	}
 	sqlite3_finalize(stmt);
+	if (invalid_ids) {
+		struct buf shown = BUF_INIT;
+
+		show_raw(&shown, first_invalid);
+		warning("the users table in '%s' has %zu row%s whose id is not a positive integer, such as %s; no credential can name such a user, so credentials are matched to the other rows",
+			ld->path, invalid_ids, invalid_ids == 1 ? "" : "s",
+			shown.data);
+		buf_release(&shown);
+		free(first_invalid);
+	}
 	if (rc != SQLITE_DONE)
 		return sql_failed(ld, "users.sql");
 	if (model->owner_count)
@@ -830,10 +984,10 @@ static enum snapshot_status load_users(struct loader *ld)
 		return status;
 	cap = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t user_id = sqlite3_column_int64(stmt, 0);
+		int64_t user_id;
 
-		if (!column_text(stmt, 2) || !column_text(stmt, 1) ||
-		    !find_owner(model, user_id))
+		if (!column_id(stmt, 0, &user_id) || !column_text(stmt, 2) ||
+		    !column_text(stmt, 1) || !find_owner(model, user_id))
 			continue;
 		if (ld->email_count == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -842,10 +996,14 @@ static enum snapshot_status load_users(struct loader *ld)
 		ld->emails[ld->email_count].user_id = user_id;
 		ld->emails[ld->email_count].email = column_pooled(model, stmt, 1,
 								  &cut);
+		ld->emails[ld->email_count].order = ld->email_count;
 		ld->email_count++;
 	}
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? SNAPSHOT_OK : sql_failed(ld, "verified_emails.sql");
+	if (rc != SQLITE_DONE)
+		return sql_failed(ld, "verified_emails.sql");
+	sort_emails(ld);
+	return SNAPSHOT_OK;
 }
 
 /*
@@ -1395,79 +1553,96 @@ static enum table_id kind_table(enum cred_kind kind)
 }
 
 /*
- * Give `cred` to the consumer and release it. Returns -1 when the
- * consumer failed, with its reason in ld->err.
+ * Add the finding for an owner whose users.user_type GitLab would not
+ * store. The type decides whether a token is a personal access token or
+ * a project or group token, so such a token's kind is a guess and it
+ * gets no plan action.
  */
-/*
- * Read the credential's id from column 0. GitLab's ids are positive
- * integers. Any other value (NULL, text, a fraction, 0 or less) cannot be
- * acted on through the API, so it gets a finding and no plan action.
- */
+static void note_owner_user_type(struct credential *cred)
+{
+	struct buf shown = BUF_INIT;
+	int token = kind_table(cred->kind) == T_TOKENS;
+
+	if (!cred->owner || !cred->owner->user_type_invalid)
+		return;
+	show_raw(&shown, cred->owner->user_type_raw);
+	finding_add(cred, "value-invalid",
+		    "users.user_type of the owner is %s, not a user type%s",
+		    shown.data,
+		    token ? ", so whether this is a personal, project or group token is unknown and it is left out of the plan"
+			  : "");
+	buf_release(&shown);
+}
+
 /*
  * Read the owner id in column `i` of a credential row, after
  * cred->unavailable is set. GitLab stores an owner for every credential,
- * so a NULL or a value that is not a whole number (digits in a text
+ * so a NULL or a value that is not a positive integer (digits in a text
  * export count) leaves the owner unknown, with a value-invalid finding.
  */
 static void read_owner(struct loader *ld, sqlite3_stmt *stmt, int i,
 		       struct credential *cred)
 {
-	/* The type first: sqlite3_column_text() may convert the value. */
-	int type = sqlite3_column_type(stmt, i);
-	const char *text = column_text(stmt, i);
-	char *end = NULL;
+	struct buf shown = BUF_INIT;
+	char *raw;
 
 	cred->owner_id = 0;
 	cred->owner = NULL;
 	if (cred->unavailable & FIELD_OWNER)
 		return;
-	if (type == SQLITE_INTEGER) {
-		cred->owner_id = sqlite3_column_int64(stmt, i);
-	} else if (type == SQLITE_TEXT && *text &&
-		   strlen(text) == (size_t)sqlite3_column_bytes(stmt, i)) {
-		errno = 0;
-		cred->owner_id = strtoll(text, &end, 10);
-		if (*end || errno || !(*text >= '0' && *text <= '9'))
-			end = NULL;
-	}
-	/* GitLab's user ids start at 1. */
-	if ((type == SQLITE_INTEGER || end) && cred->owner_id > 0) {
+	if (column_id(stmt, i, &cred->owner_id)) {
 		cred->owner = model_find_owner(ld->model, cred->owner_id);
+		note_owner_user_type(cred);
 		return;
 	}
-	cred->owner_id = 0;
 	cred->unavailable |= FIELD_OWNER_INVALID;
-	if (!text) {
+	raw = column_raw(stmt, i);
+	if (!raw) {
 		finding_add(cred, "value-invalid",
 			    "user_id is NULL, so the owner is unknown and the owner rules were skipped");
-	} else {
-		struct buf shown = BUF_INIT;
-
-		text_escape_str(&shown, text, TEXT_NAME_MAX);
-		finding_add(cred, "value-invalid",
-			    "user_id is \"%s\", not a user id, so the owner is unknown and the owner rules were skipped",
-			    shown.data);
-		buf_release(&shown);
+		return;
 	}
+	show_raw(&shown, raw);
+	finding_add(cred, "value-invalid",
+		    "user_id is %s, not a user id, so the owner is unknown and the owner rules were skipped",
+		    shown.data);
+	buf_release(&shown);
+	free(raw);
 }
 
+/*
+ * Read the credential's id from column 0. GitLab's ids are positive
+ * integers, and any other value cannot be given to GitLab's API: NULL,
+ * a fraction, a number too large for SQLite's integers, text that is not
+ * plain digits, or 0. Then the reports show no id, report.json keeps the
+ * raw value under "invalid", and the credential gets no plan action.
+ */
 static void read_id(sqlite3_stmt *stmt, struct credential *cred)
 {
-	cred->id = sqlite3_column_int64(stmt, 0);
-	if (sqlite3_column_type(stmt, 0) == SQLITE_INTEGER && cred->id > 0)
+	struct buf shown = BUF_INIT;
+
+	if (column_id(stmt, 0, &cred->id))
 		return;
 	cred->invalid_id = 1;
+	cred->id_raw = column_raw(stmt, 0);
+	show_raw(&shown, cred->id_raw);
 	finding_add(cred, "value-invalid",
-		    "id is \"%s\", not a positive integer; the credential is left out of the plan",
-		    sqlite3_column_type(stmt, 0) == SQLITE_NULL
-		    ? "NULL" : (const char *)sqlite3_column_text(stmt, 0));
+		    "id is %s, not a positive integer, so GitLab's API cannot be given this credential and it is left out of the plan",
+		    shown.data);
+	buf_release(&shown);
 }
 
+/*
+ * Give `cred` to the consumer and release it. Returns -1 when the
+ * consumer failed, with its reason in ld->err.
+ */
 static int hand_over(struct loader *ld, struct credential *cred)
 {
 	enum table_id table = kind_table(cred->kind);
 	int ret;
 
+	/* The inventory counts rows per kind in this order, from 1. */
+	cred->row = ++ld->kind_rows[cred->kind];
 	/*
 	 * Rows arrive by id, so a repeated id follows its first row. GitLab's
 	 * primary keys make that impossible; the copy is reported and kept
@@ -1487,6 +1662,53 @@ static int hand_over(struct loader *ld, struct credential *cred)
 
 	credential_release(cred);
 	return ret;
+}
+
+/*
+ * Read personal_access_tokens.impersonation, which GitLab keeps NOT NULL.
+ * NULL or a value that is not a boolean is shown as unknown, with a
+ * value-invalid finding. The flag decides no rule.
+ */
+static void read_impersonation(struct loader *ld, sqlite3_stmt *stmt, int i,
+			       struct credential *cred)
+{
+	struct buf shown = BUF_INIT;
+	int value = column_bool(stmt, i);
+
+	if (!has_column(ld, T_TOKENS, i))
+		return;
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		value = -1;
+	cred->impersonation = value;
+	if (value >= 0)
+		return;
+	cred->impersonation_raw = column_raw(stmt, i);
+	show_raw(&shown, cred->impersonation_raw);
+	finding_add(cred, "value-invalid",
+		    "impersonation is %s, not a boolean, so whether this is an impersonation token is unknown",
+		    shown.data);
+	buf_release(&shown);
+}
+
+/*
+ * Read previous_personal_access_token_id, the token that this one
+ * replaced by rotation; NULL means none. Any value but an id is shown as
+ * no rotation, with a value-invalid finding.
+ */
+static void read_previous_id(sqlite3_stmt *stmt, int i,
+			     struct credential *cred)
+{
+	struct buf shown = BUF_INIT;
+
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL ||
+	    column_id(stmt, i, &cred->previous_id))
+		return;
+	cred->previous_id_raw = column_raw(stmt, i);
+	show_raw(&shown, cred->previous_id_raw);
+	finding_add(cred, "value-invalid",
+		    "previous_personal_access_token_id is %s, not a token id, so the token it replaced is unknown",
+		    shown.data);
+	buf_release(&shown);
 }
 
 static enum snapshot_status load_tokens(struct loader *ld)
@@ -1533,8 +1755,8 @@ static enum snapshot_status load_tokens(struct loader *ld)
 		column_timestamp(stmt, 4, has_column(ld, T_TOKENS, 4), &cred->expires_at);
 		column_timestamp(stmt, 5, has_column(ld, T_TOKENS, 5), &cred->created_at);
 		column_timestamp(stmt, 7, has_column(ld, T_TOKENS, 7), &cred->last_used_at);
-		cred->impersonation = column_bool(stmt, 9) == 1;
-		cred->previous_id = sqlite3_column_int64(stmt, 10);
+		read_impersonation(ld, stmt, 9, cred);
+		read_previous_id(stmt, 10, cred);
 
 		if (revoked < 0) {
 			finding_add(cred, "value-invalid",
@@ -1635,6 +1857,54 @@ static void check_stored_fingerprints(sqlite3_stmt *stmt, struct credential *cre
 	}
 }
 
+/* The kind of a keys row, from the model class of GitLab in keys.type. */
+enum key_row_type {
+	KEY_ROW_USER,       /* NULL or 'Key' */
+	KEY_ROW_DEPLOY,     /* 'DeployKey' */
+	KEY_ROW_LDAP,       /* 'LDAPKey', a user key synced from LDAP */
+	KEY_ROW_UNKNOWN,    /* any other value */
+};
+
+/*
+ * Read keys.type, which names the Rails subclass of Key that GitLab
+ * loads the row as (single-table inheritance), or is NULL for Key itself.
+ */
+static enum key_row_type key_row_type(sqlite3_stmt *stmt, int i)
+{
+	const char *type = column_text(stmt, i);
+
+	if (!type)
+		return KEY_ROW_USER;
+	/* "DeployKey\0x" is no class name. */
+	if (strlen(type) != (size_t)sqlite3_column_bytes(stmt, i))
+		return KEY_ROW_UNKNOWN;
+	if (!strcmp(type, "Key"))
+		return KEY_ROW_USER;
+	if (!strcmp(type, "DeployKey"))
+		return KEY_ROW_DEPLOY;
+	if (!strcmp(type, "LDAPKey"))
+		return KEY_ROW_LDAP;
+	return KEY_ROW_UNKNOWN;
+}
+
+/*
+ * Keep the keys.type in column `i` that names no kind of key, and add
+ * the finding. Such a row is shown as an SSH key, but it may be a user
+ * key or a deploy key, which GitLab deletes through different requests,
+ * so it gets no plan action.
+ */
+static void note_key_type(sqlite3_stmt *stmt, int i, struct credential *cred)
+{
+	struct buf shown = BUF_INIT;
+
+	cred->key_type_raw = column_raw(stmt, i);
+	show_raw(&shown, cred->key_type_raw);
+	finding_add(cred, "value-invalid",
+		    "type is %s, not a kind of key GitLab defines (NULL, Key, DeployKey or LDAPKey), so the key is shown as an SSH key and left out of the plan",
+		    shown.data);
+	buf_release(&shown);
+}
+
 static enum snapshot_status load_keys(struct loader *ld)
 {
 	struct model *model = ld->model;
@@ -1658,19 +1928,21 @@ static enum snapshot_status load_keys(struct loader *ld)
 	if ((status = prepare_query(ld, "keys.sql", &stmt)))
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *type = column_text(stmt, 4);
+		enum key_row_type type = key_row_type(stmt, 4);
 		const char *key = column_text(stmt, 2);
 		struct credential row, *cred = &row;
 		const char *usage;
 		size_t name_bytes;
 
 		digest_row(ld, stmt);
-		credential_init(cred, type && !strcmp(type, "DeployKey")
-				      ? KIND_DEPLOY_KEY : KIND_SSH_KEY);
+		credential_init(cred, type == KEY_ROW_DEPLOY ? KIND_DEPLOY_KEY
+							     : KIND_SSH_KEY);
 		read_id(stmt, cred);
 		cred->name = column_value(stmt, 3, &name_bytes);
 		note_name_cut(cred, name_bytes);
-		cred->ldap = type && !strcmp(type, "LDAPKey");
+		cred->ldap = type == KEY_ROW_LDAP;
+		if (type == KEY_ROW_UNKNOWN)
+			note_key_type(stmt, 4, cred);
 		cred->unavailable = unavailable;
 		/*
 		 * Without keys.user_id, the owner is unknown, not user 0:
@@ -1684,12 +1956,18 @@ static enum snapshot_status load_keys(struct loader *ld)
 
 		if (has_column(ld, T_KEYS, 10)) {
 			usage = usage_type_name(stmt, 10);
-			if (usage)
+			if (usage) {
 				cred->usage_type = xstrdup(usage);
-			else
+			} else {
+				struct buf shown = BUF_INIT;
+
+				cred->usage_type_raw = column_raw(stmt, 10);
+				show_raw(&shown, cred->usage_type_raw);
 				finding_add(cred, "value-invalid",
-					    "usage_type \"%s\" is not 0, 1 or 2",
-					    column_text(stmt, 10));
+					    "usage_type %s is not 0, 1 or 2",
+					    shown.data);
+				buf_release(&shown);
+			}
 		}
 
 		cred->ssh_ok = sshkey_parse(key ? key : "",

@@ -449,7 +449,9 @@ static xmlNodePtr first_element(xmlNodePtr node, const char *name)
 
 /*
  * Return whether `id` is "KIND-NUMBER" for the kind at index `k`, with
- * the NUMBER that the row's first cell shows.
+ * the NUMBER that the row's first cell shows. A row whose id is invalid
+ * or repeated is "KIND-row-POSITION" instead, and its first cell shows
+ * the number or the invalid value with "(invalid)".
  */
 static int row_id_matches(int k, const char *id, const char *id_cell)
 {
@@ -459,6 +461,14 @@ static int row_id_matches(int k, const char *id, const char *id_cell)
 	if (!id || !id_cell || strncmp(id, kinds[k], prefix) || id[prefix] != '-')
 		return 0;
 	number = id + prefix + 1;
+	if (!strncmp(number, "row-", 4)) {
+		size_t cell = strlen(id_cell);
+
+		number += 4;
+		return *number && strspn(number, "0123456789") == strlen(number) &&
+		       ((*id_cell && strspn(id_cell, "0123456789") == cell) ||
+			(cell > 10 && !strcmp(id_cell + cell - 10, " (invalid)")));
+	}
 	return *number && strspn(number, "0123456789") == strlen(number) &&
 	       !strcmp(number, id_cell);
 }
@@ -1378,7 +1388,8 @@ static void json_print_summary(json_t *summary)
  * Print the facts of report.json:
  *   credentials N              entries of "credentials"
  *   bad-credentials N          entries without a known kind, integer id
- *                              and known state
+ *                              and known state; an id of null counts as
+ *                              one when "invalid" has the raw id
  *   kind KIND N                entries per kind
  *   state KIND STATE N         entries per kind and state
  *   available KIND BOOL        whether "summary" says the kind's table
@@ -1445,7 +1456,10 @@ static void json_print_report(json_t *credentials, json_t *summary)
 
 		k = kind_index(kind);
 		s = state_index(state);
-		if (k < 0 || s < 0 || !json_is_integer(id)) {
+		if (k < 0 || s < 0 ||
+		    !(json_is_integer(id) ||
+		      (json_is_null(id) &&
+		       json_object_get(json_object_get(cred, "invalid"), "id")))) {
 			bad++;
 			fprintf(stderr, "inspect: %s: credential %zu has no known kind, integer id and known state\n",
 				program_file, i);
@@ -1572,8 +1586,9 @@ static void print_scalar(json_t *value)
  *                              than FIELD_VALUE_MAX bytes is cut with "..."
  *   rule KIND ID RULE          each finding's rule, in report order
  *   message KIND ID RULE TEXT  each finding's message
- * Strings in report.json are escaped by credaudit, so no value holds a
- * tab or a line break.
+ * ID is "null" for a credential whose id is invalid. Strings in
+ * report.json are escaped by credaudit, so no value contains a tab or a
+ * line break.
  */
 static int cmd_json_fields(const char *path)
 {
@@ -1592,25 +1607,31 @@ static int cmd_json_fields(const char *path)
 		json_t *id = json_object_get(cred, "id");
 		json_t *value, *finding;
 		const char *name;
+		char id_text[32];
 		size_t j;
 
-		if (!kind || !json_is_integer(id))
+		if (!kind || !(json_is_integer(id) || json_is_null(id)))
 			continue;
+		/* A credential whose id is invalid has "null" in place of it. */
+		if (json_is_integer(id))
+			snprintf(id_text, sizeof(id_text), "%lld",
+				 (long long)json_integer_value(id));
+		else
+			snprintf(id_text, sizeof(id_text), "null");
 		json_object_foreach(cred, name, value) {
 			if (json_is_object(value) || json_is_array(value))
 				continue;
-			printf("field\t%s\t%lld\t%s\t", kind,
-			       (long long)json_integer_value(id), name);
+			printf("field\t%s\t%s\t%s\t", kind, id_text, name);
 			print_scalar(value);
 			putchar('\n');
 		}
 		json_array_foreach(json_object_get(cred, "findings"), j, finding) {
 			const char *rule = json_string_value(json_object_get(finding, "rule"));
 
-			printf("rule\t%s\t%lld\t%s\n", kind,
-			       (long long)json_integer_value(id), rule ? rule : "-");
-			printf("message\t%s\t%lld\t%s\t", kind,
-			       (long long)json_integer_value(id), rule ? rule : "-");
+			printf("rule\t%s\t%s\t%s\n", kind, id_text,
+			       rule ? rule : "-");
+			printf("message\t%s\t%s\t%s\t", kind, id_text,
+			       rule ? rule : "-");
 			print_scalar(json_object_get(finding, "message"));
 			putchar('\n');
 		}

@@ -631,6 +631,29 @@ static void plan_report_only_rule_no_action(void **state)
 	model_release(&model);
 }
 
+/* How the overview names a credential and the inventory anchors its row. */
+static void cred_label_and_anchor(void **state)
+{
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	render_cred_label(&out, KIND_SSH_KEY, 12, 0, 0);
+	assert_string_equal(out.data, "SSH key 12");
+	buf_reset(&out);
+	render_cred_label(&out, KIND_PERSONAL_TOKEN, 30, 0, 8);
+	assert_string_equal(out.data, "personal access token 30 (repeated id, row 8)");
+	buf_reset(&out);
+	render_cred_label(&out, KIND_PERSONAL_TOKEN, 0, 1, 3);
+	assert_string_equal(out.data, "personal access token with an invalid id (row 3)");
+	buf_reset(&out);
+	render_row_anchor(&out, KIND_SSH_KEY, 12, 0);
+	assert_string_equal(out.data, "ssh_key-12");
+	buf_reset(&out);
+	render_row_anchor(&out, KIND_PERSONAL_TOKEN, 0, 3);
+	assert_string_equal(out.data, "personal_access_token-row-3");
+	buf_release(&out);
+}
+
 /* HTML, parsed back with libxml2. */
 
 static htmlDocPtr parse_html(const char *data, size_t len)
@@ -1943,6 +1966,7 @@ int main(void)
 		cmocka_unit_test(plan_skips_inactive_and_ldap),
 		cmocka_unit_test(plan_validity_window),
 		cmocka_unit_test(plan_report_only_rule_no_action),
+		cmocka_unit_test(cred_label_and_anchor),
 		cmocka_unit_test(html_rows_per_kind),
 		cmocka_unit_test(html_has_no_active_content),
 		cmocka_unit_test(html_sets_one_policy),

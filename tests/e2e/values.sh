@@ -1,0 +1,214 @@
+#!/bin/sh
+# Ids, states, flags and types that GitLab would not store. Each one is
+# a value-invalid finding with the raw value in report.json's "invalid",
+# and the field itself is null. It decides nothing: an invalid id is
+# never written as another id. A credential whose id, kind or request is
+# in doubt stays out of the plan. Each snapshot is samples/demo.db
+# changed with sqlite3.
+. tests/e2e/lib.sh
+
+: "${INSPECT:=$BUILD/tests/inspect}"
+DB=samples/demo.db
+NOW=2026-12-04T12:00:00Z
+T=$E2E_TMP
+
+if ! command -v sqlite3 >/dev/null 2>&1; then
+	echo "ok - values GitLab would not store # skip no sqlite3"
+	finish
+fi
+
+# cred VARIANT TEXT: the lines of report.json with credentials whose
+# compact object contains TEXT, such as '"name":"text id"'.
+cred() {
+	grep -F -- "$2" "$T/$1/report.json"
+}
+
+# cred_has NAME VARIANT SELECT TEXT: pass when the credential that SELECT
+# finds (see cred) is one line that contains TEXT.
+cred_has() {
+	found=$(cred "$2" "$3")
+	if [ "$(printf '%s\n' "$found" | grep -c .)" -eq 1 ] &&
+	   printf '%s\n' "$found" | grep -qF -- "$4"; then
+		pass "$1"
+	else
+		fail "$1" "no '$4' in the credential with '$3':" "$found"
+	fi
+}
+
+# cred_lacks NAME VARIANT SELECT TEXT: pass when that credential is
+# there and lacks TEXT.
+cred_lacks() {
+	found=$(cred "$2" "$3")
+	if [ -n "$found" ] && ! printf '%s\n' "$found" | grep -qF -- "$4"; then
+		pass "$1"
+	else
+		fail "$1" "'$4' in the credential with '$3', or none:" "$found"
+	fi
+}
+
+# A token table without INTEGER PRIMARY KEY and without a declared type,
+# so each id keeps the type it was inserted with, as in a view or an
+# edited copy. Every token here was last used in January, so
+# credential-unused would put each into the plan.
+TOKEN_COLUMNS="id, user_id, name, revoked, expires_at, created_at, updated_at, last_used_at, scopes, impersonation, previous_personal_access_token_id"
+UNTYPED_TOKENS="CREATE TABLE p2($TOKEN_COLUMNS);
+	INSERT INTO p2 SELECT $TOKEN_COLUMNS FROM personal_access_tokens;
+	DROP TABLE personal_access_tokens;
+	ALTER TABLE p2 RENAME TO personal_access_tokens;"
+
+# Ids that are not positive integers. Token 12 of the sample is real, so
+# '12abc' must not become 12; 1.5 must not become 1.
+
+variant ids "$UNTYPED_TOKENS
+	DELETE FROM personal_access_tokens WHERE id NOT IN (1, 12);
+	INSERT INTO personal_access_tokens($TOKEN_COLUMNS) VALUES
+	('12abc', 3, 'text id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
+	(NULL, 3, 'null id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
+	(1.5, 3, 'real id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
+	(99999999999999999999, 3, 'huge id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
+	(0, 3, 'zero id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
+	('042', 3, 'padded id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
+	('42', 3, 'text 42', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
+	(43, '03', 'padded owner', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL)"
+V=ids
+equal "$V: exits 0" "$(cat "$T/$V.status")" 0
+for pair in 'text id|"12abc"' 'null id|null' 'real id|"1.5"' \
+	'huge id|"1.0e+20"' 'zero id|"0"' 'padded id|"042"'
+do
+	name=${pair%%|*}
+	raw=${pair#*|}
+	cred_has "$V: $name is null in report.json" $V "\"name\":\"$name\"" \
+		'"kind":"personal_access_token","id":null,'
+	cred_has "$V: $name keeps its raw value in invalid" $V \
+		"\"name\":\"$name\"" "\"invalid\":{\"id\":$raw}"
+	cred_has "$V: $name is left out of the plan" $V "\"name\":\"$name\"" \
+		'"plan_action":null'
+done
+cred_has "$V: text id has a value-invalid finding" $V '"name":"text id"' \
+	'"message":"id is \"12abc\", not a positive integer, so GitLab'
+cred_has "$V: NULL id has a value-invalid finding" $V '"name":"null id"' \
+	'"message":"id is NULL, not a positive integer'
+cred_has "$V: text digits are the id" $V '"name":"text 42"' \
+	'"kind":"personal_access_token","id":42,'
+cred_has "$V: a token with a text id is in the plan" $V '"name":"text 42"' \
+	'"plan_action":"revoke-pat-42"'
+cred_lacks "$V: text digits are no finding" $V '"name":"text 42"' \
+	'not a positive integer'
+cred_has "$V: an owner id with a leading zero is invalid" $V \
+	'"name":"padded owner"' 'user_id is \"03\", not a user id'
+cred_has "$V: so its owner is unknown" $V '"name":"padded owner"' \
+	'"owner":null'
+
+# credentials.csv: an invalid id is an empty cell, never another
+# credential's id.
+repeated=$(awk -F, 'NR > 1 && $1 ~ /_token$/ && $2 != "" { print $2 }' \
+	"$T/$V/credentials.csv" | sort | uniq -d | tr '\n' ' ')
+equal "$V: credentials.csv shows no token id twice" "$repeated" ""
+equal "$V: credentials.csv leaves six invalid ids empty" \
+	"$(awk -F, '$1 == "personal_access_token" && $2 == ""' "$T/$V/credentials.csv" | wc -l | tr -d ' ')" 6
+
+# The inventory: one anchor per row, each the row its links name.
+"$INSPECT" inventory "$T/$V/inventory" templates/report.html \
+	>"$T/$V.pages" 2>"$T/$V.pages.err"
+has "$V: inventory anchors are unique" "$T/$V.pages" "duplicate-rows 0"
+has "$V: inventory anchors match their ID cells" "$T/$V.pages" "bad-row-ids 0"
+page=$T/$V/inventory/personal_access_token-0001.html
+links=$(grep -o 'personal_access_token-0001\.html#personal_access_token-row-[0-9]*' \
+	"$T/$V/report.html" | sort -u)
+if [ -n "$links" ]; then
+	pass "$V: the overview links to rows by position"
+else
+	fail "$V: the overview links to rows by position" \
+		"$(grep -o 'href="[^"]*personal_access_token[^"]*"' "$T/$V/report.html" | head -5)"
+fi
+bad=
+for link in $links; do
+	anchor=${link#*#}
+	grep -q "<tr id=\"$anchor\".*(invalid)" "$page" || bad="$bad $anchor"
+done
+equal "$V: each such link lands on a row with an invalid id" "$bad" ""
+if grep -q 'Personal access token with an invalid id (row [0-9]*)' "$T/$V/report.html"; then
+	pass "$V: the overview names a row with an invalid id"
+else
+	fail "$V: the overview names a row with an invalid id" \
+		"$(grep -o 'Personal access token[^<]*' "$T/$V/report.html" | sort -u | head -5)"
+fi
+
+# users.id and emails.user_id go through the same check: '3abc' is not
+# user 3, and an address of user '4abc' is not one of user 4's. GPG key 2
+# of user 4 is verified only through that secondary address, here the
+# only one, so that no ordering of the rows hides it.
+variant user-ids "CREATE TABLE u2 AS SELECT * FROM users;
+	DROP TABLE users;
+	ALTER TABLE u2 RENAME TO users;
+	UPDATE users SET id = '3abc' WHERE id = 3;
+	DELETE FROM emails WHERE id <> 2;
+	UPDATE emails SET user_id = '4abc' WHERE id = 2"
+V=user-ids
+cred_has "$V: a user whose id is invalid owns nothing" $V \
+	'"kind":"personal_access_token","id":2,' \
+	'"owner":{"id":3,"in_snapshot":false,'
+if grep -q "users table in .* has 1 row whose id is not a positive integer, such as \"3abc\"" \
+	"$T/$V.stderr"; then
+	pass "$V: the users row is named in a warning"
+else
+	fail "$V: the users row is named in a warning" "$(cat "$T/$V.stderr")"
+fi
+cred_has "$V: an address of another user id does not verify" $V \
+	'"kind":"gpg_key","id":2,' '"verification":"unverified"'
+
+# States, flags and types. User 2 owns expired token 1 and active token
+# 14. Key 5 has a plan action in the sample, and so do token 10 and key
+# 15 of user 11.
+variant values "UPDATE users SET state = NULL WHERE id = 2;
+	UPDATE users SET user_type = 'bot' WHERE id = 11;
+	UPDATE personal_access_tokens SET impersonation = 'maybe' WHERE id = 2;
+	UPDATE personal_access_tokens SET impersonation = NULL WHERE id = 3;
+	UPDATE personal_access_tokens SET previous_personal_access_token_id = '7abc' WHERE id = 6;
+	UPDATE keys SET type = 'FooKey' WHERE id = 5;
+	UPDATE keys SET usage_type = 7 WHERE id = 6"
+V=values
+equal "$V: exits 0" "$(cat "$T/$V.status")" 0
+cred_has "$V: NULL state is value-invalid" $V \
+	'"kind":"personal_access_token","id":14,' \
+	'owner state is NULL, not one GitLab defines, so the owner rules were skipped'
+cred_has "$V: so is it on an expired credential" $V \
+	'"kind":"personal_access_token","id":1,' \
+	'"message":"owner state is NULL, not one GitLab defines"'
+cred_has "$V: NULL state is null with its raw value in invalid" $V \
+	'"kind":"personal_access_token","id":14,' '"invalid":{"owner.state":null}'
+cred_has "$V: an impersonation flag that is no boolean is value-invalid" $V \
+	'"kind":"personal_access_token","id":2,' \
+	'impersonation is \"maybe\", not a boolean'
+cred_has "$V: and is null with its raw value" $V \
+	'"kind":"personal_access_token","id":2,' \
+	'"impersonation":null,'
+cred_has "$V: the raw impersonation is in invalid" $V \
+	'"kind":"personal_access_token","id":2,' '"invalid":{"impersonation":"maybe"}'
+cred_has "$V: NULL impersonation is value-invalid" $V \
+	'"kind":"personal_access_token","id":3,' 'impersonation is NULL, not a boolean'
+cred_has "$V: a previous token id that is none is null" $V \
+	'"kind":"personal_access_token","id":6,' \
+	'"invalid":{"previous_token_id":"7abc"}'
+cred_has "$V: an unknown key type is value-invalid" $V \
+	'"kind":"ssh_key","id":5,' \
+	'type is \"FooKey\", not a kind of key GitLab defines'
+cred_has "$V: it keeps the raw type in invalid" $V \
+	'"kind":"ssh_key","id":5,' '"invalid":{"type":"FooKey"}'
+cred_has "$V: whether it is synced from LDAP is unknown" $V \
+	'"kind":"ssh_key","id":5,' '"ldap":null,'
+cred_has "$V: a key of unknown type is left out of the plan" $V \
+	'"kind":"ssh_key","id":5,' '"plan_action":null'
+cred_has "$V: an invalid usage_type keeps its raw value" $V \
+	'"kind":"ssh_key","id":6,' '"invalid":{"usage_type":"7"}'
+cred_has "$V: an invalid user_type is value-invalid" $V \
+	'"kind":"personal_access_token","id":10,' \
+	'users.user_type of the owner is \"bot\", not a user type, so whether this is a personal, project or group token is unknown'
+cred_has "$V: the owner's user_type is null with its raw value" $V \
+	'"kind":"personal_access_token","id":10,' '"invalid":{"owner.user_type":"bot"}'
+cred_has "$V: a token whose kind is unknown is left out of the plan" $V \
+	'"kind":"personal_access_token","id":10,' '"plan_action":null'
+cred_has "$V: a key of that owner keeps its action" $V \
+	'"kind":"ssh_key","id":15,' '"plan_action":"delete-ssh-key-15"'
+
+finish
