@@ -217,6 +217,19 @@ static int is_token(const struct credential *cred)
 	       cred->kind == KIND_PROJECT_TOKEN || cred->kind == KIND_GROUP_TOKEN;
 }
 
+static enum plan_table plan_table_of(enum cred_kind kind)
+{
+	switch (kind) {
+	case KIND_SSH_KEY:
+	case KIND_DEPLOY_KEY:
+		return PLAN_TABLE_KEYS;
+	case KIND_GPG_KEY:
+		return PLAN_TABLE_GPG_KEYS;
+	default:
+		return PLAN_TABLE_TOKENS;
+	}
+}
+
 void plan_init(struct plan *plan, int64_t now, int valid_days)
 {
 	memset(plan, 0, sizeof(*plan));
@@ -224,11 +237,11 @@ void plan_init(struct plan *plan, int64_t now, int valid_days)
 	plan->valid_until = now + (int64_t)valid_days * DAY;
 }
 
-void plan_decide(struct plan *plan, const struct credential *cred,
-		 struct plan_decision *out)
+/* The decision for `cred`, which has a valid id that no earlier row planned. */
+static void decide(struct plan *plan, const struct credential *cred,
+		   struct plan_decision *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (cred->duplicate || cred->invalid_id || !plan_credential_flagged(cred))
+	if (!plan_credential_flagged(cred))
 		return;
 	/*
 	 * apply checks that a token still belongs to the owner the plan
@@ -277,6 +290,56 @@ void plan_decide(struct plan *plan, const struct credential *cred,
 	} else if (out->outcome == PLAN_NOT_POSSIBLE) {
 		plan->skipped_count++;
 	}
+}
+
+void plan_decide(struct plan *plan, const struct credential *cred,
+		 struct plan_decision *out)
+{
+	enum plan_table table = plan_table_of(cred->kind);
+
+	memset(out, 0, sizeof(*out));
+	/* GitLab's API could not be given the credential. */
+	if (cred->invalid_id)
+		return;
+	/*
+	 * Rows of one id are adjacent (snapshot.c). The first of them that
+	 * gets an action or a "not possible" entry is the one in the plan,
+	 * so that action ids stay unique and apply acts on an id once.
+	 */
+	if (!cred->duplicate) {
+		plan->id_in_plan[table] = 0;
+	} else if (plan->id_in_plan[table]) {
+		out->earlier_row_in_plan = 1;
+		return;
+	}
+	decide(plan, cred, out);
+	if (out->outcome != PLAN_NOTHING)
+		plan->id_in_plan[table] = 1;
+}
+
+void plan_note_repeated_id(struct credential *cred,
+			   const struct plan_decision *decision)
+{
+	static const char *const tables[PLAN_TABLE_COUNT] = {
+		"personal_access_tokens", "keys", "gpg_keys",
+	};
+	const char *table = tables[plan_table_of(cred->kind)];
+	long long id = (long long)cred->id;
+
+	if (!cred->duplicate)
+		return;
+	if (decision->earlier_row_in_plan)
+		finding_add(cred, "value-invalid",
+		    "id %lld occurs more than once in table %s; an earlier row of that id is in the plan, so this one is not",
+		    id, table);
+	else if (decision->outcome != PLAN_NOTHING)
+		finding_add(cred, "value-invalid",
+		    "id %lld occurs more than once in table %s; this row is the one of that id in the plan",
+		    id, table);
+	else
+		finding_add(cred, "value-invalid",
+		    "id %lld occurs more than once in table %s; this row is not in the plan, and neither is an earlier row of that id",
+		    id, table);
 }
 
 void plan_decision_release(struct plan_decision *decision)

@@ -41,6 +41,16 @@ struct plan_decision {
 	struct plan_action action;    /* for PLAN_ACTION */
 	const char *reason;           /* for PLAN_NOT_POSSIBLE: static text */
 	int left_out;                 /* PLAN_NOTHING only because of the filter */
+	/* PLAN_NOTHING because an earlier row with the same id is in the plan */
+	int earlier_row_in_plan;
+};
+
+/* The snapshot's credential tables, each with its own ids. */
+enum plan_table {
+	PLAN_TABLE_TOKENS,
+	PLAN_TABLE_KEYS,
+	PLAN_TABLE_GPG_KEYS,
+	PLAN_TABLE_COUNT
 };
 
 /*
@@ -58,6 +68,8 @@ struct plan {
 	struct plan_filter filter;    /* set after plan_init(); zero: none */
 	size_t left_out_count;        /* actions that only the filter removed */
 	size_t left_out_skipped_count; /* the same for "not possible" entries */
+	/* Per table: a row with the id of the last row read is in the plan. */
+	int id_in_plan[PLAN_TABLE_COUNT];
 };
 
 const char *action_type_id(enum action_type type);  /* "revoke_token" */
@@ -78,10 +90,18 @@ void plan_init(struct plan *plan, int64_t now, int valid_days);
  * of `cred` passes plan->filter, the plan does nothing with it and only
  * counts what it would have done in the left_out counts. Nothing is
  * proposed for a credential whose id, owner id, owner's user_type or key
- * type is invalid. Release `out` with plan_decision_release().
+ * type is invalid, or for a row whose id an earlier row in the plan has.
+ * Release `out` with plan_decision_release().
  */
 void plan_decide(struct plan *plan, const struct credential *cred,
 		 struct plan_decision *out);
+/*
+ * Add the value-invalid finding of a row whose id repeats the previous
+ * row's. It names the row of that id in the plan: this one, an earlier
+ * one or none. Call it with the decision of plan_decide().
+ */
+void plan_note_repeated_id(struct credential *cred,
+			   const struct plan_decision *decision);
 void plan_decision_release(struct plan_decision *decision);
 
 #endif

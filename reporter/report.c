@@ -100,6 +100,7 @@ static int on_credential(void *arg, struct credential *cred, struct buf *err)
 
 	policy_check(&run->policy, cred, run->model.now);
 	plan_decide(&run->plan, cred, &decision);
+	plan_note_repeated_id(cred, &decision);
 	if (decision.outcome == PLAN_ACTION) {
 		owner_ids_add(&run->owners, cred->owner_id);
 		if (cred->kind == KIND_GPG_KEY)

@@ -1645,18 +1645,15 @@ static int hand_over(struct loader *ld, struct credential *cred)
 	cred->row = ++ld->kind_rows[cred->kind];
 	/*
 	 * Rows arrive by id, so a repeated id follows its first row. GitLab's
-	 * primary keys make that impossible; the copy is reported and kept
-	 * out of the plan, whose action ids must be unique.
+	 * primary keys make that impossible; plan_note_repeated_id() reports
+	 * it once the plan has decided on the row.
 	 */
-	if (!cred->invalid_id && ld->rows_seen[table] &&
-	    ld->last_id[table] == cred->id) {
-		cred->duplicate = 1;
-		finding_add(cred, "value-invalid",
-			    "id %lld occurs more than once in table %s; only its first row is in the plan",
-			    (long long)cred->id, tables[table].name);
+	if (!cred->invalid_id) {
+		cred->duplicate = ld->rows_seen[table] &&
+				  ld->last_id[table] == cred->id;
+		ld->rows_seen[table] = 1;
+		ld->last_id[table] = cred->id;
 	}
-	ld->rows_seen[table] = 1;
-	ld->last_id[table] = cred->id;
 
 	ret = ld->row_fn(ld->row_arg, cred, ld->err);
 

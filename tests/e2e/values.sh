@@ -3,8 +3,9 @@
 # a value-invalid finding with the raw value in report.json's "invalid",
 # and the field itself is null. It decides nothing: an invalid id is
 # never written as another id. A credential whose id, kind or request is
-# in doubt stays out of the plan. Each snapshot is samples/demo.db
-# changed with sqlite3.
+# in doubt stays out of the plan. Also a credential id that occurs on
+# more than one row. Each snapshot is samples/demo.db changed with
+# sqlite3.
 . tests/e2e/lib.sh
 
 : "${INSPECT:=$BUILD/tests/inspect}"
@@ -156,6 +157,44 @@ else
 fi
 cred_has "$V: an address of another user id does not verify" $V \
 	'"kind":"gpg_key","id":2,' '"verification":"unverified"'
+
+# A repeated id: the first row of that id with an action is the one in
+# the plan, and every later row's finding names that row. The
+# index keeps the rows of one id in the order they were inserted.
+# Token 12 has an action, token 6 none unless its copy was unused since
+# January, and token 9 none at all.
+variant repeated "CREATE TABLE copy AS SELECT * FROM personal_access_tokens;
+	DROP TABLE personal_access_tokens;
+	ALTER TABLE copy RENAME TO personal_access_tokens;
+	CREATE INDEX copy_id ON personal_access_tokens(id);
+	INSERT INTO personal_access_tokens SELECT * FROM personal_access_tokens WHERE id IN (12, 9);
+	UPDATE personal_access_tokens SET name = name || ' (copy)' WHERE rowid > (SELECT max(rowid) - 2 FROM personal_access_tokens);
+	INSERT INTO personal_access_tokens SELECT * FROM personal_access_tokens WHERE id = 6;
+	UPDATE personal_access_tokens SET name = name || ' (copy)', last_used_at = '2026-01-02'
+	WHERE rowid = (SELECT max(rowid) FROM personal_access_tokens)"
+V=repeated
+name12=$(sqlite3 "$DB" "SELECT name FROM personal_access_tokens WHERE id = 12")
+name6=$(sqlite3 "$DB" "SELECT name FROM personal_access_tokens WHERE id = 6")
+name9=$(sqlite3 "$DB" "SELECT name FROM personal_access_tokens WHERE id = 9")
+cred_has "$V: the first row with an action keeps it" $V \
+	"\"id\":12,\"name\":\"$name12\"," '"plan_action":"revoke-pat-12"'
+cred_has "$V: a later row says an earlier row is in the plan" $V \
+	"\"id\":12,\"name\":\"$name12 (copy)\"," \
+	'id 12 occurs more than once in table personal_access_tokens; an earlier row of that id is in the plan, so this one is not'
+cred_has "$V: a later row with an action is in the plan" $V \
+	"\"id\":6,\"name\":\"$name6 (copy)\"," '"plan_action":"revoke-pat-6"'
+cred_has "$V: and its finding says so" $V \
+	"\"id\":6,\"name\":\"$name6 (copy)\"," \
+	'id 6 occurs more than once in table personal_access_tokens; this row is the one of that id in the plan'
+cred_has "$V: a repeated id without an action says none is in the plan" $V \
+	"\"id\":9,\"name\":\"$name9 (copy)\"," \
+	'id 9 occurs more than once in table personal_access_tokens; this row is not in the plan, and neither is an earlier row of that id'
+equal "$V: each token id has one action" \
+	"$(grep -o '"id": *"revoke-pat-[0-9]*"' "$T/$V/plan.json" | sort | uniq -d)" ""
+check "$V: the plan is approvable" "$CREDAUDIT" approve -q "$T/$V/plan.md"
+"$INSPECT" inventory "$T/$V/inventory" templates/report.html \
+	>"$T/$V.pages" 2>"$T/$V.pages.err"
+has "$V: inventory anchors are unique" "$T/$V.pages" "duplicate-rows 0"
 
 # States, flags and types. User 2 owns expired token 1 and active token
 # 14. Key 5 has a plan action in the sample, and so do token 10 and key

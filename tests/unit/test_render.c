@@ -631,6 +631,81 @@ static void plan_report_only_rule_no_action(void **state)
 	model_release(&model);
 }
 
+/* Return the message of the last finding of `cred`. */
+static const char *last_message(const struct credential *cred)
+{
+	assert_true(cred->finding_count > 0);
+	return cred->findings[cred->finding_count - 1].message;
+}
+
+/*
+ * Rows of one id arrive together. The first of them with an action is
+ * the one in the plan, and each later row's finding names that row.
+ */
+static void plan_repeated_id_first_action(void **state)
+{
+	struct model model;
+	struct plan plan;
+	struct plan_decision decision;
+	struct credential row, *cred;
+
+	(void)state;
+	model_init(&model);
+	model.now = NOW;
+	plan_init(&plan, NOW, 1);
+
+	/* Token 30: a first row without an action, then two with one. */
+	cred = add_cred(&model, &row, KIND_PERSONAL_TOKEN, 30, "first", 1);
+	plan_decide(&plan, cred, &decision);
+	plan_note_repeated_id(cred, &decision);
+	assert_int_equal(decision.outcome, PLAN_NOTHING);
+	assert_int_equal(cred->finding_count, 0);
+	plan_decision_release(&decision);
+	credential_release(cred);
+
+	cred = add_cred(&model, &row, KIND_PERSONAL_TOKEN, 30, "second", 1);
+	cred->duplicate = 1;
+	credential_add_finding(cred, "credential-unused", SEV_MEDIUM, "x");
+	plan_decide(&plan, cred, &decision);
+	plan_note_repeated_id(cred, &decision);
+	assert_int_equal(decision.outcome, PLAN_ACTION);
+	assert_string_equal(decision.action.id, "revoke-pat-30");
+	assert_string_equal(last_message(cred),
+			    "id 30 occurs more than once in table personal_access_tokens; this row is the one of that id in the plan");
+	plan_decision_release(&decision);
+	credential_release(cred);
+
+	cred = add_cred(&model, &row, KIND_PERSONAL_TOKEN, 30, "third", 1);
+	cred->duplicate = 1;
+	credential_add_finding(cred, "credential-unused", SEV_MEDIUM, "x");
+	plan_decide(&plan, cred, &decision);
+	plan_note_repeated_id(cred, &decision);
+	assert_int_equal(decision.outcome, PLAN_NOTHING);
+	assert_true(decision.earlier_row_in_plan);
+	assert_string_equal(last_message(cred),
+			    "id 30 occurs more than once in table personal_access_tokens; an earlier row of that id is in the plan, so this one is not");
+	plan_decision_release(&decision);
+	credential_release(cred);
+
+	/* Key 31: two rows, neither with an action. */
+	cred = add_cred(&model, &row, KIND_SSH_KEY, 31, "first", 1);
+	plan_decide(&plan, cred, &decision);
+	plan_decision_release(&decision);
+	credential_release(cred);
+	cred = add_cred(&model, &row, KIND_SSH_KEY, 31, "second", 1);
+	cred->duplicate = 1;
+	plan_decide(&plan, cred, &decision);
+	plan_note_repeated_id(cred, &decision);
+	assert_int_equal(decision.outcome, PLAN_NOTHING);
+	assert_string_equal(last_message(cred),
+			    "id 31 occurs more than once in table keys; this row is not in the plan, and neither is an earlier row of that id");
+	plan_decision_release(&decision);
+	credential_release(cred);
+
+	assert_int_equal(plan.count, 1);
+	model_release(&model);
+}
+
 /* How the overview names a credential and the inventory anchors its row. */
 static void cred_label_and_anchor(void **state)
 {
@@ -1966,6 +2041,7 @@ int main(void)
 		cmocka_unit_test(plan_skips_inactive_and_ldap),
 		cmocka_unit_test(plan_validity_window),
 		cmocka_unit_test(plan_report_only_rule_no_action),
+		cmocka_unit_test(plan_repeated_id_first_action),
 		cmocka_unit_test(cred_label_and_anchor),
 		cmocka_unit_test(html_rows_per_kind),
 		cmocka_unit_test(html_has_no_active_content),
