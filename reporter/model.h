@@ -145,6 +145,9 @@ struct resource {
 	/* projects column whose value GitLab would not store, or NULL */
 	const char *invalid_column;
 	int path_cut;         /* `path` was cut to VALUE_MAX_BYTES */
+	/* The bot's membership names this project or group, but the
+	   snapshot's projects or namespaces table has no row of it. */
+	int missing;
 };
 
 struct finding {

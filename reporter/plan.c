@@ -117,6 +117,18 @@ static void plan_token(const struct credential *cred, struct plan_decision *out)
 	}
 	action = set_action(out, cred, ACTION_REVOKE_TOKEN, prefix);
 	action->consequence = consequence_bot_token;
+	if (cred->resource.type != RESOURCE_NONE && cred->resource.missing) {
+		action->manual = format_text(
+			"the snapshot has no %s %" PRId64 ", which the bot user "
+			"is a member of: find the bot user's %s with "
+			"GET /api/v4/users/%" PRId64 "/memberships, then send "
+			"DELETE /api/v4/%s/:id/access_tokens/%" PRId64,
+			cred->kind == KIND_PROJECT_TOKEN ? "project" : "group",
+			cred->resource.id,
+			cred->kind == KIND_PROJECT_TOKEN ? "project" : "group",
+			cred->owner_id, collection, cred->id);
+		return;
+	}
 	if (cred->resource.type != RESOURCE_NONE) {
 		action->method = "DELETE";
 		snprintf(action->api_path, sizeof(action->api_path),

@@ -93,6 +93,9 @@ struct secondary_email {
 struct bot_resource {
 	int64_t user_id;
 	struct resource resource;
+	/* The snapshot lacks the projects or namespaces table, so whether
+	   the project or group is gone is not known. */
+	int existence_unknown;
 };
 
 struct loader {
@@ -680,11 +683,11 @@ static void column_timestamp(sqlite3_stmt *stmt, int i, int available,
 	ts_parse(text, out);
 }
 
-/* Feed every column of the current row into the snapshot digest. */
-static void digest_row(struct loader *ld, sqlite3_stmt *stmt)
+/* Feed the first `n` columns of the current row into the snapshot digest. */
+static void digest_columns(struct loader *ld, sqlite3_stmt *stmt, int n)
 {
 	struct buf *row = &ld->digest_row;
-	int i, n = sqlite3_column_count(stmt);
+	int i;
 
 	/*
 	 * The row is serialized whole and hashed with one call: a call per
@@ -712,6 +715,20 @@ static void digest_row(struct loader *ld, sqlite3_stmt *stmt)
 	}
 	gcry_md_write(ld->digest, row->data, row->len);
 }
+
+/* Feed every column of the current row into the snapshot digest. */
+static void digest_row(struct loader *ld, sqlite3_stmt *stmt)
+{
+	digest_columns(ld, stmt, sqlite3_column_count(stmt));
+}
+
+/*
+ * The columns of a bot's resource row that the digest covers. The last
+ * one, whether the project or group was found, is left out: the path and
+ * the project's state before it change when the row goes, and digests
+ * of plans made before the column existed stay valid.
+ */
+#define BOT_DIGEST_COLUMNS 7
 
 static struct owner *find_owner(struct model *model, int64_t id)
 {
@@ -1050,6 +1067,7 @@ static size_t verified_emails(const struct loader *ld,
  * Read a project's state from columns `at` to `at` + 2 of `stmt`:
  * archived, pending_delete and marked_for_deletion_at. `has_archived` is 0
  * when the snapshot lacks projects.archived, whose NULL then means nothing.
+ * resource->missing must be set: a project that is gone has no state.
  */
 static void read_project_state(sqlite3_stmt *stmt, int at, int has_archived,
 			       struct resource *resource)
@@ -1064,7 +1082,7 @@ static void read_project_state(sqlite3_stmt *stmt, int at, int has_archived,
 	ts_release(&marked);
 	/* projects.archived is NOT NULL in GitLab; a missing project has no row. */
 	if (has_archived && sqlite3_column_type(stmt, at) == SQLITE_NULL &&
-	    resource->path)
+	    !resource->missing)
 		archived = -1;
 	resource->invalid_column = archived < 0 ? "archived"
 		: pending < 0 ? "pending_delete"
@@ -1075,19 +1093,27 @@ static void read_project_state(sqlite3_stmt *stmt, int at, int has_archived,
 			     (pending == 1 || marked_state == TS_SET);
 }
 
+/*
+ * Add the project or group of bot user `user_id` from the current row of
+ * `stmt`. Column 2 has the resource's id and column 3 its path. Columns
+ * 4 to 6 have the project's state, and column 7 whether it was found.
+ */
 static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
-		    int64_t id, const char *path, sqlite3_stmt *stmt, int at)
+		    sqlite3_stmt *stmt)
 {
+	const char *path = column_text(stmt, 3);
 	struct bot_resource *bot;
+	int known;
 
 	/* Rows arrive ordered by user; the first resource of a bot wins. */
 	if (ld->bot_count && ld->bots[ld->bot_count - 1].user_id == user_id)
 		return;
 	ld->bots = xrealloc(ld->bots, (ld->bot_count + 1) * sizeof(*bot));
 	bot = &ld->bots[ld->bot_count++];
+	memset(bot, 0, sizeof(*bot));
 	bot->user_id = user_id;
 	bot->resource.type = type;
-	bot->resource.id = id;
+	column_id(stmt, 2, &bot->resource.id);
 	/* A path is a name too: GitLab keeps each part to 255 characters. */
 	if (path) {
 		int cut;
@@ -1095,14 +1121,14 @@ static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
 		bot->resource.path = xstrndup(path, value_length(path, strlen(path),
 								  &cut));
 		bot->resource.path_cut = cut;
-	} else {
-		bot->resource.path = NULL;
-		bot->resource.path_cut = 0;
 	}
-	bot->resource.archived = bot->resource.deleting = 0;
-	bot->resource.invalid_column = NULL;
+	/* Without the table of the resource, no row of it can be looked for. */
+	known = ld->state[type == RESOURCE_PROJECT ? T_PROJECTS
+						   : T_NAMESPACES].present;
+	bot->existence_unknown = !known;
+	bot->resource.missing = known && sqlite3_column_int(stmt, 7) == 0;
 	if (type == RESOURCE_PROJECT)
-		read_project_state(stmt, at, has_column(ld, T_PROJECTS, 4),
+		read_project_state(stmt, 4, has_column(ld, T_PROJECTS, 4),
 				   &bot->resource);
 }
 
@@ -1134,14 +1160,18 @@ static enum snapshot_status load_bots(struct loader *ld)
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *type = column_text(stmt, 1);
+		int64_t user_id, resource_id;
 
 		/* A bot's project decides its token's kind, request and rules. */
-		digest_row(ld, stmt);
-		add_bot(ld, sqlite3_column_int64(stmt, 0),
+		digest_columns(ld, stmt, BOT_DIGEST_COLUMNS);
+		/* A row with an invalid user or resource id names no resource. */
+		if (!column_id(stmt, 0, &user_id) ||
+		    !column_id(stmt, 2, &resource_id))
+			continue;
+		add_bot(ld, user_id,
 			type && !strcmp(type, "Project") ? RESOURCE_PROJECT
 							 : RESOURCE_GROUP,
-			sqlite3_column_int64(stmt, 2), column_text(stmt, 3),
-			stmt, 4);
+			stmt);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
@@ -1152,21 +1182,26 @@ static enum snapshot_status load_bots(struct loader *ld)
 	if ((status = prepare_query(ld, "bot_namespaces.sql", &stmt)))
 		return status;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t user_id = sqlite3_column_int64(stmt, 0);
 		const char *type = column_text(stmt, 1);
-		struct bot_resource key = { .user_id = user_id };
+		struct bot_resource key;
+		int64_t resource_id;
 
-		digest_row(ld, stmt);
-		if (from_members && bsearch(&key, ld->bots, from_members,
-					    sizeof(key), compare_bots))
+		digest_columns(ld, stmt, BOT_DIGEST_COLUMNS);
+		if (!column_id(stmt, 0, &key.user_id) ||
+		    (from_members && bsearch(&key, ld->bots, from_members,
+					     sizeof(key), compare_bots)))
 			continue;
-		if (sqlite3_column_type(stmt, 2) == SQLITE_NULL)
+		/*
+		 * A project namespace without its project has no resource id.
+		 * A user's own namespace (type 'User') serves no bot.
+		 */
+		if (!column_id(stmt, 2, &resource_id) || !type ||
+		    (strcmp(type, "Project") && strcmp(type, "Group")))
 			continue;
-		add_bot(ld, user_id,
-			type && !strcmp(type, "Project") ? RESOURCE_PROJECT
-							 : RESOURCE_GROUP,
-			sqlite3_column_int64(stmt, 2), column_text(stmt, 3),
-			stmt, 4);
+		add_bot(ld, key.user_id,
+			!strcmp(type, "Project") ? RESOURCE_PROJECT
+						 : RESOURCE_GROUP,
+			stmt);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
@@ -1475,8 +1510,21 @@ static int bot_lookup_complete(const struct loader *ld)
 /* Record what keeps bot users' projects and groups unknown, if anything. */
 static void note_bot_lookup(struct loader *ld)
 {
-	if (bot_lookup_complete(ld))
+	if (bot_lookup_complete(ld)) {
+		/*
+		 * A membership names its project or group by id, but without
+		 * their table the snapshot cannot show whether it is gone.
+		 */
+		if (!ld->state[T_PROJECTS].present)
+			note_missing_table(ld, T_PROJECTS,
+					   KIND_BIT(KIND_PROJECT_TOKEN),
+					   FIELD_RESOURCE, 0);
+		if (!ld->state[T_NAMESPACES].present)
+			note_missing_table(ld, T_NAMESPACES,
+					   KIND_BIT(KIND_GROUP_TOKEN),
+					   FIELD_RESOURCE, 0);
 		return;
+	}
 	note_missing_table(ld, T_MEMBERS, KINDS_BOT_TOKEN, FIELD_RESOURCE, 0);
 	if (!ld->state[T_USER_DETAILS].present)
 		note_missing_table(ld, T_USER_DETAILS, KINDS_BOT_TOKEN,
@@ -1509,6 +1557,7 @@ static void classify_token(struct loader *ld, struct credential *cred)
 			? xstrdup(bot->resource.path) : NULL;
 		cred->resource.archived = bot->resource.archived;
 		cred->resource.deleting = bot->resource.deleting;
+		cred->resource.missing = bot->resource.missing;
 		if (bot->resource.path_cut)
 			finding_add(cred, "value-invalid",
 			    "the path of the bot's project or group is longer than GitLab stores; the reports show its first %d bytes",
@@ -1520,6 +1569,15 @@ static void classify_token(struct loader *ld, struct credential *cred)
 			    bot->resource.path ? bot->resource.path : "?");
 		if (!has_column(ld, T_PROJECTS, 4))
 			cred->unavailable |= FIELD_PROJECT_STATE;
+		if (bot->existence_unknown)
+			policy_skip_rule(cred, "token-resource-missing");
+		else if (bot->resource.missing)
+			finding_add(cred, "token-resource-missing",
+			    "bot user @%s is a member of %s %lld, which is not in the snapshot's %s table",
+			    cred->owner->username ? cred->owner->username : "?",
+			    bot->resource.type == RESOURCE_PROJECT ? "project" : "group",
+			    (long long)bot->resource.id,
+			    bot->resource.type == RESOURCE_PROJECT ? "projects" : "namespaces");
 		return;
 	}
 

@@ -3,9 +3,9 @@
 # a value-invalid finding with the raw value in report.json's "invalid",
 # and the field itself is null. It decides nothing: an invalid id is
 # never written as another id. A credential whose id, kind or request is
-# in doubt stays out of the plan. Also a credential id that occurs on
-# more than one row. Each snapshot is samples/demo.db changed with
-# sqlite3.
+# in doubt stays out of the plan. Also a bot whose project or group is
+# gone, and a credential id that occurs on more than one row. Each
+# snapshot is samples/demo.db changed with sqlite3.
 . tests/e2e/lib.sh
 
 : "${INSPECT:=$BUILD/tests/inspect}"
@@ -195,6 +195,43 @@ check "$V: the plan is approvable" "$CREDAUDIT" approve -q "$T/$V/plan.md"
 "$INSPECT" inventory "$T/$V/inventory" templates/report.html \
 	>"$T/$V.pages" 2>"$T/$V.pages.err"
 has "$V: inventory anchors are unique" "$T/$V.pages" "duplicate-rows 0"
+
+# A bot whose project or group is gone: project 5 of token 51's bot, and
+# group 102 of token 55's bot.
+variant gone "DELETE FROM projects WHERE id = 5; DELETE FROM namespaces WHERE id = 102"
+V=gone
+cred_has "$V: a bot's missing project is token-resource-missing" $V \
+	'"kind":"project_access_token","id":51,' \
+	'is a member of project 5, which is not in the snapshot'"'"'s projects table'
+cred_has "$V: a bot's missing group is token-resource-missing" $V \
+	'"kind":"group_access_token","id":55,' \
+	'is a member of group 102, which is not in the snapshot'"'"'s namespaces table'
+if grep -F '"id":"revoke-project-token-51"' "$T/$V/plan.json" | grep -qF '"request":null' &&
+   grep -F '"id":"revoke-project-token-51"' "$T/$V/plan.json" | grep -qF 'the snapshot has no project 5'; then
+	pass "$V: its revocation is a manual step"
+else
+	fail "$V: its revocation is a manual step" \
+		"$(grep -F 'revoke-project-token-51' "$T/$V/plan.json")"
+fi
+cred_lacks "$V: a project that is there is not missing" $V \
+	'"kind":"project_access_token","id":27,' 'token-resource-missing'
+
+# Without the projects table, whether a project is gone is unknown.
+variant no-projects "DROP TABLE projects"
+V=no-projects
+projects=$(sed -n 's/^kind project_access_token //p' "$T/$V.json")
+has "$V: the rule is not checked for project tokens" "$T/$V.json" \
+	"not-checked token-resource-missing project_access_token $projects"
+equal "$V: no token is token-resource-missing" \
+	"$(grep -c 'token-resource-missing' "$T/$V.fields")" 0
+
+# A bot's user_details that names a user's own namespace names no
+# project or group. Bot 47 of token 54 has no membership row here.
+variant user-namespace "DELETE FROM members WHERE user_id = 47;
+	UPDATE namespaces SET type = 'User' WHERE id = 101"
+cred_has "user-namespace: a bot of a user namespace has no resource" \
+	user-namespace '"kind":"group_access_token","id":54,' \
+	'token-resource-missing'
 
 # States, flags and types. User 2 owns expired token 1 and active token
 # 14. Key 5 has a plan action in the sample, and so do token 10 and key
