@@ -117,6 +117,7 @@ struct loader {
 	int64_t last_id[T_COUNT];   /* id of the previous row of each table */
 	int rows_seen[T_COUNT];
 	int64_t kind_rows[KIND_COUNT];  /* rows handed over, per kind */
+	int integer_ids[T_COUNT];   /* an INTEGER id was read from the table */
 	struct secondary_email *emails;   /* by user id */
 	size_t email_count;
 
@@ -1673,20 +1674,39 @@ static void read_owner(struct loader *ld, sqlite3_stmt *stmt, int i,
  * integers, and any other value cannot be given to GitLab's API: NULL,
  * a fraction, a number too large for SQLite's integers, text that is not
  * plain digits, or 0. Then the reports show no id, report.json keeps the
- * raw value under "invalid", and the credential gets no plan action.
+ * raw value under "invalid", and the credential gets no plan action. The
+ * same applies to text digits in a table whose earlier rows had integers.
  */
-static void read_id(sqlite3_stmt *stmt, struct credential *cred)
+static void read_id(struct loader *ld, sqlite3_stmt *stmt,
+		    struct credential *cred)
 {
+	enum table_id table = kind_table(cred->kind);
+	int is_text = sqlite3_column_type(stmt, 0) == SQLITE_TEXT;
 	struct buf shown = BUF_INIT;
 
-	if (column_id(stmt, 0, &cred->id))
+	if (column_id(stmt, 0, &cred->id) && !is_text) {
+		ld->integer_ids[table] = 1;
+		return;
+	}
+	/*
+	 * SQLite sorts text after numbers, so a text id in a table that also
+	 * has integer ids does not follow an integer row of the same id, and
+	 * hand_over() could not see the repeat.
+	 */
+	if (cred->id && !ld->integer_ids[table])
 		return;
 	cred->invalid_id = 1;
 	cred->id_raw = column_raw(stmt, 0);
 	show_raw(&shown, cred->id_raw);
-	finding_add(cred, "value-invalid",
-		    "id is %s, not a positive integer, so GitLab's API cannot be given this credential and it is left out of the plan",
-		    shown.data);
+	if (cred->id)
+		finding_add(cred, "value-invalid",
+			    "id is %s, text in a table whose other ids are integers, so it may repeat one of them and is left out of the plan",
+			    shown.data);
+	else
+		finding_add(cred, "value-invalid",
+			    "id is %s, not a positive integer, so GitLab's API cannot be given this credential and it is left out of the plan",
+			    shown.data);
+	cred->id = 0;
 	buf_release(&shown);
 }
 
@@ -1802,7 +1822,7 @@ static enum snapshot_status load_tokens(struct loader *ld)
 
 		credential_init(cred, KIND_PERSONAL_TOKEN);
 		digest_row(ld, stmt);
-		read_id(stmt, cred);
+		read_id(ld, stmt, cred);
 		cred->name = column_value(stmt, 2, &name_bytes);
 		note_name_cut(cred, name_bytes);
 		cred->unavailable = unavailable;
@@ -1992,7 +2012,7 @@ static enum snapshot_status load_keys(struct loader *ld)
 		digest_row(ld, stmt);
 		credential_init(cred, type == KEY_ROW_DEPLOY ? KIND_DEPLOY_KEY
 							     : KIND_SSH_KEY);
-		read_id(stmt, cred);
+		read_id(ld, stmt, cred);
 		cred->name = column_value(stmt, 3, &name_bytes);
 		note_name_cut(cred, name_bytes);
 		cred->ldap = type == KEY_ROW_LDAP;
@@ -2219,7 +2239,7 @@ static enum snapshot_status load_gpg_keys(struct loader *ld)
 
 		credential_init(cred, KIND_GPG_KEY);
 		digest_row(ld, stmt);
-		read_id(stmt, cred);
+		read_id(ld, stmt, cred);
 		column_timestamp(stmt, 5, has_column(ld, T_GPG_KEYS, 5), &cred->created_at);
 		cred->last_used_at.state = TS_UNAVAILABLE;
 		cred->unavailable = FIELD_LAST_USED | owner_unknown;

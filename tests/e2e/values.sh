@@ -70,6 +70,7 @@ variant ids "$UNTYPED_TOKENS
 	(0, 3, 'zero id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
 	('042', 3, 'padded id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
 	('42', 3, 'text 42', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
+	('12', 3, 'text 12', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL),
 	(43, '03', 'padded owner', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL)"
 V=ids
 equal "$V: exits 0" "$(cat "$T/$V.status")" 0
@@ -89,24 +90,32 @@ cred_has "$V: text id has a value-invalid finding" $V '"name":"text id"' \
 	'"message":"id is \"12abc\", not a positive integer, so GitLab'
 cred_has "$V: NULL id has a value-invalid finding" $V '"name":"null id"' \
 	'"message":"id is NULL, not a positive integer'
-cred_has "$V: text digits are the id" $V '"name":"text 42"' \
-	'"kind":"personal_access_token","id":42,'
-cred_has "$V: a token with a text id is in the plan" $V '"name":"text 42"' \
-	'"plan_action":"revoke-pat-42"'
-cred_lacks "$V: text digits are no finding" $V '"name":"text 42"' \
-	'not a positive integer'
+# SQLite sorts text after numbers, so a text id among integer ones could
+# repeat an integer id without following it.
+cred_has "$V: a text id among integer ids is null" $V '"name":"text 42"' \
+	'"kind":"personal_access_token","id":null,'
+cred_has "$V: a text id among integer ids keeps its raw value" $V \
+	'"name":"text 42"' '"invalid":{"id":"42"}'
+cred_has "$V: a text id among integer ids is value-invalid" $V \
+	'"name":"text 42"' \
+	'id is \"42\", text in a table whose other ids are integers, so it may repeat one of them'
+cred_has "$V: a text repeat of an integer id is left out of the plan" $V \
+	'"name":"text 12"' '"plan_action":null'
+equal "$V: each token id has one action" \
+	"$(grep -o '"id": *"revoke-pat-[0-9]*"' "$T/$V/plan.json" | sort | uniq -d)" ""
+check "$V: the plan is approvable" "$CREDAUDIT" approve -q "$T/$V/plan.md"
 cred_has "$V: an owner id with a leading zero is invalid" $V \
 	'"name":"padded owner"' 'user_id is \"03\", not a user id'
 cred_has "$V: so its owner is unknown" $V '"name":"padded owner"' \
 	'"owner":null'
 
 # credentials.csv: an invalid id is an empty cell, never another
-# credential's id.
+# credential's id. The eight are the six above, text 42 and text 12.
 repeated=$(awk -F, 'NR > 1 && $1 ~ /_token$/ && $2 != "" { print $2 }' \
 	"$T/$V/credentials.csv" | sort | uniq -d | tr '\n' ' ')
 equal "$V: credentials.csv shows no token id twice" "$repeated" ""
-equal "$V: credentials.csv leaves six invalid ids empty" \
-	"$(awk -F, '$1 == "personal_access_token" && $2 == ""' "$T/$V/credentials.csv" | wc -l | tr -d ' ')" 6
+equal "$V: credentials.csv leaves eight invalid ids empty" \
+	"$(awk -F, '$1 == "personal_access_token" && $2 == ""' "$T/$V/credentials.csv" | wc -l | tr -d ' ')" 8
 
 # The inventory: one anchor per row, each the row its links name.
 "$INSPECT" inventory "$T/$V/inventory" templates/report.html \
@@ -134,6 +143,29 @@ else
 	fail "$V: the overview names a row with an invalid id" \
 		"$(grep -o 'Personal access token[^<]*' "$T/$V/report.html" | sort -u | head -5)"
 fi
+
+# Every id as text, as a plain sqlite3 .import leaves it: digits are the
+# id, and the token table sorts '10' before '9'. Text 12 is token 12,
+# and a repeat of text 12 is still found.
+variant text-ids "CREATE TABLE p2($TOKEN_COLUMNS);
+	INSERT INTO p2 SELECT CAST(id AS TEXT), user_id, name, revoked, expires_at, created_at, updated_at, last_used_at, scopes, impersonation, previous_personal_access_token_id FROM personal_access_tokens;
+	DROP TABLE personal_access_tokens;
+	ALTER TABLE p2 RENAME TO personal_access_tokens;
+	INSERT INTO personal_access_tokens SELECT id, user_id, 'text copy', revoked, expires_at, created_at, updated_at, last_used_at, scopes, impersonation, previous_personal_access_token_id FROM personal_access_tokens WHERE id = '12';
+	INSERT INTO personal_access_tokens($TOKEN_COLUMNS) VALUES
+	('042', 3, 'padded id', 0, '2027-06-01', '2026-01-01', '2026-01-01', '2026-01-02', '--- []', 0, NULL)"
+V=text-ids
+name12=$(sqlite3 "$DB" "SELECT name FROM personal_access_tokens WHERE id = 12")
+cred_has "$V: text digits are the id" $V "\"name\":\"$name12\"" \
+	'"kind":"personal_access_token","id":12,'
+cred_has "$V: a token with a text id is in the plan" $V \
+	"\"name\":\"$name12\"" '"plan_action":"revoke-pat-12"'
+equal "$V: text ids are no finding" \
+	"$(grep -c 'not a positive integer\|whose other ids are integers' "$T/$V/report.json")" 1
+cred_has "$V: a repeat of a text id is found" $V '"name":"text copy"' \
+	'id 12 occurs more than once in table personal_access_tokens'
+cred_has "$V: a text id with a leading zero is invalid" $V \
+	'"name":"padded id"' '"invalid":{"id":"042"}'
 
 # users.id and emails.user_id go through the same check: '3abc' is not
 # user 3, and an address of user '4abc' is not one of user 4's. GPG key 2
