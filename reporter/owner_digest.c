@@ -101,7 +101,8 @@ static void hash_value(gcry_md_hd_t md, sqlite3_stmt *stmt, int i)
  * read-only folder cannot be read the usual way, because SQLite cannot
  * create its -shm file. It is then opened as an immutable URI, as
  * snapshot.c does, unless its -wal file contains changes that this would
- * miss.
+ * miss. A database in rollback mode is never opened so, because that
+ * would ignore a hot journal and read uncommitted changes.
  */
 static int open_snapshot(const char *path, sqlite3 **db, sqlite3_stmt **stmt,
 			 struct buf *err)
@@ -129,7 +130,7 @@ static int open_snapshot(const char *path, sqlite3 **db, sqlite3_stmt **stmt,
 		return 0;
 	/* Without write access to the folder, SQLite may return READONLY. */
 	if (((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY) ||
-	    !*db)
+	    !*db || !snapshot_is_wal(path))
 		goto failed;
 
 	buf_addf(&name, "%s-wal", path);

@@ -204,6 +204,16 @@ static enum snapshot_status sql_failed(struct loader *ld, const char *what)
 	int code = sqlite3_errcode(ld->db);
 
 	buf_reset(ld->err);
+	/*
+	 * A hot journal, left by a writer that stopped in the middle of a
+	 * transaction, must be rolled back before any read, and a read-only
+	 * connection cannot do that.
+	 */
+	if (sqlite3_extended_errcode(ld->db) == SQLITE_READONLY_ROLLBACK) {
+		buf_addf(ld->err, "snapshot '%s' has a hot journal '%s-journal': a program that wrote it stopped in the middle of a transaction, and SQLite cannot roll that back for a read-only reader. Copy both files into a writable folder as COPY.db and COPY.db-journal, run sqlite3 COPY.db \"PRAGMA quick_check\" once so that SQLite rolls the transaction back, and audit COPY.db; or export the snapshot again (docs/export.md)",
+			 ld->path, ld->path);
+		return SNAPSHOT_CANNOT_OPEN;
+	}
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
 		buf_addf(ld->err, "snapshot '%s' is locked by another program: wait for it to finish, or copy the file and audit the copy",
 			 ld->path);
@@ -273,7 +283,7 @@ void snapshot_immutable_uri(struct buf *out, const char *path)
 	buf_adds(out, "?immutable=1");
 }
 
-int snapshot_wal_without_file(const char *path)
+int snapshot_is_wal(const char *path)
 {
 	unsigned char head[20];
 	ssize_t n;
@@ -283,8 +293,12 @@ int snapshot_wal_without_file(const char *path)
 		return 0;
 	n = read(fd, head, sizeof(head));
 	close(fd);
-	return n == (ssize_t)sizeof(head) && head[18] == 2 && head[19] == 2 &&
-	       file_size_with_suffix(path, "-wal") < 0;
+	return n == (ssize_t)sizeof(head) && head[18] == 2 && head[19] == 2;
+}
+
+int snapshot_wal_without_file(const char *path)
+{
+	return snapshot_is_wal(path) && file_size_with_suffix(path, "-wal") < 0;
 }
 
 /*
@@ -309,18 +323,28 @@ static int reopen_immutable(struct loader *ld)
 
 /*
  * Read the schema once, so that problems show before any query: a WAL
- * database in a read-only folder fails here with SQLITE_CANTOPEN.
+ * database in a read-only folder fails here with SQLITE_CANTOPEN, and a
+ * database with a hot journal with SQLITE_READONLY_ROLLBACK.
  */
 static enum snapshot_status probe_database(struct loader *ld)
 {
 	int rc = sqlite3_exec(ld->db, "SELECT count(*) FROM sqlite_master",
 			      NULL, NULL, NULL);
+	struct buf reason = BUF_INIT;
 	long long wal_size;
 
 	if (rc == SQLITE_OK)
 		return SNAPSHOT_OK;
-	/* Without write access to the folder, SQLite may return READONLY. */
-	if ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY)
+	/*
+	 * Only a WAL database may be read as immutable, and only because it
+	 * cannot create its -shm file. Without write access to the folder,
+	 * SQLite may return READONLY for that. An immutable open of a
+	 * database in rollback mode would ignore a hot journal and read the
+	 * changes of a transaction that never committed.
+	 */
+	rc = sqlite3_extended_errcode(ld->db);
+	if (rc == SQLITE_READONLY_ROLLBACK || !snapshot_is_wal(ld->path) ||
+	    ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY))
 		return sql_failed(ld, "opening");
 
 	/* Unwritten changes in the -wal file would be missed, so stop. */
@@ -330,12 +354,16 @@ static enum snapshot_status probe_database(struct loader *ld)
 			 ld->path, ld->path);
 		return SNAPSHOT_CANNOT_OPEN;
 	}
+	buf_adds(&reason, sqlite3_errmsg(ld->db));
 	if (reopen_immutable(ld) != SQLITE_OK ||
 	    sqlite3_exec(ld->db, "SELECT count(*) FROM sqlite_master", NULL,
-			 NULL, NULL) != SQLITE_OK)
+			 NULL, NULL) != SQLITE_OK) {
+		buf_release(&reason);
 		return sql_failed(ld, "opening");
-	verbose("read '%s' as immutable: it is a WAL database in a read-only folder",
-		ld->path);
+	}
+	verbose("read '%s' as immutable: it is a WAL database whose '%s-wal' file holds no changes, and SQLite cannot open it the usual way here (%s), as happens in a read-only folder",
+		ld->path, ld->path, reason.data);
+	buf_release(&reason);
 	return SNAPSHOT_OK;
 }
 

@@ -64,9 +64,13 @@ void snapshot_gpg_stats(struct snapshot *snap, struct gpg_pool_stats *out);
 void snapshot_close(struct snapshot *snap);
 
 /*
- * Return 1 when the SQLite file `path` is in WAL mode (bytes 18 and 19 of
- * its header, the file format versions, are 2) and has no -wal file: no
- * connection writes it, so it can be read as immutable.
+ * Return 1 when the SQLite file `path` is in WAL mode: bytes 18 and 19 of
+ * its header, the file format write and read versions, are 2.
+ */
+int snapshot_is_wal(const char *path);
+/*
+ * Return 1 when the SQLite file `path` is in WAL mode and has no -wal
+ * file: no connection writes it, so it can be read as immutable.
  */
 int snapshot_wal_without_file(const char *path);
 /*

@@ -17,6 +17,23 @@ skip() {
 	echo "ok - $1 # skip $2"
 }
 
+# make_hot_journal FILE: copy the sample to FILE and leave FILE-journal
+# hot, as a writer that dies in the middle of a transaction does. The
+# transaction revokes every token and adds a second row for each user,
+# and its small page cache spills those changes into FILE itself.
+make_hot_journal() {
+	cp "$DB" "$1"
+	"${PYTHON:-/usr/bin/python3}" - "$1" <<'EOF'
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA cache_size = 1")
+db.execute("BEGIN")
+db.execute("UPDATE personal_access_tokens SET revoked = 1")
+db.execute("INSERT INTO users (id, username) SELECT id + 100000, username FROM users")
+os._exit(0)
+EOF
+}
+
 # Usage errors: exit 2.
 
 fails "missing --db exits 2" 2 "--db" "$T/out" \
@@ -104,6 +121,69 @@ else
 			"$(ls "$T/nobody/wal")"
 	fi
 	chmod 755 "$T/nobody/wal"
+
+	# A hot journal in a folder the user cannot write: SQLite cannot roll
+	# it back there either, and the snapshot must not be read without it.
+	mkdir "$T/nobody/hot"
+	make_hot_journal "$T/nobody/hot/snapshot.db"
+	chmod 644 "$T/nobody/hot/snapshot.db" "$T/nobody/hot/snapshot.db-journal"
+	[ -z "$AS_USER" ] && chmod 555 "$T/nobody/hot"
+	fails "hot journal in a read-only folder exits 3" 3 \
+		"'$T/nobody/hot/snapshot.db-journal'" "$T/nobody/hot-out" \
+		env HOME="$T/nobody" $AS_USER "$T/nobody/credaudit" report \
+		--db "$T/nobody/hot/snapshot.db" --out "$T/nobody/hot-out" \
+		--now "$NOW"
+	chmod 755 "$T/nobody/hot"
+fi
+
+# A hot journal beside a snapshot in a writable folder: a read-only
+# connection cannot roll it back, and reading the file without it would
+# show the changes of a transaction that never committed.
+make_hot_journal "$T/hot.db"
+cp "$T/hot.db" "$T/hot-copy.db"
+cp "$T/hot.db-journal" "$T/hot-copy.db-journal"
+uncommitted=$(sqlite3 "file:$T/hot.db?immutable=1" \
+	"SELECT count(*) FROM personal_access_tokens WHERE revoked = 0")
+if [ -s "$T/hot.db-journal" ] && [ "$uncommitted" = 0 ]; then
+	pass "hot journal snapshot has uncommitted changes"
+else
+	fail "hot journal snapshot has uncommitted changes" \
+		"$uncommitted tokens not revoked without the journal"
+fi
+fails "hot journal exits 3" 3 "'$T/hot.db-journal'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/hot.db" --out "$T/out" --now "$NOW" -v
+if grep -q "immutable" "$T/stderr"; then
+	fail "hot journal is not read as immutable" "$(cat "$T/stderr")"
+else
+	pass "hot journal is not read as immutable"
+fi
+if cmp -s "$T/hot.db" "$T/hot-copy.db" &&
+   cmp -s "$T/hot.db-journal" "$T/hot-copy.db-journal"; then
+	pass "hot journal and snapshot stay as they were"
+else
+	fail "hot journal and snapshot stay as they were"
+fi
+
+# The fix that the message gives: a copy that sqlite3 opens once rolls
+# the transaction back, and then reads as the sample.
+mkdir "$T/rolled-back"
+cp "$T/hot.db" "$T/rolled-back/COPY.db"
+cp "$T/hot.db-journal" "$T/rolled-back/COPY.db-journal"
+sqlite3 "$T/rolled-back/COPY.db" "PRAGMA quick_check" >/dev/null
+"$CREDAUDIT" report -q --db "$DB" --out "$T/rolled-back/sample" --now "$NOW"
+if "$CREDAUDIT" report -q --db "$T/rolled-back/COPY.db" \
+	--out "$T/rolled-back/out" --now "$NOW" 2>"$T/rolled-back.err"; then
+	"$INSPECT" json "$T/rolled-back/sample/report.json" | grep '^summary' >"$T/sample.summary"
+	"$INSPECT" json "$T/rolled-back/out/report.json" | grep '^summary' >"$T/rolled-back.summary"
+	if [ -s "$T/sample.summary" ] && cmp -s "$T/sample.summary" "$T/rolled-back.summary"; then
+		pass "hot journal rolled back by sqlite3 reports as the sample"
+	else
+		fail "hot journal rolled back by sqlite3 reports as the sample" \
+			"$(diff "$T/sample.summary" "$T/rolled-back.summary" | head -n 20)"
+	fi
+else
+	fail "hot journal rolled back by sqlite3 reports as the sample" \
+		"$(cat "$T/rolled-back.err")"
 fi
 
 # Another program holds an exclusive lock on the snapshot: credaudit
