@@ -466,6 +466,39 @@ static enum snapshot_status create_views(struct loader *ld)
 	return status;
 }
 
+/*
+ * Reject a users table without rows while credentials name owners. That
+ * is almost always an export of users that failed or was left out, and
+ * reading on would make every active credential owner-missing and put it
+ * into the plan. Reads the views of create_views(), so a missing table
+ * or user_id column counts no rows.
+ */
+static enum snapshot_status check_users_exported(struct loader *ld)
+{
+	sqlite3_stmt *stmt;
+	int64_t owned;
+	int rc;
+
+	if (ld->model->owner_count)
+		return SNAPSHOT_OK;
+	if (sqlite3_prepare_v2(ld->db,
+			       "SELECT (SELECT count(*) FROM personal_access_tokens WHERE user_id IS NOT NULL AND user_id <> '')"
+			       " + (SELECT count(*) FROM keys WHERE user_id IS NOT NULL AND user_id <> '')"
+			       " + (SELECT count(*) FROM gpg_keys WHERE user_id IS NOT NULL AND user_id <> '')",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return sql_failed(ld, "counting the owners of credentials");
+	rc = sqlite3_step(stmt);
+	owned = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return sql_failed(ld, "counting the owners of credentials");
+	if (!owned)
+		return SNAPSHOT_OK;
+	buf_addf(ld->err, "the users table of '%s' has no rows, but %" PRId64 " credential%s name%s an owner: the export of users failed or was left out; export users again (docs/export.md)",
+		 ld->path, owned, owned == 1 ? "" : "s", owned == 1 ? "s" : "");
+	return SNAPSHOT_NOT_SNAPSHOT;
+}
+
 static enum snapshot_status prepare_query(struct loader *ld, const char *name,
 					  sqlite3_stmt **stmt)
 {
@@ -2459,6 +2492,7 @@ enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
 	if ((status = load_snapshot_info(ld)) ||
 	    (status = load_settings(ld)) ||
 	    (status = load_users(ld)) ||
+	    (status = check_users_exported(ld)) ||
 	    (status = load_bots(ld)))
 		goto out;
 	if (opts->inspect_gpg && (status = start_gpg_pool(ld)))

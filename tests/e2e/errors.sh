@@ -472,6 +472,31 @@ check "tokens without expires_at are not counted" \
 variant "ALTER TABLE keys DROP COLUMN type"
 check "keys without type are not available" json_fact "available ssh_key false"
 
+# A users table without rows while credentials name owners is a failed
+# export of users: every credential would read as owner-missing and be
+# proposed for revocation.
+cp "$DB" "$T/no-users.db"
+sqlite3 "$T/no-users.db" "DELETE FROM users"
+owned=$(sqlite3 "$T/no-users.db" "SELECT (SELECT count(*) FROM personal_access_tokens WHERE user_id IS NOT NULL)
+	+ (SELECT count(*) FROM keys WHERE user_id IS NOT NULL)
+	+ (SELECT count(*) FROM gpg_keys WHERE user_id IS NOT NULL)")
+fails "users without rows exits 4" 4 \
+	"the users table of '$T/no-users.db' has no rows, but $owned credentials name an owner" \
+	"$T/out" \
+	"$CREDAUDIT" report --db "$T/no-users.db" --out "$T/out" --now "$NOW"
+"$CREDAUDIT" report -q --db "$DB" --out "$T/no-users-previous" --now "$NOW"
+fails "users without rows keeps the previous report" 4 "'$T/no-users.db'" \
+	"$T/no-users-previous" \
+	"$CREDAUDIT" report --db "$T/no-users.db" --out "$T/no-users-previous" --now "$NOW"
+
+# With no owner named anywhere, no users are needed.
+if variant "DELETE FROM users; UPDATE personal_access_tokens SET user_id = NULL;
+	UPDATE keys SET user_id = NULL; UPDATE gpg_keys SET user_id = NULL"; then
+	pass "users without rows and no owners exits 0"
+else
+	fail "users without rows and no owners exits 0" "$(cat "$T/variant.err")"
+fi
+
 cp "$DB" "$T/no-admin.db"
 sqlite3 "$T/no-admin.db" "ALTER TABLE users DROP COLUMN admin"
 fails "users without admin exits 4" 4 "lacks column admin" "$T/out" \
