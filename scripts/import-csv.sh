@@ -7,7 +7,8 @@
 # A column that a file leaves out, and a table without a file, are left
 # out of the snapshot too. credaudit then reports what depends on them as
 # not available. An empty table or a column of NULLs would read as "none"
-# or "never" instead.
+# or "never" instead. An empty file, and a users file without rows while
+# credentials name owners, are failed exports and rejected.
 set -eu
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
@@ -88,6 +89,31 @@ if [ "$imported" -eq 0 ]; then
 	echo "import-csv: no CSV file in '$dir'" >&2
 	exit 1
 fi
+
+# A users file with a header and no rows, beside credentials that name
+# owners, is almost always a failed export as well, and credaudit rejects
+# such a snapshot (docs/export.md).
+case " ${tables-} " in
+*" users "*)
+	owned=0
+	if [ "$(sqlite3 "$tmp" "SELECT count(*) FROM users")" -eq 0 ]; then
+		for table in personal_access_tokens keys gpg_keys; do
+			case " $tables " in
+			*" $table "*) ;;
+			*) continue ;;
+			esac
+			with_owner=$(sqlite3 "$tmp" "SELECT count(*) FROM pragma_table_info('$table') WHERE name = 'user_id'")
+			[ "$with_owner" -eq 0 ] && continue
+			rows=$(sqlite3 "$tmp" "SELECT count(*) FROM \"$table\" WHERE user_id IS NOT NULL AND user_id <> ''")
+			owned=$((owned + rows))
+		done
+	fi
+	if [ "$owned" -gt 0 ]; then
+		echo "import-csv: '$dir/users.csv' has a header but no rows, while $owned credentials in the other files name an owner: the export of users failed, so run the query for 'users' again" >&2
+		exit 1
+	fi
+	;;
+esac
 for table in $(sqlite3 "$tmp" "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'credaudit_snapshot'"); do
 	case " $tables " in
 	*" $table "*) ;;

@@ -128,4 +128,28 @@ else
 fi
 check "import-csv leaves no database after a failure" test ! -e "$T/bad.db"
 
+# A users file with only its header row, which a users query that failed
+# or returned nothing leaves, while the tokens name owners: rejected,
+# because credaudit would take every owner for deleted.
+mkdir -p "$T/no-users"
+head -n 1 "$T/csv/users.csv" >"$T/no-users/users.csv"
+cp "$T/csv/personal_access_tokens.csv" "$T/no-users/"
+if sh scripts/import-csv.sh "$T/no-users" "$T/no-users.db" 2>"$T/no-users.err"; then
+	fail "import-csv rejects users without rows" "$(cat "$T/no-users.err")"
+else
+	check "import-csv rejects users without rows" \
+		grep -q "users.csv' has a header but no rows" "$T/no-users.err"
+fi
+check "import-csv leaves no database without users" test ! -e "$T/no-users.db"
+
+# Without owners named, an empty users file is no sign of a failed export.
+mkdir -p "$T/no-owners"
+head -n 1 "$T/csv/users.csv" >"$T/no-owners/users.csv"
+sqlite3 -header -csv -nullvalue '\N' "$DB" "SELECT id, NULL AS user_id, name, revoked, expires_at FROM personal_access_tokens" >"$T/no-owners/personal_access_tokens.csv"
+if sh scripts/import-csv.sh "$T/no-owners" "$T/no-owners.db" 2>"$T/no-owners.err"; then
+	pass "import-csv loads users without rows when no owner is named"
+else
+	fail "import-csv loads users without rows when no owner is named" "$(cat "$T/no-owners.err")"
+fi
+
 finish
