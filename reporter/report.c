@@ -519,6 +519,14 @@ int report_run(const struct report_options *opts)
 		code = exit_code_for(status);
 		goto out;
 	}
+	/* The integrity check ran beside the stream; nothing is committed yet. */
+	buf_reset(&err);
+	status = snapshot_verify(run.snapshot, &err);
+	if (status != SNAPSHOT_OK) {
+		error("%s", err.data);
+		code = exit_code_for(status);
+		goto out;
+	}
 	/*
 	 * The snapshot is still open in its read transaction, so in a
 	 * database without WAL these rows are those the stream saw.

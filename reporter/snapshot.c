@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "embedded.h"
+#include "integrity.h"
 #include "msg.h"
 #include "policy.h"
 #include "text.h"
@@ -123,6 +124,7 @@ struct loader {
 
 	snapshot_row_fn *row_fn;    /* the consumer of snapshot_stream() */
 	void *row_arg;
+	struct integrity_check *integrity;   /* started by snapshot_open() */
 };
 
 static int has_column(const struct loader *ld, enum table_id t, int column)
@@ -199,9 +201,17 @@ static enum snapshot_status check_file(const char *path, struct buf *err)
 	return SNAPSHOT_OK;
 }
 
-static enum snapshot_status sql_failed(struct loader *ld, const char *what)
+/*
+ * Put into ld->err what the SQLite error `extended_code`, with SQLite's
+ * `message`, means for the snapshot, and return its status. `what` names
+ * the query or step that failed.
+ */
+static enum snapshot_status describe_sqlite_error(struct loader *ld,
+						  int extended_code,
+						  const char *message,
+						  const char *what)
 {
-	int code = sqlite3_errcode(ld->db);
+	int code = extended_code & 0xff;
 
 	buf_reset(ld->err);
 	/*
@@ -209,7 +219,7 @@ static enum snapshot_status sql_failed(struct loader *ld, const char *what)
 	 * transaction, must be rolled back before any read, and a read-only
 	 * connection cannot do that.
 	 */
-	if (sqlite3_extended_errcode(ld->db) == SQLITE_READONLY_ROLLBACK) {
+	if (extended_code == SQLITE_READONLY_ROLLBACK) {
 		buf_addf(ld->err, "snapshot '%s' has a hot journal '%s-journal': a program that wrote it stopped in the middle of a transaction, and SQLite cannot roll that back for a read-only reader. Copy both files into a writable folder as COPY.db and COPY.db-journal, run sqlite3 COPY.db \"PRAGMA quick_check\" once so that SQLite rolls the transaction back, and audit COPY.db; or export the snapshot again (docs/export.md)",
 			 ld->path, ld->path);
 		return SNAPSHOT_CANNOT_OPEN;
@@ -221,12 +231,12 @@ static enum snapshot_status sql_failed(struct loader *ld, const char *what)
 	}
 	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
 		buf_addf(ld->err, "snapshot '%s' is damaged (%s): export it again",
-			 ld->path, sqlite3_errmsg(ld->db));
+			 ld->path, message);
 		return SNAPSHOT_NOT_SNAPSHOT;
 	}
 	if (code == SQLITE_CANTOPEN) {
 		buf_addf(ld->err, "cannot open snapshot '%s' (%s): if it is a WAL database in a read-only folder, copy it to a writable folder",
-			 ld->path, sqlite3_errmsg(ld->db));
+			 ld->path, message);
 		return SNAPSHOT_CANNOT_OPEN;
 	}
 	/*
@@ -236,12 +246,18 @@ static enum snapshot_status sql_failed(struct loader *ld, const char *what)
 	 */
 	if (code == SQLITE_ERROR) {
 		buf_addf(ld->err, "snapshot '%s' cannot be read in %s (%s): a view or table in it does not work; export the tables again as plain tables (docs/export.md)",
-			 ld->path, what, sqlite3_errmsg(ld->db));
+			 ld->path, what, message);
 		return SNAPSHOT_NOT_SNAPSHOT;
 	}
 	buf_addf(ld->err, "reading snapshot '%s' failed in %s: %s", ld->path,
-		 what, sqlite3_errmsg(ld->db));
+		 what, message);
 	return SNAPSHOT_FAILED;
+}
+
+static enum snapshot_status sql_failed(struct loader *ld, const char *what)
+{
+	return describe_sqlite_error(ld, sqlite3_extended_errcode(ld->db),
+				     sqlite3_errmsg(ld->db), what);
 }
 
 /* The size of `path` followed by `suffix`, or -1 when it does not exist. */
@@ -496,6 +512,90 @@ static enum snapshot_status check_users_exported(struct loader *ld)
 		return SNAPSHOT_OK;
 	buf_addf(ld->err, "the users table of '%s' has no rows, but %" PRId64 " credential%s name%s an owner: the export of users failed or was left out; export users again (docs/export.md)",
 		 ld->path, owned, owned == 1 ? "" : "s", owned == 1 ? "s" : "");
+	return SNAPSHOT_NOT_SNAPSHOT;
+}
+
+/*
+ * Start SQLite's quick_check of the tables that the report reads, with
+ * their indexes, on a thread of its own (integrity.h). When one of them
+ * is a view, the tables behind it are unknown, so the whole file is
+ * checked instead.
+ */
+static enum snapshot_status start_integrity_check(struct loader *ld)
+{
+	const char *names[T_COUNT], *type;
+	struct buf err = BUF_INIT;
+	sqlite3_stmt *stmt;
+	size_t count = 0;
+	int t, rc = SQLITE_DONE, whole_file = 0;
+
+	if (sqlite3_prepare_v2(ld->db,
+			       "SELECT type FROM main.sqlite_master WHERE lower(name) = lower(?1)",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return sql_failed(ld, "reading the schema");
+	for (t = 0; t < T_COUNT; t++) {
+		if (!ld->state[t].present)
+			continue;
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, tables[t].name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			break;
+		type = rc == SQLITE_ROW
+			? (const char *)sqlite3_column_text(stmt, 0) : NULL;
+		if (type && !strcmp(type, "table"))
+			names[count++] = tables[t].name;
+		else
+			whole_file = 1;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		enum snapshot_status status = sql_failed(ld, "reading the schema");
+
+		sqlite3_finalize(stmt);
+		return status;
+	}
+	sqlite3_finalize(stmt);
+
+	ld->integrity = integrity_check_start(ld->open_name, ld->open_flags,
+					      whole_file ? NULL : names, count,
+					      &err);
+	if (!ld->integrity) {
+		buf_addf(ld->err, "%s", err.data);
+		buf_release(&err);
+		return SNAPSHOT_FAILED;
+	}
+	buf_release(&err);
+	return SNAPSHOT_OK;
+}
+
+/*
+ * Turn the result of the integrity check into a status, with the reason
+ * in ld->err. With `wait` 0 a check that still runs counts as passed.
+ */
+static enum snapshot_status integrity_status(struct loader *ld, int wait)
+{
+	struct integrity_outcome outcome;
+	struct buf shown = BUF_INIT;
+
+	if (!ld->integrity)
+		return SNAPSHOT_OK;
+	integrity_check_result(ld->integrity, wait, &outcome);
+	if (outcome.result == INTEGRITY_RUNNING ||
+	    outcome.result == INTEGRITY_OK)
+		return SNAPSHOT_OK;
+	if (outcome.result == INTEGRITY_FAILED)
+		return describe_sqlite_error(ld, outcome.sqlite_code,
+					     outcome.message,
+					     "the integrity check");
+
+	/* The message may name an index of the snapshot, so it is escaped. */
+	text_escape_str(&shown, outcome.message, TEXT_MESSAGE_MAX);
+	buf_reset(ld->err);
+	buf_addf(ld->err, "snapshot '%s' is damaged: SQLite's integrity check (PRAGMA quick_check%s%s%s) reports \"%s\", so rows may be missing without any error. Restore the snapshot from a backup or export it again (docs/export.md)",
+		 ld->path, outcome.table ? " of table " : "",
+		 outcome.table ? outcome.table : "",
+		 outcome.table ? "" : " of the whole file", shown.data);
+	buf_release(&shown);
 	return SNAPSHOT_NOT_SNAPSHOT;
 }
 
@@ -2390,6 +2490,7 @@ void snapshot_close(struct snapshot *snap)
 	if (!ld)
 		return;
 	gpg_pool_stop(ld->gpg);
+	integrity_check_free(ld->integrity);
 	for (i = 0; i < ld->bot_count; i++)
 		free(ld->bots[i].resource.path);
 	free(ld->bots);
@@ -2472,6 +2573,9 @@ enum snapshot_status snapshot_open(struct snapshot **out, const char *path,
 		status = SNAPSHOT_NOT_SNAPSHOT;
 		goto out;
 	}
+	/* It reads every page of those tables, while the rows are read. */
+	if ((status = start_integrity_check(ld)))
+		goto out;
 	model->summary.kind_available[KIND_PERSONAL_TOKEN] = ld->state[T_TOKENS].present;
 	model->summary.kind_available[KIND_PROJECT_TOKEN] = ld->state[T_TOKENS].present;
 	model->summary.kind_available[KIND_GROUP_TOKEN] = ld->state[T_TOKENS].present;
@@ -2508,6 +2612,14 @@ out:
 	return SNAPSHOT_OK;
 }
 
+enum snapshot_status snapshot_verify(struct snapshot *snap, struct buf *err)
+{
+	struct loader *ld = (struct loader *)snap;
+
+	ld->err = err;
+	return integrity_status(ld, 1);
+}
+
 /* snapshot_stream() without its warning about rules not checked. */
 static enum snapshot_status read_credentials(struct loader *ld,
 					     snapshot_row_fn *fn, void *arg,
@@ -2518,8 +2630,15 @@ static enum snapshot_status read_credentials(struct loader *ld,
 	ld->row_fn = fn;
 	ld->row_arg = arg;
 	ld->err = err;
+	/*
+	 * A damaged page can end a table early without an error, so a
+	 * problem that the integrity check found stops the stream at the
+	 * next table rather than at the end.
+	 */
 	if ((status = load_tokens(ld)) ||
+	    (status = integrity_status(ld, 0)) ||
 	    (status = load_keys(ld)) ||
+	    (status = integrity_status(ld, 0)) ||
 	    (status = load_gpg_keys(ld)))
 		return status;
 	finish_digest(ld);
@@ -2563,6 +2682,8 @@ enum snapshot_status snapshot_load(const char *path, struct model *model,
 		return status;
 	/* Only the digest is wanted, so no rule is judged or warned about. */
 	status = read_credentials((struct loader *)snap, ignore_row, NULL, err);
+	if (status == SNAPSHOT_OK)
+		status = snapshot_verify(snap, err);
 	snapshot_close(snap);
 	return status;
 }

@@ -58,6 +58,16 @@ typedef int snapshot_row_fn(void *arg, struct credential *cred,
 enum snapshot_status snapshot_stream(struct snapshot *snap, snapshot_row_fn *fn,
 				     void *arg, struct buf *err);
 
+/*
+ * Wait for the integrity check that snapshot_open() started: SQLite's
+ * PRAGMA quick_check of the tables read, or of the whole file when one
+ * of them is a view. Returns SNAPSHOT_NOT_SNAPSHOT, with the first
+ * problem that SQLite reports in `err`, when the file is damaged. Call it
+ * after snapshot_stream() and before the outputs are committed, because
+ * a damaged page can hide rows without any error while they are read.
+ */
+enum snapshot_status snapshot_verify(struct snapshot *snap, struct buf *err);
+
 /* Counters of the GPG key inspection so far (zero without it). */
 void snapshot_gpg_stats(struct snapshot *snap, struct gpg_pool_stats *out);
 /* Stop the inspection threads and close the file. Accepts NULL. */
@@ -84,8 +94,8 @@ void snapshot_immutable_uri(struct buf *out, const char *path);
 
 /*
  * Read the whole snapshot for its digest only (model->snapshot_digest),
- * without inspecting GPG keys and without keeping credentials. `gpg` is
- * not used.
+ * without inspecting GPG keys and without keeping credentials, and check
+ * its integrity as snapshot_verify() does. `gpg` is not used.
  */
 enum snapshot_status snapshot_load(const char *path, struct model *model,
 				   struct gpg_session *gpg, struct buf *err);
