@@ -27,8 +27,8 @@ struct integrity_check {
 };
 
 /*
- * SQLite puts "*** in database main ***" and a newline before the first
- * message of a check that names its schema; the problem follows.
+ * SQLite 3.40.1 puts "*** in database main ***" and a newline before the
+ * first problem that quick_check reports.
  */
 static const char *skip_schema_line(const char *text)
 {
@@ -109,7 +109,7 @@ static int stop_requested(struct integrity_check *check)
 	return stopping;
 }
 
-static void *check_main(void *arg)
+static void *integrity_thread_main(void *arg)
 {
 	struct integrity_check *check = arg;
 	sqlite3 *db = NULL;
@@ -194,7 +194,7 @@ struct integrity_check *integrity_check_start(const char *open_name,
 	/* Signals but faults go to the main thread, whose handlers clean up. */
 	cleanup_worker_signals(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &saved);
-	rc = pthread_create(&check->thread, NULL, check_main, check);
+	rc = pthread_create(&check->thread, NULL, integrity_thread_main, check);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (rc) {
 		buf_addf(err, "cannot start the thread that checks the snapshot's integrity: %s",

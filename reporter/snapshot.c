@@ -220,7 +220,7 @@ static enum snapshot_status describe_sqlite_error(struct loader *ld,
 	 * connection cannot do that.
 	 */
 	if (extended_code == SQLITE_READONLY_ROLLBACK) {
-		buf_addf(ld->err, "snapshot '%s' has a hot journal '%s-journal': a program that wrote it stopped in the middle of a transaction, and SQLite cannot roll that back for a read-only reader. Copy both files into a writable folder as COPY.db and COPY.db-journal, run sqlite3 COPY.db \"PRAGMA quick_check\" once so that SQLite rolls the transaction back, and audit COPY.db; or export the snapshot again (docs/export.md)",
+		buf_addf(ld->err, "snapshot '%s' has a hot journal '%s-journal', left by a program that stopped in the middle of a transaction, and SQLite cannot roll it back for a read-only reader: copy both files into a writable folder as COPY.db and COPY.db-journal, run sqlite3 COPY.db \"PRAGMA quick_check\" once so that SQLite rolls the transaction back, and audit COPY.db; or export the snapshot again (docs/export.md)",
 			 ld->path, ld->path);
 		return SNAPSHOT_CANNOT_OPEN;
 	}
@@ -591,7 +591,7 @@ static enum snapshot_status integrity_status(struct loader *ld, int wait)
 	/* The message may name an index of the snapshot, so it is escaped. */
 	text_escape_str(&shown, outcome.message, TEXT_MESSAGE_MAX);
 	buf_reset(ld->err);
-	buf_addf(ld->err, "snapshot '%s' is damaged: SQLite's integrity check (PRAGMA quick_check%s%s%s) reports \"%s\", so rows may be missing without any error. Restore the snapshot from a backup or export it again (docs/export.md)",
+	buf_addf(ld->err, "snapshot '%s' is damaged, so rows may be missing without any error: SQLite's integrity check (PRAGMA quick_check%s%s%s) reports \"%s\"; restore the snapshot from a backup or export it again (docs/export.md)",
 		 ld->path, outcome.table ? " of table " : "",
 		 outcome.table ? outcome.table : "",
 		 outcome.table ? "" : " of the whole file", shown.data);

@@ -50,7 +50,7 @@ check "damaged token page names the table" \
 check "damaged token page names SQLite's problem" \
 	grep -q "reports \"[A-Z].* on page $damaged_page\"" "$T/stderr"
 check "damaged token page names the fix" \
-	grep -q "Restore the snapshot from a backup or export it again" "$T/stderr"
+	grep -q "restore the snapshot from a backup or export it again" "$T/stderr"
 
 "$CREDAUDIT" report -q --db "$DB" --out "$T/previous" --now "$NOW"
 fails "damaged snapshot keeps the previous report" 4 "'$T/damaged.db'" \
