@@ -54,6 +54,7 @@ FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer \
 # or a definite or indirect leak makes it exit 1. Children (gpg, ssh-keygen)
 # run natively.
 VALGRIND = valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--suppressions=$(CURDIR)/tests/valgrind.supp --num-callers=50 \
 	--error-exitcode=1 --trace-children=no --child-silent-after-fork=yes
 
 .PHONY: all deps deps-browser demo check check-asan install uninstall clean samples fuzz \

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # The options of VALGRIND in the Makefile, for runs of this script alone.
-: "${VALGRIND:=valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --trace-children=no --child-silent-after-fork=yes}"
+: "${VALGRIND:=valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/valgrind.supp --num-callers=50 --error-exitcode=1 --trace-children=no --child-silent-after-fork=yes}"
 
 skip_reason=""
 if ! command -v valgrind >/dev/null 2>&1; then
