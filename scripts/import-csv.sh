@@ -80,7 +80,6 @@ for csv in "$dir"/*.csv; do
 	for column in $left_out; do
 		sqlite3 -bail "$tmp" "ALTER TABLE \"$table\" DROP COLUMN \"$column\""
 	done
-	[ -z "$left_out" ] || echo "import-csv: $table: not in '$csv', so not in the snapshot either: $left_out" >&2
 	tables="${tables-} $table"
 	echo "import-csv: $table: $(sqlite3 "$tmp" "SELECT count(*) FROM \"$table\"") rows" >&2
 	imported=$((imported + 1))
@@ -121,11 +120,21 @@ for table in $(sqlite3 "$tmp" "SELECT name FROM sqlite_master WHERE type = 'tabl
 	esac
 done
 
-sqlite3 -bail "$tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('exported_at', '$(date -u +%Y-%m-%dT%H:%M:%SZ)')"
+# The export ended when psql wrote the last CSV file, which can be hours
+# or days before this import.
+newest=0
+for csv in "$dir"/*.csv; do
+	[ -f "$csv" ] || continue
+	written=$(stat -c %Y "$csv")
+	if [ "$written" -gt "$newest" ]; then
+		newest=$written
+	fi
+done
+sqlite3 -bail "$tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('exported_at', '$(date -u -d "@$newest" +%Y-%m-%dT%H:%M:%SZ)')"
 if [ -n "$host" ]; then
 	sqlite3 -bail "$tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('gitlab_host', $(quote_sql "$host"))"
 fi
 sqlite3 -bail "$tmp" "VACUUM"
 mv "$tmp" "$db"
 trap - EXIT
-echo "import-csv: imported $imported tables into $db" >&2
+echo "import-csv: imported $imported tables into $db; columns that the CSV files leave out are left out of it too, and credaudit names those it needs" >&2

@@ -26,11 +26,19 @@ export_table gpg_keys "SELECT id, user_id, key, hex(primary_keyid) AS primary_ke
 export_table application_settings "SELECT id, rsa_key_restriction, dsa_key_restriction, ecdsa_key_restriction, ed25519_key_restriction, ecdsa_sk_key_restriction, ed25519_sk_key_restriction, max_personal_access_token_lifetime, max_ssh_key_lifetime FROM application_settings"
 host=$(sqlite3 "$DB" "SELECT value FROM credaudit_snapshot WHERE key = 'gitlab_host'")
 
+# The export time is that of the newest file, not of the import.
+touch -d 2026-12-01T08:00:00Z "$T/csv"/*.csv
+touch -d 2026-12-01T09:30:00Z "$T/csv/users.csv"
 if sh scripts/import-csv.sh "$T/csv" "$T/snapshot.db" "$host" 2>"$T/import.err"; then
 	pass "import-csv loads the exported files"
 else
 	fail "import-csv loads the exported files" "$(cat "$T/import.err")"
 fi
+equal "import-csv records when the newest file was written" \
+	"$(sqlite3 "$T/snapshot.db" "SELECT value FROM credaudit_snapshot WHERE key = 'exported_at'")" \
+	2026-12-01T09:30:00Z
+equal "import-csv prints no line per left-out column" \
+	"$(grep -c 'not in ' "$T/import.err")" 0
 
 if sh scripts/import-csv.sh "$T/csv" "$T/snapshot.db" 2>"$T/again.err"; then
 	fail "import-csv keeps an existing database"
