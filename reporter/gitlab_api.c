@@ -155,6 +155,156 @@ long gitlab_parse_retry_after(const char *value, long long now)
 	return (long)(((long long)when - now) * 1000);
 }
 
+/* The value of `count` hex digits at `p`, or -1 when one is not a digit. */
+static long hex_value(const char *p, size_t count)
+{
+	long value = 0;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (!isxdigit((unsigned char)p[i]))
+			return -1;
+		value = value * 16 + (isdigit((unsigned char)p[i]) ?
+				      p[i] - '0' :
+				      tolower((unsigned char)p[i]) - 'a' + 10);
+	}
+	return value;
+}
+
+/* The length of an HTML character reference at `p` that stands for `want`. */
+static size_t html_reference(const char *p, size_t len, unsigned char want)
+{
+	static const struct { const char *name; char c; } named[] = {
+		{ "&quot;", '"' }, { "&amp;", '&' }, { "&lt;", '<' },
+		{ "&gt;", '>' }, { "&apos;", '\'' },
+	};
+	size_t i, digits, start;
+	long value = 0;
+	int hex;
+
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		size_t n = strlen(named[i].name);
+
+		if (named[i].c == want && len >= n &&
+		    !strncasecmp(p, named[i].name, n))
+			return n;
+	}
+	if (len < 4 || p[0] != '&' || p[1] != '#')
+		return 0;
+	hex = p[2] == 'x' || p[2] == 'X';
+	start = digits = hex ? 3 : 2;
+	/* Eight digits allow leading zeros; a longer number is no character. */
+	while (digits < len && digits - start < 8 &&
+	       (hex ? isxdigit((unsigned char)p[digits]) :
+		      isdigit((unsigned char)p[digits]))) {
+		value = value * (hex ? 16 : 10) +
+			(hex ? hex_value(p + digits, 1) : p[digits] - '0');
+		digits++;
+	}
+	if (digits == start || digits >= len || p[digits] != ';' ||
+	    value != want)
+		return 0;
+	return digits + 1;
+}
+
+/* The length of an escaped form at `p` that stands for `want`, or 0. */
+static size_t escaped_char(const char *p, size_t len, unsigned char want)
+{
+	if (len >= 3 && p[0] == '%' && hex_value(p + 1, 2) == want)
+		return 3;
+	if (len >= 6 && p[0] == '\\' && p[1] == 'u' &&
+	    hex_value(p + 2, 4) == want)
+		return 6;
+	if (len >= 2 && p[0] == '\\' && (unsigned char)p[1] == want &&
+	    (want == '"' || want == '\\' || want == '/'))
+		return 2;
+	if (len >= 4 && p[0] == '&')
+		return html_reference(p, len, want);
+	return 0;
+}
+
+/*
+ * Return 1 and set `*used` to the length of the text at `p` that spells
+ * `secret`, or return 0. Both a character and an escaped form can match
+ * only where the secret contains '%', '\\' or '&', so for other secrets the
+ * recursion never goes back.
+ */
+static int spells_secret(const char *p, size_t len, const char *secret,
+			 size_t *used)
+{
+	unsigned char want = (unsigned char)*secret;
+	size_t form, rest;
+
+	if (!want) {
+		*used = 0;
+		return 1;
+	}
+	if (len == 0)
+		return 0;
+	form = escaped_char(p, len, want);
+	if (form && spells_secret(p + form, len - form, secret + 1, &rest)) {
+		*used = form + rest;
+		return 1;
+	}
+	if ((unsigned char)p[0] == want &&
+	    spells_secret(p + 1, len - 1, secret + 1, &rest)) {
+		*used = 1 + rest;
+		return 1;
+	}
+	return 0;
+}
+
+size_t gitlab_redact(struct buf *text, const char *secret)
+{
+	struct buf out = BUF_INIT;
+	size_t i = 0, used, count = 0;
+
+	if (!secret || !*secret)
+		return 0;
+	while (i < text->len) {
+		if (spells_secret(text->data + i, text->len - i, secret,
+				  &used)) {
+			buf_addlit(&out, GITLAB_REDACTED);
+			i += used;
+			count++;
+		} else {
+			buf_addch(&out, text->data[i]);
+			i++;
+		}
+	}
+	if (count) {
+		memset(text->data, 0, text->len);
+		buf_release(text);
+		*text = out;
+	} else {
+		buf_release(&out);
+	}
+	return count;
+}
+
+/*
+ * Redact the token in everything of `resp` that came from the server or
+ * from libcurl, the one place that every response passes through.
+ * NOTE: a body cut at GITLAB_BODY_MAX may end in the first part of the
+ * token, which is not redacted. Such a body is never valid JSON, and only
+ * JSON members of a body are shown.
+ */
+static void redact_response(const struct gitlab_client *client,
+			    struct gitlab_response *resp)
+{
+	struct buf error = BUF_INIT;
+
+	gitlab_redact(&resp->body, client->opts.token);
+	if (!resp->error[0])
+		return;
+	buf_adds(&error, resp->error);
+	if (gitlab_redact(&error, client->opts.token)) {
+		memset(resp->error, 0, sizeof(resp->error));
+		snprintf(resp->error, sizeof(resp->error), "%s", error.data);
+	}
+	buf_release(&error);
+}
+
 static size_t write_body(char *data, size_t size, size_t count, void *arg)
 {
 	struct gitlab_client *client = arg;
@@ -301,6 +451,7 @@ enum gitlab_outcome gitlab_send(struct gitlab_client *client,
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	unsigned attempts = resp->attempts;
+	enum gitlab_outcome outcome;
 	CURLcode code;
 
 	buf_release(&resp->body);
@@ -325,17 +476,20 @@ enum gitlab_outcome gitlab_send(struct gitlab_client *client,
 	client->current = NULL;
 	if (code == CURLE_ABORTED_BY_CALLBACK) {
 		snprintf(resp->error, sizeof(resp->error), "interrupted");
-		return GITLAB_INTERRUPTED;
-	}
-	if (code != CURLE_OK) {
+		outcome = GITLAB_INTERRUPTED;
+	} else if (code != CURLE_OK) {
 		snprintf(resp->error, sizeof(resp->error), "%s",
 			 errbuf[0] ? errbuf : curl_easy_strerror(code));
 		resp->retryable = !permanent_curl_error(code);
-		return GITLAB_UNREACHABLE;
+		outcome = GITLAB_UNREACHABLE;
+	} else {
+		curl_easy_getinfo(client->curl, CURLINFO_RESPONSE_CODE,
+				  &resp->status);
+		resp->retryable = resp->status == 429 || resp->status >= 500;
+		outcome = GITLAB_ANSWERED;
 	}
-	curl_easy_getinfo(client->curl, CURLINFO_RESPONSE_CODE, &resp->status);
-	resp->retryable = resp->status == 429 || resp->status >= 500;
-	return GITLAB_ANSWERED;
+	redact_response(client, resp);
+	return outcome;
 }
 
 /* Sleep `ms` milliseconds unless interrupted; returns -1 if interrupted. */

@@ -11,7 +11,10 @@
  *
  * The admin token goes only into the PRIVATE-TOKEN header of requests to
  * the GitLab URL. It is never part of a URL, a message or an error, and
- * redirects are not followed, so it cannot reach another host.
+ * redirects are not followed, so it cannot reach another host. A proxy
+ * or server may echo the header in a response, so gitlab_send() replaces
+ * the token in the body and the transport error of every response before
+ * anyone reads them (see gitlab_redact()).
  */
 
 struct gitlab_options {
@@ -28,9 +31,11 @@ struct gitlab_options {
 
 struct gitlab_response {
 	long status;               /* HTTP status, 0 when no response came */
-	struct buf body;           /* the first GITLAB_BODY_MAX bytes */
+	struct buf body;           /* the first GITLAB_BODY_MAX bytes, with
+				      the token redacted */
 	long retry_after_ms;       /* from Retry-After, -1 when absent */
-	char error[256];           /* transport error, "" when a response came */
+	char error[256];           /* transport error, "" when a response
+				      came; the token redacted */
 	int retryable;             /* a network error, timeout, 429 or 5xx */
 	unsigned attempts;         /* requests sent for this response */
 };
@@ -90,6 +95,21 @@ enum gitlab_outcome gitlab_backoff(struct gitlab_client *client,
 
 /* The retry limit that the client was made with. */
 unsigned gitlab_retries(const struct gitlab_client *client);
+
+/* The text that gitlab_redact() puts in place of the token. */
+#define GITLAB_REDACTED "[REDACTED]"
+
+/*
+ * Replace every spelling of `secret` in `text` with GITLAB_REDACTED and
+ * return the number of replacements. Each character of `secret` may
+ * appear as itself, percent-encoded (%2D or %2d), as a JSON escape
+ * (\u002D, \" \\ \/) or as an HTML character reference (&#45;, &#x2D;,
+ * &quot;, &amp;, &lt;, &gt;, &apos;), in any mix. A proxy that echoes the
+ * PRIVATE-TOKEN header may encode it in any of these ways, and a JSON
+ * parser decodes the escapes. A text that contained the secret is zeroed
+ * before its memory is freed.
+ */
+size_t gitlab_redact(struct buf *text, const char *secret);
 
 /* Parse a Retry-After value (seconds or an HTTP date) into milliseconds
    from `now`; -1 when it is neither. */

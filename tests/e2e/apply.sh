@@ -654,6 +654,38 @@ LAST=token_file
 expect "a private token file works" 0 "1 done"
 stop_mock_gitlab
 
+# A proxy or WAF in front of GitLab may repeat the PRIVATE-TOKEN header in
+# its error message, as is or encoded. Apply shows and journals such a
+# message with the token replaced.
+P=$T/echo
+make_plan "$P"
+start_mock_gitlab "$T/mock-echo.json"
+tick "$P/plan.md" revoke-pat-10 revoke-pat-12
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/10", "status": 400, "echo_token": "raw"}'
+run echo_delete apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "an echoed token in a DELETE error is redacted" 11 \
+	"revoke-pat-10: failed: DELETE /api/v4/personal_access_tokens/10 returned 400: 400 injected for \[REDACTED\]"
+equal "the journal has the redacted DELETE error" \
+	"$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-10" and e["detail"].endswith("400 injected for [REDACTED]")')" 1
+ctl fail '{"method": "GET", "path": "/api/v4/personal_access_tokens/10", "status": 403, "echo_token": "percent"}'
+run echo_get apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "a percent-encoded token in a GET error is redacted" 10 \
+	"revoke-pat-10: stopped: GET /api/v4/personal_access_tokens/10 returned 403: 403 injected for \[REDACTED\]"
+ctl fail '{"method": "GET", "path": "/api/v4/user", "status": 401, "echo_token": "json"}'
+run echo_user apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "a JSON-escaped token in the server check is redacted" 10 \
+	"(GET /api/v4/user returned 401: 401 injected for \[REDACTED\])"
+stop_mock_gitlab
+percent_token=$("$PYTHON" -c '
+import sys
+print("".join("%%%02x" % ord(c) if i % 2 else c for i, c in enumerate(sys.argv[1])))
+' "$TOKEN")
+if grep -r -l -F -e "$TOKEN" -e "$percent_token" "$OUT" "$P" >"$T/echo-leaks" 2>/dev/null; then
+	fail "an echoed token appears in no output or journal" "$(cat "$T/echo-leaks")"
+else
+	pass "an echoed token appears in no output or journal"
+fi
+
 # A plan that a later report kept in plans/ and that is applied from
 # there journals into its output folder, so the next report in that
 # folder marks its actions done.
@@ -694,7 +726,7 @@ run url_secret apply "$P/plan.md" --gitlab-url "https://root:$TOKEN@gitlab.examp
 expect "credentials in the URL are rejected" 2 "user name or password"
 
 if grep -r -l -F -- "$TOKEN" "$OUT" "$T"/plan "$T"/retry "$T"/resume "$T"/stale \
-	"$T"/edit "$T"/signed "$T"/tokenfile >"$T/leaks" 2>/dev/null; then
+	"$T"/edit "$T"/signed "$T"/tokenfile "$T"/echo >"$T/leaks" 2>/dev/null; then
 	fail "the token appears in no output, journal or report" "$(cat "$T/leaks")"
 else
 	pass "the token appears in no output, journal or report"

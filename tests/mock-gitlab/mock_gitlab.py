@@ -47,7 +47,11 @@ class Rule:
     to fail, default 1, -1 for all), status (the response status, e.g. 500,
     429, 401), retry_after (seconds for a Retry-After header), delay (seconds
     to sleep before answering, for timeouts), die_after_apply (carry out
-    the request, save the state, then exit without answering).
+    the request, save the state, then exit without answering), echo_token
+    (with status: repeat the request's PRIVATE-TOKEN header in the error
+    message, as some proxies do. "raw" sends it as it came, "percent"
+    percent-encodes every second character, and "json" writes every
+    second character as a \\u escape of the JSON text).
     """
 
     def __init__(self, spec):
@@ -59,6 +63,7 @@ class Rule:
         self.retry_after = spec.get("retry_after")
         self.delay = float(spec.get("delay", 0))
         self.die_after_apply = bool(spec.get("die_after_apply", False))
+        self.echo_token = spec.get("echo_token")
         self.spec = spec
 
     def matches(self, method, path):
@@ -269,6 +274,29 @@ class State:
         return 200, {"changed": spec["path"]}
 
 
+def error_body(rule, sent_token):
+    """The JSON text of an injected error, echoing the token if asked."""
+    message = "%d injected" % rule.status
+    if not rule.echo_token:
+        return json.dumps({"message": message}).encode()
+    if rule.echo_token == "raw":
+        return json.dumps({"message": "%s for %s" % (message, sent_token)}) \
+            .encode()
+    if rule.echo_token == "percent":
+        spelled = "".join("%%%02x" % ord(c) if i % 2 else c
+                          for i, c in enumerate(sent_token))
+        return json.dumps({"message": "%s for %s" % (message, spelled)}) \
+            .encode()
+    if rule.echo_token == "json":
+        # json.dumps() escapes no printable ASCII, so write the escapes
+        # into the JSON text by hand; a JSON parser decodes them.
+        spelled = "".join("\\u%04x" % ord(c) if i % 2 else
+                          json.dumps(c)[1:-1]
+                          for i, c in enumerate(sent_token))
+        return ('{"message": "%s for %s"}' % (message, spelled)).encode()
+    raise ValueError("echo_token must be raw, percent or json")
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "mock-gitlab/1"
@@ -277,12 +305,14 @@ class Handler(BaseHTTPRequestHandler):
         if self.server.verbose:
             sys.stderr.write("mock-gitlab: %s\n" % (fmt % args))
 
-    def answer(self, status, body, headers=None):
-        data = b"" if body is None else json.dumps(body).encode()
+    def answer(self, status, body, headers=None, data=None):
+        """Send `body` as JSON, or `data` (bytes of JSON text) when given."""
+        if data is None:
+            data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        if body is not None:
+        if data:
             self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -346,8 +376,8 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 entry["status"] = rule.status
                 state.save()
-            self.answer(rule.status, {"message": "%d injected" % rule.status},
-                        headers)
+            self.answer(rule.status, None, headers,
+                        error_body(rule, sent_token or ""))
             return
         if method == "GET" and path == API + "/user" and \
                 (authorized or as_user):

@@ -1,4 +1,7 @@
-/* Unit tests for gitlab_api.c: Retry-After and the GitLab URL check. */
+/*
+ * Unit tests for gitlab_api.c: Retry-After, the GitLab URL check and the
+ * redaction of the token in responses.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +101,67 @@ static void url_check_cases(void **state)
 	}
 }
 
+struct redact_case {
+	const char *secret;
+	const char *text;
+	const char *redacted;
+	size_t count;
+};
+
+static const struct redact_case redact_cases[] = {
+	{ "glpat-abc", "bad request from glpat-abc",
+	  "bad request from [REDACTED]", 1 },
+	{ "glpat-abc", "glpat-abc and glpat-abc", "[REDACTED] and [REDACTED]", 2 },
+	{ "glpat-abc", "glpat-ab and glpat-abd", "glpat-ab and glpat-abd", 0 },
+	/* Percent-encoded, in part or whole, with either case of hex digits. */
+	{ "glpat-abc", "token=glpat%2Dabc", "token=[REDACTED]", 1 },
+	{ "glpat-abc", "%67%6c%70%61%74%2d%61%62%63", "[REDACTED]", 1 },
+	/* JSON escapes, which a JSON parser decodes into the token. */
+	{ "glpat-abc", "{\"message\":\"\\u0067lpat\\u002Dabc\"}",
+	  "{\"message\":\"[REDACTED]\"}", 1 },
+	{ "a/b\"c\\d", "{\"m\":\"a\\/b\\\"c\\\\d\"}", "{\"m\":\"[REDACTED]\"}", 1 },
+	/* HTML character references. */
+	{ "glpat-abc", "<p>glpat&#45;abc</p>", "<p>[REDACTED]</p>", 1 },
+	{ "glpat-abc", "<p>&#x67;lpat&#X2d;abc</p>", "<p>[REDACTED]</p>", 1 },
+	{ "a<b&c", "a&lt;b&AMP;c", "[REDACTED]", 1 },
+	/* A '%' of the secret may be itself or %25, so both must be tried. */
+	{ "x%41y", "x%41y x%2541y", "[REDACTED] [REDACTED]", 2 },
+	{ "glpat-abc", "", "", 0 },
+};
+
+static void redact_cases_all(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(redact_cases) / sizeof(redact_cases[0]); i++) {
+		const struct redact_case *c = &redact_cases[i];
+		struct buf text = BUF_INIT;
+		size_t count;
+
+		buf_adds(&text, c->text);
+		count = gitlab_redact(&text, c->secret);
+		if (strcmp(text.data, c->redacted) != 0 || count != c->count)
+			fail_msg("'%s' in '%s': got '%s' (%zu), expected '%s' (%zu)",
+				 c->secret, c->text, text.data, count,
+				 c->redacted, c->count);
+		buf_release(&text);
+	}
+}
+
+/* A NUL byte in a body does not end the search. */
+static void redact_after_nul(void **state)
+{
+	struct buf text = BUF_INIT;
+
+	(void)state;
+	buf_add(&text, "a\0glpat-abc", 11);
+	assert_int_equal(gitlab_redact(&text, "glpat-abc"), 1);
+	assert_int_equal(text.len, 2 + strlen(GITLAB_REDACTED));
+	assert_memory_equal(text.data, "a\0" GITLAB_REDACTED, text.len);
+	buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +169,8 @@ int main(void)
 		cmocka_unit_test(retry_after_http_date),
 		cmocka_unit_test(retry_after_invalid),
 		cmocka_unit_test(url_check_cases),
+		cmocka_unit_test(redact_cases_all),
+		cmocka_unit_test(redact_after_nul),
 	};
 
 	return cmocka_run_group_tests_name("gitlab_api", tests, NULL, NULL);
