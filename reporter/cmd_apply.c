@@ -900,26 +900,65 @@ static int check_validity(const struct apply_options *opts,
 }
 
 /*
+ * Return OUT, newly allocated, when `real_dir` (a path without symbolic
+ * links, "." or "..") is OUT/plans/NAME, a folder in which a later report
+ * kept a plan, or NULL. OUT has its report.json and the kept folder has
+ * none, which distinguishes it from an output folder named plans/NAME.
+ */
+static char *kept_plan_output(const char *real_dir)
+{
+	char *plans = file_dirname(real_dir);
+	char *out = file_dirname(plans);
+	const char *base = strrchr(plans, '/') ? strrchr(plans, '/') + 1 : plans;
+	struct buf report = BUF_INIT, own_report = BUF_INIT;
+	int kept;
+
+	buf_addf(&report, "%s/report.json", out);
+	buf_addf(&own_report, "%s/report.json", real_dir);
+	kept = !strcmp(base, PLAN_ARCHIVE_DIR) && strcmp(out, plans) != 0 &&
+	       access(report.data, F_OK) == 0 &&
+	       access(own_report.data, F_OK) < 0;
+	buf_release(&report);
+	buf_release(&own_report);
+	free(plans);
+	if (!kept) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
  * Append to `path` the journal of a plan without --journal: the one
  * beside plan.md, or for a plan that a later report kept in
- * OUT/plans/NAME/, OUT's own, which the next report there reads.
+ * OUT/plans/NAME/, OUT's own, which the next report there reads. The kept
+ * folder is recognised from the real path of the plan's folder, so that
+ * "plan.md" run from inside it, "./" or "//" in the path, and symbolic
+ * links all give the same journal.
  */
 static void default_journal(const char *md_path, struct buf *path)
 {
 	char *dir = file_dirname(md_path);
-	char *plans = file_dirname(dir);
-	char *out = file_dirname(plans);
-	const char *base = strrchr(plans, '/') ? strrchr(plans, '/') + 1 : plans;
-	struct buf report = BUF_INIT;
+	char *real_dir = realpath(dir, NULL);
+	char *out = real_dir ? kept_plan_output(real_dir) : NULL;
+	struct buf stray = BUF_INIT;
 
-	buf_addf(&report, "%s/report.json", out);
-	if (!strcmp(base, PLAN_ARCHIVE_DIR) && access(report.data, F_OK) == 0)
-		buf_addf(path, "%s/%s", out, JOURNAL_NAME);
-	else
+	if (!out) {
 		buf_addf(path, "%s/%s", dir, JOURNAL_NAME);
-	buf_release(&report);
+		goto done;
+	}
+	buf_addf(path, "%s/%s", out, JOURNAL_NAME);
+	note("%s is a plan that a later report kept in %s/%s/, so the journal is %s, which the next report there reads",
+	     md_path, out, PLAN_ARCHIVE_DIR, path->data);
+	/* An earlier build journaled there when the path was spelled otherwise. */
+	buf_addf(&stray, "%s/%s", dir, JOURNAL_NAME);
+	if (access(stray.data, F_OK) == 0)
+		warning("%s is not read, because the journal of a kept plan is %s: append it there with 'cat %s >> %s', so that apply and report see what it records",
+			stray.data, path->data, stray.data, path->data);
+done:
+	buf_release(&stray);
 	free(out);
-	free(plans);
+	free(real_dir);
 	free(dir);
 }
 

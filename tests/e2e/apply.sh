@@ -699,14 +699,64 @@ tick "$K/plan.md" revoke-pat-12
 "$CREDAUDIT" report --db "$T/local.db" --out "$K" --now "$NOW" \
 	--plan-valid-days 3650 -q --plan-severity high
 kept=$(ls -d "$K"/plans/*/ 2>/dev/null | head -n 1)
+kept=${kept%/}
 start_mock_gitlab "$T/mock-kept.json"
-run kept_apply apply "${kept}plan.md" --gitlab-url "$URL" --execute $apply_args
-expect "a kept plan applies from plans/" 0 "1 done"
-stop_mock_gitlab
-if [ -s "$K/journal.jsonl" ] && [ ! -e "${kept}journal.jsonl" ]; then
+# Run from inside the kept folder, as `cd OUT/plans/NAME` and `apply
+# plan.md` do; $CREDAUDIT may be relative to the repository root.
+credaudit_path=$(cd "$(dirname "$CREDAUDIT")" && pwd)/$(basename "$CREDAUDIT")
+(cd "$kept" && GITLAB_TOKEN=$TOKEN "$credaudit_path" apply plan.md \
+	--gitlab-url "$URL" --execute $apply_args) \
+	>"$OUT/kept_apply.out" 2>"$OUT/kept_apply.err"
+RC=$?
+LAST=kept_apply
+expect "a kept plan applies from inside plans/NAME" 0 "1 done"
+expect "apply names the kept plan's journal" 0 "so the journal is $K/journal.jsonl"
+if [ -s "$K/journal.jsonl" ] && [ ! -e "$kept/journal.jsonl" ]; then
 	pass "a kept plan journals into its output folder"
 else
 	fail "a kept plan journals into its output folder" "$(ls -R "$K" | head -n 20)"
+fi
+# Every other spelling of the path finds the same journal, and so the
+# action done above.
+ln -s "$kept" "$T/kept-link"
+for spelling in plain double-slash dot dot-dot symlink; do
+	case $spelling in
+	plain) path=$kept/plan.md ;;
+	double-slash) path=$kept//plan.md ;;
+	dot) path=$kept/./plan.md ;;
+	dot-dot) path=$K/plans/../plans/$(basename "$kept")/plan.md ;;
+	symlink) path=$T/kept-link/plan.md ;;
+	esac
+	run kept_spelling apply "$path" --gitlab-url "$URL" --execute $apply_args
+	expect "kept plan path, $spelling, finds the journal" 0 \
+		"revoke-pat-12: done in an earlier run"
+done
+if [ -e "$kept/journal.jsonl" ] || [ -e "$T/kept-link/journal.jsonl" ]; then
+	fail "no spelling journals into the kept folder" "$(ls "$kept")"
+else
+	pass "no spelling journals into the kept folder"
+fi
+# A journal that an earlier build wrote into the kept folder is named.
+cp "$K/journal.jsonl" "$kept/journal.jsonl"
+run kept_stray apply "$kept/plan.md" --gitlab-url "$URL" $apply_args
+expect "a journal in the kept folder is named" 0 \
+	"$kept/journal.jsonl is not read, because the journal of a kept plan is $K/journal.jsonl"
+rm -f "$kept/journal.jsonl"
+stop_mock_gitlab
+# An output folder that is itself named plans/NAME inside another output
+# folder keeps its own journal, because it has a report.json and a kept
+# folder has none.
+N=$T/nested/plans/stage
+make_plan "$N"
+cp "$N/report.json" "$T/nested/report.json"
+tick "$N/plan.md" revoke-pat-12
+start_mock_gitlab "$T/mock-nested.json"
+run nested apply "$N/plan.md" --gitlab-url "$URL" $apply_args
+stop_mock_gitlab
+if [ -s "$N/journal.jsonl" ] && [ ! -e "$T/nested/journal.jsonl" ]; then
+	pass "an output folder named plans/NAME keeps its journal"
+else
+	fail "an output folder named plans/NAME keeps its journal" "$(cat "$OUT/nested.err")"
 fi
 "$CREDAUDIT" report --db "$T/local.db" --out "$K" --now "$NOW" -q
 if grep -q 'done by apply: revoke-pat-12' "$K/report.md"; then
