@@ -111,11 +111,31 @@ struct apply_run {
 	int stop_code;                 /* set when the run must stop */
 };
 
+/*
+ * The number of SIGINT and SIGTERM received, up to 2. After the first,
+ * the request in flight finishes and is journaled, and the run stops
+ * without sending another DELETE or starting another action. The second
+ * also ends the request in flight.
+ */
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
-	interrupted = 1;
+	static const char message[] =
+		"credaudit: interrupted: the request in flight may take up to --timeout to finish, then the run stops; interrupt again to end the request at once\n";
+	int saved_errno = errno;
+
+	if (interrupted < 2)
+		interrupted++;
+	if (interrupted == 1 && msg_level != MSG_QUIET) {
+		/* write() is async-signal-safe, unlike stdio. A message that
+		   cannot be written changes nothing. */
+		ssize_t written = write(STDERR_FILENO, message,
+					sizeof(message) - 1);
+
+		(void)written;
+	}
+	errno = saved_errno;
 }
 
 static int parse_count(const char *text, unsigned max, unsigned *out)
@@ -483,7 +503,8 @@ static void record_skipped(struct apply_run *run,
  */
 static void delete_refused(struct apply_run *run, const struct plan_item *item,
 			   const struct gitlab_response *resp,
-			   unsigned attempt, unsigned *attempts)
+			   unsigned attempt, int sent_before,
+			   unsigned *attempts)
 {
 	struct cred_check check;
 	struct buf detail = BUF_INIT;
@@ -495,6 +516,12 @@ static void delete_refused(struct apply_run *run, const struct plan_item *item,
 		check_failed(run, item, &check);
 	} else if (check.status == CRED_GONE && attempt > 1) {
 		buf_addf(&detail, "an earlier attempt took effect: %s",
+			 check.detail.data);
+		record_done(run, item, resp->status, *attempts, detail.data);
+	} else if (check.status == CRED_GONE && sent_before) {
+		/* GitLab may carry out a request whose client went away, later
+		   than the check before this request. */
+		buf_addf(&detail, "the request of an earlier, interrupted run took effect: %s",
 			 check.detail.data);
 		record_done(run, item, resp->status, *attempts, detail.data);
 	} else if (check.status == CRED_GONE) {
@@ -533,10 +560,12 @@ static void describe_last_error(struct buf *detail,
 /*
  * Send the DELETE of an approved action whose credential is as planned.
  * A retry first checks the credential again, because a DELETE that timed
- * out may have been carried out.
+ * out may have been carried out. `sent_before` is set when an earlier run
+ * journaled that it was about to send this DELETE, so that it may have
+ * been carried out.
  */
 static void send_delete(struct apply_run *run, const struct plan_item *item,
-			unsigned attempts)
+			unsigned attempts, int sent_before)
 {
 	struct gitlab_response resp;
 	struct cred_check check;
@@ -546,11 +575,25 @@ static void send_delete(struct apply_run *run, const struct plan_item *item,
 
 	gitlab_response_init(&resp);
 	cred_check_init(&check);
+	if (interrupted) {
+		record(run, item, JOURNAL_STOPPED, 0, attempts,
+		       "interrupted before the request was sent");
+		run->stop_code = EXIT_ACTIONS_FAILED;
+		goto out;
+	}
 	record(run, item, JOURNAL_SENDING, 0, attempts, "request about to be sent");
 	if (run->stop_code)
 		goto out;
 
 	for (attempt = 1; ; attempt++) {
+		if (attempt > 1 && interrupted) {
+			describe_last_error(&detail, item, &resp);
+			buf_adds(&detail, "; interrupted before the request was sent again, the next run checks whether an earlier attempt took effect");
+			record(run, item, JOURNAL_STOPPED, resp.status,
+			       attempts, detail.data);
+			run->stop_code = EXIT_ACTIONS_FAILED;
+			goto out;
+		}
 		outcome = gitlab_send(run->client, item->method, item->path,
 				      &resp);
 		attempts++;
@@ -581,7 +624,7 @@ static void send_delete(struct apply_run *run, const struct plan_item *item,
 		if (!resp.retryable) {
 			if (outcome == GITLAB_ANSWERED) {
 				delete_refused(run, item, &resp, attempt,
-					       &attempts);
+					       sent_before, &attempts);
 			} else {
 				check.outcome = outcome;
 				check.attempts = attempts;
@@ -684,7 +727,7 @@ static void apply_item(struct apply_run *run, const struct plan_item *item)
 		       check.attempts, detail.data);
 		run->would_send++;
 	} else {
-		send_delete(run, item, check.attempts);
+		send_delete(run, item, check.attempts, sent_before);
 	}
 	buf_release(&detail);
 	cred_check_release(&check);
@@ -1102,8 +1145,10 @@ static int run_actions(struct apply_run *run)
 		apply_item(run, item);
 	}
 	print_summary(run, run->plan.count - approved);
-	if (interrupted)
+	if (interrupted && (run->stop_code || run->not_reached))
 		error("interrupted: the run stopped; run it again to continue");
+	else if (interrupted)
+		note("interrupted after the last approved action had ended: nothing is left to do");
 	if (run->stop_code)
 		code = run->stop_code;
 	else if (run->failed)

@@ -335,12 +335,19 @@ static size_t read_header(char *data, size_t size, size_t count, void *arg)
 	return len;
 }
 
+/*
+ * Abort the transfer after a second signal. The first lets the request
+ * in flight finish, because GitLab may carry out a request whose client
+ * went away, and then only its response shows what happened. libcurl
+ * calls this about once a second while it waits for data
+ * (CURLOPT_XFERINFOFUNCTION(3)).
+ */
 static int check_interrupt(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 			   curl_off_t ultotal, curl_off_t ulnow)
 {
 	struct gitlab_client *client = arg;
 
-	return client->opts.interrupted && *client->opts.interrupted;
+	return client->opts.interrupted && *client->opts.interrupted >= 2;
 }
 
 struct gitlab_client *gitlab_client_new(const struct gitlab_options *opts,

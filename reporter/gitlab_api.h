@@ -25,7 +25,11 @@ struct gitlab_options {
 	unsigned retries;          /* further attempts after the first */
 	long retry_wait_ms;        /* first wait before a retry; doubles */
 	long max_wait_ms;          /* maximum single wait, Retry-After too */
-	/* Set by a signal handler: stops waits and transfers. May be NULL. */
+	/*
+	 * The number of signals that a handler counted, or NULL. From 1 on,
+	 * waits before a retry end at once. From 2 on, a request in flight
+	 * ends too, within about a second, while 1 lets it finish.
+	 */
 	volatile sig_atomic_t *interrupted;
 };
 
@@ -47,7 +51,8 @@ enum gitlab_outcome {
 	GITLAB_UNREACHABLE,        /* network errors or timeouts to the end,
 				      or 5xx/429 on every attempt */
 	GITLAB_WAIT_TOO_LONG,      /* Retry-After requests more than max_wait_ms */
-	GITLAB_INTERRUPTED,        /* a signal stopped the request or a wait */
+	GITLAB_INTERRUPTED,        /* a signal stopped a wait before a retry,
+				      or a second signal the request */
 };
 
 struct gitlab_client;

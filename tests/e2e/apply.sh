@@ -397,27 +397,77 @@ equal "the killed run's request is not repeated" \
 	"$(query '[deletes("/api/v4/personal_access_tokens/30"), deletes("/api/v4/personal_access_tokens/18"), deletes("/api/v4/users/5/keys/8")]')" \
 	"[1, 1, 1]"
 
-# SIGTERM while a DELETE is in flight ends the run cleanly.
-tick "$P/plan.md" revoke-pat-31 revoke-pat-32
-ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/31", "delay": 2}'
+# SIGTERM or SIGINT while a DELETE is in flight lets the request finish,
+# journals its result, and stops the run before the next action.
+for signal in TERM INT; do
+	case $signal in
+	TERM) pat=31 next_pat=32 ;;
+	INT) pat=33 next_pat=34 ;;
+	esac
+	tick "$P/plan.md" revoke-pat-$pat revoke-pat-$next_pat
+	ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/'$pat'", "delay": 2}'
+	GITLAB_TOKEN=$TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
+		--execute --timeout 10 >"$OUT/sig$signal.out" 2>"$OUT/sig$signal.err" &
+	apply_pid=$!
+	wait_for_delete /api/v4/personal_access_tokens/$pat
+	kill -$signal "$apply_pid" 2>/dev/null
+	wait "$apply_pid"
+	RC=$?
+	LAST=sig$signal
+	expect "SIG$signal stops the run after the request in flight" 11 "interrupted: the run stopped"
+	expect "SIG$signal says the request in flight finishes" 11 "the request in flight may take up to --timeout to finish"
+	adds_up "the summary adds up after SIG$signal"
+	equal "SIG$signal journals the request in flight as done" \
+		"$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-'$pat'" and e["result"] == "done" and e["http_status"] == 204')" 1
+	equal "SIG$signal leaves the next action unsent" \
+		"$(query 'deletes("/api/v4/personal_access_tokens/'$next_pat'")')" 0
+	run after_sig$signal apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+	expect "the run after SIG$signal finds the request done" 0 \
+		"revoke-pat-$pat: done in an earlier run"
+	expect "the run after SIG$signal finishes the plan" 0 "revoke-pat-$next_pat: done"
+	equal "the request in flight at SIG$signal is not repeated" \
+		"$(query 'deletes("/api/v4/personal_access_tokens/'$pat'")')" 1
+done
+
+# A second SIGINT ends the request in flight at once. GitLab may still
+# carry it out, here while the next run's DELETE waits, which then gets
+# 400 "token is not active". That run finds the token revoked and
+# records the action as done by the interrupted run.
+tick "$P/plan.md" revoke-pat-35 revoke-pat-36
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/35", "delay": 3, "times": 2}'
 GITLAB_TOKEN=$TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
-	--execute --timeout 10 >"$OUT/terminated.out" 2>"$OUT/terminated.err" &
+	--execute --timeout 10 >"$OUT/twice.out" 2>"$OUT/twice.err" &
 apply_pid=$!
-wait_for_delete /api/v4/personal_access_tokens/31
-kill -TERM "$apply_pid" 2>/dev/null
+wait_for_delete /api/v4/personal_access_tokens/35
+started=$(date +%s%N)
+kill -INT "$apply_pid" 2>/dev/null
+sleep 0.2
+kill -INT "$apply_pid" 2>/dev/null
 wait "$apply_pid"
 RC=$?
-LAST=terminated
-expect "SIGTERM stops the run after the request in flight" 11 "interrupted: the run stopped"
-adds_up "the summary adds up after SIGTERM"
-equal "SIGTERM is journaled as stopped" \
-	"$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-31" and e["result"] == "stopped"')" 1
-sleep 2.5
-run after_term apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
-expect "the run after SIGTERM finishes the plan" 0 "revoke-pat-32: done"
-equal "the request in flight at SIGTERM is not repeated" \
-	"$(query 'deletes("/api/v4/personal_access_tokens/31")')" 1
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+LAST=twice
+expect "a second SIGINT ends the request in flight" 11 "revoke-pat-35: stopped: interrupted while the request was in flight"
+if [ "$elapsed_ms" -lt 2500 ]; then
+	pass "a second SIGINT does not wait for the response"
+else
+	fail "a second SIGINT does not wait for the response" "the run took $elapsed_ms ms after the first signal"
+fi
+run after_twice apply "$P/plan.md" --gitlab-url "$URL" --execute --timeout 10
+expect "a DELETE refused after an interrupted run counts as done" 0 \
+	"revoke-pat-35: done: the request of an earlier, interrupted run took effect: the token is already revoked"
+equal "the interrupted run's DELETE and the next run's were both sent" \
+	"$(query 'deletes("/api/v4/personal_access_tokens/35")')" 2
+equal "the journal records the interrupted action as done" \
+	"$(journal_count "$P/journal.jsonl" 'e["action"] == "revoke-pat-35" and e["result"] == "done"')" 1
 stop_mock_gitlab
+cp -R "$P" "$T/resume-report"
+"$CREDAUDIT" report --db samples/demo.db --out "$T/resume-report" --now "$NOW" -q
+if grep -q 'done by apply on 127\\\.0\\\.0\\\.1: revoke-pat-35' "$T/resume-report/report.md"; then
+	pass "the report marks the interrupted action done"
+else
+	fail "the report marks the interrupted action done" "$(grep -n 'revoke-pat-35' "$T/resume-report/report.md" | head -n 3)"
+fi
 
 # --- Stale plans, other snapshots, hand edits -------------------------------
 
