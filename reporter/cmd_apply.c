@@ -44,7 +44,7 @@ static const char apply_usage[] =
 "--token-file, never from the command line.\n"
 "\n"
 "  --gitlab-url URL     the GitLab instance, e.g. https://gitlab.example.com\n"
-"  --token-file FILE    read the token from FILE (not readable by others)\n"
+"  --token-file FILE    read the token from FILE (mode 600 or 400)\n"
 "  --execute            send the DELETE requests\n"
 "  --force              accept a plan past its validity, created in the\n"
 "                       future, for another snapshot, or whose action\n"
@@ -295,8 +295,10 @@ static char *read_token_file(const char *path)
 		      strerror(errno));
 		goto out;
 	}
-	if (st.st_mode & S_IRWXO) {
-		error("--token-file '%s' is open to other users (mode %03o): run 'chmod 600 %s'",
+	/* Reject group bits too, as ssh does for a private key, because a
+	   group may contain more users than the administrator expects. */
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		error("--token-file '%s' is open to group or other users (mode %04o): run 'chmod 600 %s'",
 		      path, (unsigned)(st.st_mode & 0777), path);
 		goto out;
 	}

@@ -683,12 +683,17 @@ make_plan "$P"
 start_mock_gitlab "$T/mock6.json"
 tick "$P/plan.md" revoke-pat-12
 printf '%s\n' "$TOKEN" >"$T/token"
-chmod 644 "$T/token"
-"$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token" \
-	>"$OUT/token_open.out" 2>"$OUT/token_open.err"
-RC=$?
-LAST=token_open
-expect "a token file open to other users is rejected" 2 "chmod 600"
+# Any permission for the group or other users is rejected, as ssh does
+# for a private key.
+for mode in 644 640 660 620 610 604 602 601; do
+	chmod $mode "$T/token"
+	"$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token" \
+		>"$OUT/token_open.out" 2>"$OUT/token_open.err"
+	RC=$?
+	LAST=token_open
+	expect "a token file with mode $mode is rejected" 2 \
+		"'$T/token' is open to group or other users (mode 0$mode): run 'chmod 600 $T/token'"
+done
 # A FIFO would make the read wait for a writer.
 mkfifo -m 600 "$T/token.fifo"
 timeout 10 "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token.fifo" \
@@ -696,6 +701,12 @@ timeout 10 "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/
 RC=$?
 LAST=token_fifo
 expect "a FIFO as token file is rejected at once" 2 "'$T/token.fifo' is not a regular file but a pipe"
+chmod 400 "$T/token"
+"$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token" \
+	$apply_args >"$OUT/token_file.out" 2>"$OUT/token_file.err"
+RC=$?
+LAST=token_file
+expect "a read-only private token file works" 0 "1 would be sent"
 chmod 600 "$T/token"
 "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token" \
 	--execute $apply_args >"$OUT/token_file.out" 2>"$OUT/token_file.err"
