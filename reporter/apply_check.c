@@ -84,6 +84,50 @@ static int request_failed(struct cred_check *check, enum gitlab_outcome outcome,
 	return 1;
 }
 
+/* The JSON type of `value` with its article, for messages. */
+static const char *json_type_phrase(const json_t *value)
+{
+	switch (json_typeof(value)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a number with a fraction";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "a JSON value";
+}
+
+/*
+ * Append what the member `name` of `object` is, when it is not the
+ * `expected` kind of value: `no "user_id"`, or `"user_id" as a string
+ * ("11"), not an integer`. The value is escaped and cut for display.
+ */
+static void describe_member(struct buf *out, const json_t *object,
+			    const char *name, const char *expected)
+{
+	json_t *value = json_object_get(object, name);
+	char *text;
+
+	if (!value) {
+		buf_addf(out, "no \"%s\"", name);
+		return;
+	}
+	buf_addf(out, "\"%s\" as %s", name, json_type_phrase(value));
+	if (!json_is_null(value)) {
+		text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+		if (text) {
+			buf_adds(out, " (");
+			text_escape_str(out, text, GITLAB_MESSAGE_MAX);
+			buf_adds(out, ")");
+			free(text);
+		}
+	}
+	buf_addf(out, ", not %s", expected);
+}
+
 /* The JSON object of a 200 response, or NULL with `check` failed. */
 static json_t *response_object(struct cred_check *check,
 			     const struct gitlab_response *resp,
@@ -132,8 +176,17 @@ static void check_token(struct gitlab_client *client,
 		buf_adds(&check->detail, "the token is no longer active (it expired since the plan)");
 		check->status = CRED_CHANGED;
 	} else if (!json_is_true(active) || !json_is_integer(user_id)) {
-		buf_addf(&check->detail, "GET %s returned without \"active\" and \"user_id\": is --gitlab-url the GitLab instance?",
-			 item->path);
+		/* "active" false was handled above. */
+		buf_addf(&check->detail, "GET %s returned ", item->path);
+		if (!json_is_true(active))
+			describe_member(&check->detail, root, "active",
+					"true or false");
+		if (!json_is_true(active) && !json_is_integer(user_id))
+			buf_adds(&check->detail, ", and ");
+		if (!json_is_integer(user_id))
+			describe_member(&check->detail, root, "user_id",
+					"an integer");
+		buf_adds(&check->detail, ": is --gitlab-url the GitLab instance?");
 		check->status = CRED_CHECK_FAILED;
 	} else {
 		buf_adds(&check->detail, "the token is active");
@@ -220,6 +273,23 @@ static void describe_user(struct buf *detail, json_t *user)
 		 json_integer_value(json_object_get(user, "id")));
 }
 
+/* Append the members of GET /api/v4/user that are missing or of the
+   wrong type. */
+static void describe_user_members(struct buf *detail, const char *path,
+				  const json_t *user)
+{
+	int id_ok = json_is_integer(json_object_get(user, "id"));
+
+	buf_addf(detail, "GET %s returned 200 with ", path);
+	if (!id_ok)
+		describe_member(detail, user, "id", "an integer");
+	if (!json_is_string(json_object_get(user, "username"))) {
+		if (!id_ok)
+			buf_adds(detail, ", and ");
+		describe_member(detail, user, "username", "a string");
+	}
+}
+
 enum server_status check_gitlab_server(struct gitlab_client *client,
 				       struct buf *detail, long *http_status)
 {
@@ -255,11 +325,15 @@ enum server_status check_gitlab_server(struct gitlab_client *client,
 	}
 	if (resp.status == 200)
 		user = json_loadb(resp.body.data, resp.body.len, 0, NULL);
-	if (!json_is_object(user) ||
-	    !json_is_integer(json_object_get(user, "id")) ||
-	    !json_is_string(json_object_get(user, "username"))) {
+	if (!json_is_object(user)) {
 		buf_addf(detail, "GET %s returned %ld%s", path, resp.status,
 			 resp.status == 200 ? " without a user object" : "");
+		status = SERVER_NOT_GITLAB;
+		goto out;
+	}
+	if (!json_is_integer(json_object_get(user, "id")) ||
+	    !json_is_string(json_object_get(user, "username"))) {
+		describe_user_members(detail, path, user);
 		status = SERVER_NOT_GITLAB;
 		goto out;
 	}

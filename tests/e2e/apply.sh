@@ -213,6 +213,18 @@ expect "a moved key is reported with its new owner" 0 "delete-ssh-key-11: skippe
 equal "skipped credentials get no DELETE" \
 	"$(query 'deletes("/api/v4/personal_access_tokens/16") + deletes("/api/v4/users/7/keys/11")')" 0
 
+# The message names each member of a token that is missing or of the
+# wrong type, with its value.
+tick "$P/plan.md" revoke-pat-10
+ctl fail '{"method": "GET", "path": "/api/v4/personal_access_tokens/10", "status": 200, "body": {"id": 10, "user_id": "11", "active": true, "revoked": false}}'
+run token_user_string apply "$P/plan.md" --gitlab-url "$URL" $apply_args
+expect "a token user_id that is a string is named" 11 \
+	"revoke-pat-10: failed: GET /api/v4/personal_access_tokens/10 returned \"user_id\" as a string (\"11\"), not an integer: is --gitlab-url the GitLab instance?"
+ctl fail '{"method": "GET", "path": "/api/v4/personal_access_tokens/10", "status": 200, "body": {"id": 10, "active": null, "revoked": false}}'
+run token_members apply "$P/plan.md" --gitlab-url "$URL" $apply_args
+expect "each wrong member of a token is named" 11 \
+	"GET /api/v4/personal_access_tokens/10 returned \"active\" as null, not true or false, and no \"user_id\""
+
 # --- A journal whose last line is torn ---------------------------------------
 
 J=$T/torn
@@ -346,6 +358,15 @@ GITLAB_TOKEN=$USER_TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
 RC=$?
 LAST=not_admin
 expect "non-admin token is rejected" 10 "the token belongs to user @bob (id 2), who is not an administrator"
+
+ctl fail '{"method": "GET", "path": "/api/v4/user", "status": 200, "body": {"id": "1", "username": "root", "is_admin": true}}'
+run user_id_string apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "a user id that is a string is named" 12 \
+	"GET /api/v4/user returned 200 with \"id\" as a string (\"1\"), not an integer"
+ctl fail '{"method": "GET", "path": "/api/v4/user", "status": 200, "body": {"id": 1.5}}'
+run user_members apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "each wrong member of the user is named" 12 \
+	"GET /api/v4/user returned 200 with \"id\" as a number with a fraction (1.5), not an integer, and no \"username\""
 
 run wrong_base apply "$P/plan.md" --gitlab-url "$URL/gitlab" --execute $apply_args
 expect "URL that is not GitLab is rejected" 12 "is not GitLab's REST API v4: GET /api/v4/user returned 404"

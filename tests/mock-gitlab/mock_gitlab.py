@@ -51,7 +51,9 @@ class Rule:
     (with status: repeat the request's PRIVATE-TOKEN header in the error
     message, as some proxies do. "raw" sends it as it came, "percent"
     percent-encodes every second character, and "json" writes every
-    second character as a \\u escape of the JSON text).
+    second character as a \\u escape of the JSON text), body (with
+    status: the JSON value to send in place of the error message, such
+    as a token whose "user_id" is a string).
     """
 
     def __init__(self, spec):
@@ -275,7 +277,10 @@ class State:
 
 
 def error_body(rule, sent_token):
-    """The JSON text of an injected error, echoing the token if asked."""
+    """The JSON text of an injected response: the rule's body, or an error
+    message that echoes the token if asked."""
+    if "body" in rule.spec:
+        return json.dumps(rule.spec["body"]).encode()
     message = "%d injected" % rule.status
     if not rule.echo_token:
         return json.dumps({"message": message}).encode()
