@@ -67,7 +67,8 @@ static const char apply_usage[] =
 "  -q, --quiet          print errors only\n"
 "  -v, --verbose        print progress detail\n"
 "\n"
-"Exit codes: 0 every approved action done or skipped as changed, 2 usage,\n"
+"Exit codes: 0 every approved action done, skipped as changed, or a manual\n"
+"step (listed at the end to carry out by hand), 2 usage,\n"
 "3/4 the --db snapshot cannot be read, 5 the journal cannot be written,\n"
 "6 GnuPG cannot be started, 7 the plan cannot be used, 8 the plan expired,\n"
 "is dated in the future, is for another snapshot or the owners of its\n"
@@ -108,6 +109,7 @@ struct apply_run {
 	char run_id[17];
 	size_t done, would_send, skipped, failed, manual, earlier, not_reached;
 	size_t stopped;
+	const struct plan_item **manual_items;   /* actions recorded as manual */
 	int stop_code;                 /* set when the run must stop */
 };
 
@@ -692,7 +694,10 @@ static void apply_item(struct apply_run *run, const struct plan_item *item)
 	if (!item->method) {
 		record(run, item, JOURNAL_MANUAL, 0, 0, item->manual ?
 		       item->manual : "no API request: carry it out by hand");
-		run->manual++;
+		run->manual_items = xrealloc(run->manual_items,
+					     (run->manual + 1) *
+					     sizeof(*run->manual_items));
+		run->manual_items[run->manual++] = item;
 		return;
 	}
 	earlier = journal_find(&run->journal, JOURNAL_DONE, item->id,
@@ -1053,6 +1058,30 @@ static void print_summary(const struct apply_run *run, size_t not_approved)
 }
 
 /*
+ * List the approved manual steps again after the summary, since their
+ * lines may have scrolled out of sight. They leave the exit code 0,
+ * because apply cannot carry them out and a rerun would not change them.
+ */
+static void print_manual_steps(const struct apply_run *run)
+{
+	size_t i;
+
+	if (msg_level == MSG_QUIET || !run->manual)
+		return;
+	printf("%zu approved %s manual: apply sends nothing for %s, so carry %s out by hand:\n",
+	       run->manual, run->manual == 1 ? "action is" : "actions are",
+	       run->manual == 1 ? "it" : "them",
+	       run->manual == 1 ? "it" : "them");
+	for (i = 0; i < run->manual; i++) {
+		const struct plan_item *item = run->manual_items[i];
+
+		printf("  %s: %s\n", item->id, item->manual ? item->manual :
+		       "no API request");
+	}
+	fflush(stdout);
+}
+
+/*
  * Check that the GitLab URL serves GitLab's API and that the token is an
  * administrator's, before any action: a wrong URL would otherwise return
  * 404 for every credential, which reads as "deleted". Returns an exit code.
@@ -1147,6 +1176,7 @@ static int run_actions(struct apply_run *run)
 		apply_item(run, item);
 	}
 	print_summary(run, run->plan.count - approved);
+	print_manual_steps(run);
 	if (interrupted && (run->stop_code || run->not_reached))
 		error("interrupted: the run stopped; run it again to continue");
 	else if (interrupted)
@@ -1214,6 +1244,7 @@ out:
 	journal_close(&run.writer);
 	journal_release(&run.journal);
 	json_decref(run.approver);
+	free(run.manual_items);
 	plan_file_release(&run.plan);
 	free_token(run.token);
 	free(run.base_url);

@@ -213,6 +213,19 @@ expect "a moved key is reported with its new owner" 0 "delete-ssh-key-11: skippe
 equal "skipped credentials get no DELETE" \
 	"$(query 'deletes("/api/v4/personal_access_tokens/16") + deletes("/api/v4/users/7/keys/11")')" 0
 
+# A manual step (a deploy key whose projects the snapshot lacks) is not
+# sent. It is no failure, and apply lists it again after the summary.
+tick "$P/plan.md" delete-deploy-key-39
+run manual apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "a manual step leaves the exit code 0" 0 ", 0 failed, 0 stopped, 1 manual,"
+expect "a manual step is listed after the summary" 0 \
+	"^1 approved action is manual: apply sends nothing for it, so carry it out by hand:"
+expect "the listed manual step names its action and steps" 0 \
+	"^  delete-deploy-key-39: the snapshot does not record which projects use this deploy key"
+adds_up "the summary adds up with a manual step"
+equal "a manual step is journaled as manual" \
+	"$(journal_count "$P/journal.jsonl" 'e["action"] == "delete-deploy-key-39" and e["result"] == "manual" and e["request"] is None')" 1
+
 # The message names each member of a token that is missing or of the
 # wrong type, with its value.
 tick "$P/plan.md" revoke-pat-10
