@@ -287,7 +287,9 @@ size_t gitlab_redact(struct buf *text, const char *secret)
  * from libcurl, the one place that every response passes through.
  * NOTE: a body cut at GITLAB_BODY_MAX may end in the first part of the
  * token, which is not redacted. Such a body is never valid JSON, and only
- * JSON members of a body are shown.
+ * JSON members of a body are shown. A token so short that it occurs in
+ * ordinary JSON, such as "id", is replaced there too, and the response
+ * then fails its checks. GitLab's personal access tokens are longer.
  */
 static void redact_response(const struct gitlab_client *client,
 			    struct gitlab_response *resp)
