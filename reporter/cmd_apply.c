@@ -592,7 +592,7 @@ static void send_delete(struct apply_run *run, const struct plan_item *item,
 	for (attempt = 1; ; attempt++) {
 		if (attempt > 1 && interrupted) {
 			describe_last_error(&detail, item, &resp);
-			buf_adds(&detail, "; interrupted before the request was sent again, the next run checks whether an earlier attempt took effect");
+			buf_adds(&detail, "; interrupted before the request was sent again, so the next run checks whether an earlier attempt took effect");
 			record(run, item, JOURNAL_STOPPED, resp.status,
 			       attempts, detail.data);
 			run->stop_code = EXIT_ACTIONS_FAILED;
@@ -1180,7 +1180,7 @@ static int run_actions(struct apply_run *run)
 	if (interrupted && (run->stop_code || run->not_reached))
 		error("interrupted: the run stopped; run it again to continue");
 	else if (interrupted)
-		note("interrupted after the last approved action had ended: nothing is left to do");
+		note("interrupted while the last approved action ran, so every approved action was reached");
 	if (run->stop_code)
 		code = run->stop_code;
 	else if (run->failed)

@@ -463,6 +463,32 @@ for signal in TERM INT; do
 		"$(query 'deletes("/api/v4/personal_access_tokens/'$pat'")')" 1
 done
 
+# A signal during the GET that checks a credential lets the GET finish,
+# but the DELETE is not sent.
+tick "$P/plan.md" revoke-pat-60 revoke-pat-61
+ctl fail '{"method": "GET", "path": "/api/v4/personal_access_tokens/60", "delay": 2}'
+GITLAB_TOKEN=$TOKEN "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" \
+	--execute --timeout 10 >"$OUT/sig_get.out" 2>"$OUT/sig_get.err" &
+apply_pid=$!
+tries=0
+while [ "$(query 'sum(1 for r in s["requests"] if r["path"] == "/api/v4/personal_access_tokens/60")')" = 0 ] &&
+	[ $tries -lt 100 ]; do
+	sleep 0.1
+	tries=$((tries + 1))
+done
+kill -INT "$apply_pid" 2>/dev/null
+wait "$apply_pid"
+RC=$?
+LAST=sig_get
+expect "a signal during a check sends no DELETE" 11 \
+	"revoke-pat-60: stopped: interrupted before the request was sent"
+adds_up "the summary adds up after a signal during a check"
+equal "a signal during a check leaves both tokens unrevoked" \
+	"$(query '[deletes("/api/v4/personal_access_tokens/60"), deletes("/api/v4/personal_access_tokens/61")]')" "[0, 0]"
+run after_sig_get apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "the run after a signal during a check sends the DELETE" 0 \
+	"revoke-pat-60: done: DELETE /api/v4/personal_access_tokens/60 returned 204"
+
 # A second SIGINT ends the request in flight at once. GitLab may still
 # carry it out, here while the next run's DELETE waits, which then gets
 # 400 "token is not active". That run finds the token revoked and
