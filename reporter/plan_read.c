@@ -5,45 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark-gfm.h>
-#include <cmark-gfm-core-extensions.h>
 #include <jansson.h>
 
 #include "fileio.h"
 #include "plan_filter.h"
+#include "plan_read_internal.h"
 #include "timestamp.h"
 
 #define PLAN_SCHEMA_VERSION 1
 /* Problems listed one by one before the rest are only counted. */
 #define MAX_PROBLEMS 40
 
-struct reader {
-	struct plan_file *plan;
-	struct buf *problems;
-	size_t problem_count;
-	struct plan_item **by_id;    /* items that have an id, sorted by it */
-	size_t by_id_count;
-	const char *md;              /* plan.md text */
-	size_t md_len;
-	size_t *line_starts;         /* offset of each line, 1-based index */
-	size_t line_count;
-	char *filter_text;           /* the Filter line that plan.json's
-					"filter" gives, or NULL without one */
-};
-
-/* The header lines of plan.md, as read; NULL for a line that is missing. */
-struct plan_header {
-	char *plan_digest;
-	char *snapshot_digest;
-	char *valid_until;
-	char *filter;                /* the Filter line after "Filter: " */
-	int filter_line;
-};
-
-static void problem(struct reader *rd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void problem(struct reader *rd, const char *fmt, ...)
+void reader_problem(struct reader *rd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -55,7 +28,6 @@ static void problem(struct reader *rd, const char *fmt, ...)
 	va_end(ap);
 	buf_addch(rd->problems, '\n');
 }
-
 char *plan_json_path_for(const char *md_path)
 {
 	size_t len = strlen(md_path);
@@ -86,10 +58,10 @@ static char *json_text(struct reader *rd, json_t *object, const char *key,
 		return xstrndup(json_string_value(value),
 				json_string_length(value));
 	if (!value && required)
-		problem(rd, "%s: %s: \"%s\" is missing", rd->plan->json_path,
+		reader_problem(rd, "%s: %s: \"%s\" is missing", rd->plan->json_path,
 			where, key);
 	else if (value && (!json_is_null(value) || required))
-		problem(rd, "%s: %s: \"%s\" is not a string",
+		reader_problem(rd, "%s: %s: \"%s\" is not a string",
 			rd->plan->json_path, where, key);
 	return NULL;
 }
@@ -100,7 +72,7 @@ static int64_t json_id(struct reader *rd, json_t *object, const char *key,
 	json_t *value = json_object_get(object, key);
 
 	if (!json_is_integer(value)) {
-		problem(rd, "%s: %s: \"%s\" is missing or not an integer",
+		reader_problem(rd, "%s: %s: \"%s\" is missing or not an integer",
 			rd->plan->json_path, where, key);
 		return 0;
 	}
@@ -117,7 +89,7 @@ static int64_t json_time(struct reader *rd, json_t *root, const char *key,
 	if (!*text)
 		return 0;
 	if (ts_parse(*text, &ts) < 0 || ts.state != TS_SET)
-		problem(rd, "%s: \"%s\" is not a UTC time: '%s'",
+		reader_problem(rd, "%s: \"%s\" is not a UTC time: '%s'",
 			rd->plan->json_path, key, *text);
 	else
 		sec = ts.sec;
@@ -174,17 +146,17 @@ static void read_request(struct reader *rd, struct plan_item *item,
 		return;
 	}
 	if (!json_is_object(request)) {
-		problem(rd, "%s: %s: \"request\" is not an object or null",
+		reader_problem(rd, "%s: %s: \"request\" is not an object or null",
 			rd->plan->json_path, where);
 		return;
 	}
 	item->method = json_text(rd, request, "method", where, 1);
 	item->path = json_text(rd, request, "path", where, 1);
 	if (item->method && strcmp(item->method, "DELETE") != 0)
-		problem(rd, "%s: %s: request method '%s' is not DELETE, the only method credaudit sends",
+		reader_problem(rd, "%s: %s: request method '%s' is not DELETE, the only method credaudit sends",
 			rd->plan->json_path, where, item->method);
 	if (item->path && !valid_request_path(item->path))
-		problem(rd, "%s: %s: request path '%s' is not a plain path under /api/v4/",
+		reader_problem(rd, "%s: %s: request path '%s' is not a plain path under /api/v4/",
 			rd->plan->json_path, where, item->path);
 }
 
@@ -196,13 +168,13 @@ static void read_action(struct reader *rd, struct plan_item *item,
 
 	snprintf(where, sizeof(where), "actions[%zu]", index);
 	if (!json_is_object(action)) {
-		problem(rd, "%s: %s is not an object", rd->plan->json_path,
+		reader_problem(rd, "%s: %s is not an object", rd->plan->json_path,
 			where);
 		return;
 	}
 	item->id = json_text(rd, action, "id", where, 1);
 	if (item->id && !valid_action_id(item->id)) {
-		problem(rd, "%s: %s: action id '%s' is not an id that credaudit makes",
+		reader_problem(rd, "%s: %s: action id '%s' is not an id that credaudit makes",
 			rd->plan->json_path, where, item->id);
 		free(item->id);
 		item->id = NULL;
@@ -212,13 +184,13 @@ static void read_action(struct reader *rd, struct plan_item *item,
 
 	approved = json_object_get(action, "approved");
 	if (!json_is_boolean(approved))
-		problem(rd, "%s: %s: \"approved\" is missing or not true or false",
+		reader_problem(rd, "%s: %s: \"approved\" is missing or not true or false",
 			rd->plan->json_path, where);
 	item->approved_json = json_is_true(approved);
 
 	cred = json_object_get(action, "credential");
 	if (!json_is_object(cred)) {
-		problem(rd, "%s: %s: \"credential\" is missing or not an object",
+		reader_problem(rd, "%s: %s: \"credential\" is missing or not an object",
 			rd->plan->json_path, where);
 	} else {
 		item->kind = json_text(rd, cred, "kind", where, 1);
@@ -226,7 +198,7 @@ static void read_action(struct reader *rd, struct plan_item *item,
 		item->cred_name = json_text(rd, cred, "name", where, 0);
 		owner = json_object_get(cred, "owner");
 		if (!json_is_object(owner)) {
-			problem(rd, "%s: %s: \"credential.owner\" is missing or not an object",
+			reader_problem(rd, "%s: %s: \"credential.owner\" is missing or not an object",
 				rd->plan->json_path, where);
 		} else {
 			item->owner_id = json_id(rd, owner, "id", where);
@@ -259,12 +231,12 @@ static void index_items(struct reader *rd)
 	qsort(rd->by_id, n, sizeof(*rd->by_id), compare_item_ids);
 	for (i = 1; i < n; i++)
 		if (!strcmp(rd->by_id[i]->id, rd->by_id[i - 1]->id))
-			problem(rd, "%s: action id '%s' occurs more than once",
+			reader_problem(rd, "%s: action id '%s' occurs more than once",
 				plan->json_path, rd->by_id[i]->id);
 	rd->by_id_count = n;
 }
 
-static struct plan_item *find_item(struct reader *rd, const char *id)
+struct plan_item *reader_find_item(struct reader *rd, const char *id)
 {
 	size_t lo = 0, hi = rd->by_id_count;
 
@@ -298,13 +270,13 @@ static void read_filter(struct reader *rd, json_t *root)
 	if (!filter)
 		return;
 	if (!json_is_object(filter)) {
-		problem(rd, "%s: \"filter\" is not an object",
+		reader_problem(rd, "%s: \"filter\" is not an object",
 			rd->plan->json_path);
 		return;
 	}
 	severity = json_object_get(filter, "min_severity");
 	if (severity && !json_is_null(severity) && !json_is_string(severity)) {
-		problem(rd, "%s: \"filter.min_severity\" is not a string or null",
+		reader_problem(rd, "%s: \"filter.min_severity\" is not a string or null",
 			rd->plan->json_path);
 		valid = 0;
 	}
@@ -313,7 +285,7 @@ static void read_filter(struct reader *rd, json_t *root)
 		ids = xcalloc(json_array_size(rules) + 1, sizeof(*ids));
 		json_array_foreach(rules, i, rule) {
 			if (!json_is_string(rule)) {
-				problem(rd, "%s: \"filter.rules\"[%zu] is not a string",
+				reader_problem(rd, "%s: \"filter.rules\"[%zu] is not a string",
 					rd->plan->json_path, i);
 				valid = 0;
 				break;
@@ -321,12 +293,12 @@ static void read_filter(struct reader *rd, json_t *root)
 			ids[count++] = json_string_value(rule);
 		}
 	} else if (rules && !json_is_null(rules)) {
-		problem(rd, "%s: \"filter.rules\" is not an array or null",
+		reader_problem(rd, "%s: \"filter.rules\" is not an array or null",
 			rd->plan->json_path);
 		valid = 0;
 	}
 	if (valid && !json_is_string(severity) && !count) {
-		problem(rd, "%s: \"filter\" has neither \"min_severity\" nor \"rules\", but credaudit report writes \"filter\" only for a filtered plan",
+		reader_problem(rd, "%s: \"filter\" has neither \"min_severity\" nor \"rules\", but credaudit report writes \"filter\" only for a filtered plan",
 			rd->plan->json_path);
 		valid = 0;
 	}
@@ -356,25 +328,25 @@ static void read_json(struct reader *rd, const struct buf *text)
 	}
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		problem(rd, "%s:%d: not valid JSON: %s", plan->json_path,
+		reader_problem(rd, "%s:%d: not valid JSON: %s", plan->json_path,
 			jerr.line, jerr.text);
 		return;
 	}
 	if (!json_is_object(root)) {
-		problem(rd, "%s: the top level is not a JSON object",
+		reader_problem(rd, "%s: the top level is not a JSON object",
 			plan->json_path);
 		goto out;
 	}
 	version = json_object_get(root, "schema_version");
 	if (!json_is_integer(version) ||
 	    json_integer_value(version) != PLAN_SCHEMA_VERSION) {
-		problem(rd, "%s: \"schema_version\" is not %d: the plan was made by another credaudit version; make it again with this one",
+		reader_problem(rd, "%s: \"schema_version\" is not %d: the plan was made by another credaudit version; make it again with this one",
 			plan->json_path, PLAN_SCHEMA_VERSION);
 		goto out;
 	}
 	snapshot = json_object_get(root, "snapshot");
 	if (!json_is_object(snapshot)) {
-		problem(rd, "%s: \"snapshot\" is missing or not an object",
+		reader_problem(rd, "%s: \"snapshot\" is missing or not an object",
 			plan->json_path);
 	} else {
 		plan->snapshot_path = json_text(rd, snapshot, "path",
@@ -391,7 +363,7 @@ static void read_json(struct reader *rd, const struct buf *text)
 
 	actions = json_object_get(root, "actions");
 	if (!json_is_array(actions)) {
-		problem(rd, "%s: \"actions\" is missing or not an array",
+		reader_problem(rd, "%s: \"actions\" is missing or not an array",
 			plan->json_path);
 		goto out;
 	}
@@ -403,327 +375,10 @@ static void read_json(struct reader *rd, const struct buf *text)
 	index_items(rd);
 
 	if (plan_digest_compute(root, plan->digest, &err) < 0)
-		problem(rd, "%s: %s", plan->json_path, err.data);
+		reader_problem(rd, "%s: %s", plan->json_path, err.data);
 out:
 	buf_release(&err);
 	json_decref(root);
-}
-
-/* plan.md */
-
-static void index_lines(struct reader *rd)
-{
-	size_t i, n = 1;
-
-	for (i = 0; i < rd->md_len; i++)
-		if (rd->md[i] == '\n')
-			n++;
-	rd->line_starts = xcalloc(n + 2, sizeof(*rd->line_starts));
-	rd->line_count = n;
-	rd->line_starts[1] = 0;
-	n = 1;
-	for (i = 0; i < rd->md_len; i++)
-		if (rd->md[i] == '\n')
-			rd->line_starts[++n] = i + 1;
-}
-
-/*
- * The text of line `line` from byte column `column` (both 1-based, as
- * cmark counts them) to the end of the line, without the line break.
- */
-static char *line_text(struct reader *rd, int line, int column)
-{
-	size_t start, end;
-
-	if (line < 1 || (size_t)line > rd->line_count || column < 1)
-		return xstrdup("");
-	start = rd->line_starts[line];
-	end = start;
-	while (end < rd->md_len && rd->md[end] != '\n')
-		end++;
-	if (end > start && rd->md[end - 1] == '\r')
-		end--;
-	start += (size_t)column - 1;
-	if (start > end)
-		start = end;
-	return xstrndup(rd->md + start, end - start);
-}
-
-/* The first and last code spans in the paragraph `para`, or NULL. */
-static void code_spans(cmark_node *para, cmark_node **first,
-		       cmark_node **last)
-{
-	cmark_iter *iter = cmark_iter_new(para);
-	cmark_event_type event;
-
-	*first = *last = NULL;
-	while ((event = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(iter);
-
-		if (event != CMARK_EVENT_ENTER ||
-		    cmark_node_get_type(node) != CMARK_NODE_CODE)
-			continue;
-		if (!*first)
-			*first = node;
-		*last = node;
-	}
-	cmark_iter_free(iter);
-}
-
-static int is_task_item(cmark_node *item)
-{
-	const char *type = cmark_node_get_type_string(item);
-
-	return type && !strcmp(type, "tasklist");
-}
-
-/* Check that a task item still reads as plan.json records it. */
-static void check_item_text(struct reader *rd, struct plan_item *item,
-			    cmark_node *para, cmark_node *last_code)
-{
-	int line = cmark_node_get_start_line(para);
-	char *text;
-
-	if (cmark_node_get_end_line(para) != line) {
-		problem(rd, "%s:%d: the item of action '%s' spans several lines: keep it on one line as the plan was made",
-			rd->plan->md_path, line, item->id);
-		return;
-	}
-	if (item->method && item->path) {
-		struct buf request = BUF_INIT;
-		const char *literal = last_code ?
-			cmark_node_get_literal(last_code) : NULL;
-
-		buf_addf(&request, "%s %s", item->method, item->path);
-		if (!literal || strcmp(literal, request.data) != 0)
-			problem(rd, "%s:%d: the request of action '%s' was changed: plan.json has `%s`",
-				rd->plan->md_path, line, item->id,
-				request.data);
-		buf_release(&request);
-	}
-	if (!item->markdown)
-		return;
-	text = line_text(rd, line, cmark_node_get_start_column(para));
-	if (strcmp(text, item->markdown) != 0)
-		problem(rd, "%s:%d: the text of action '%s' was changed: only the box may be ticked; restore the line from the plan as made",
-			rd->plan->md_path, line, item->id);
-	free(text);
-}
-
-static void read_task_item(struct reader *rd, cmark_node *node)
-{
-	cmark_node *para = cmark_node_first_child(node);
-	cmark_node *first = NULL, *last = NULL;
-	struct plan_item *item;
-	const char *id;
-	int line = cmark_node_get_start_line(node);
-
-	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
-		code_spans(para, &first, &last);
-	/* The id comes first, so a code span in the text cannot stand in. */
-	if (!first || first != cmark_node_first_child(para)) {
-		problem(rd, "%s:%d: this task item does not start with an action id (a code span such as `revoke-pat-12`): restore the line from the plan as made",
-			rd->plan->md_path, line);
-		return;
-	}
-	id = cmark_node_get_literal(first);
-	item = find_item(rd, id ? id : "");
-	if (!item) {
-		problem(rd, "%s:%d: '%s' is not the id of an action in %s: restore the line from the plan as made",
-			rd->plan->md_path, line, id ? id : "",
-			rd->plan->json_path);
-		return;
-	}
-	if (item->line) {
-		problem(rd, "%s:%d: action '%s' is listed twice, also on line %d",
-			rd->plan->md_path, line, item->id, item->line);
-		return;
-	}
-	item->line = line;
-	item->ticked = cmark_gfm_extensions_get_tasklist_item_checked(node);
-	check_item_text(rd, item, para, last);
-}
-
-/*
- * A plain list item that starts with an action id once was a task item
- * whose box an edit damaged ("- []", "- [ x]"). Report it, rather than
- * treat the action as rejected.
- */
-static void read_plain_item(struct reader *rd, cmark_node *node)
-{
-	cmark_node *para = cmark_node_first_child(node);
-	cmark_node *first = NULL, *last = NULL;
-	struct plan_item *item;
-	const char *id;
-
-	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
-		return;
-	code_spans(para, &first, &last);
-	if (!first)
-		return;
-	id = cmark_node_get_literal(first);
-	item = find_item(rd, id ? id : "");
-	if (!item)
-		return;
-	if (!item->line)
-		item->line = -cmark_node_get_start_line(node);
-	problem(rd, "%s:%d: the box of action '%s' is damaged: start the line with \"- [ ] \" or \"- [x] \"",
-		rd->plan->md_path, cmark_node_get_start_line(node), item->id);
-}
-
-#define FILTER_LABEL "Filter: "
-
-/*
- * Take the Filter line as written: the rule ids are code spans, and a
- * comparison of the source text also catches a changed quote or space.
- */
-static void read_filter_line(struct reader *rd, cmark_node *para,
-			     struct plan_header *header)
-{
-	char *text;
-	size_t label = strlen(FILTER_LABEL);
-
-	header->filter_line = cmark_node_get_start_line(para);
-	text = line_text(rd, header->filter_line,
-			 cmark_node_get_start_column(para));
-	if (!strncmp(text, FILTER_LABEL, label))
-		memmove(text, text + label, strlen(text + label) + 1);
-	header->filter = text;
-}
-
-/*
- * Record a header item "- LABEL `VALUE`" or "- LABEL VALUE": the literal
- * of VALUE, or for the Filter line its text as written, code spans
- * included. Only the first item with each label counts.
- */
-static void read_header_item(struct reader *rd, cmark_node *node,
-			     struct plan_header *header)
-{
-	cmark_node *para = cmark_node_first_child(node);
-	cmark_node *text, *next;
-	const char *literal;
-
-	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
-		return;
-	text = cmark_node_first_child(para);
-	if (!text || cmark_node_get_type(text) != CMARK_NODE_TEXT)
-		return;
-	literal = cmark_node_get_literal(text);
-	next = cmark_node_next(text);
-	if (!literal)
-		return;
-	if (!strcmp(literal, "Plan digest: ") && next &&
-	    cmark_node_get_type(next) == CMARK_NODE_CODE &&
-	    !header->plan_digest)
-		header->plan_digest = xstrdup(cmark_node_get_literal(next));
-	else if (!strcmp(literal, "Snapshot digest: ") &&
-		 !header->snapshot_digest)
-		header->snapshot_digest = xstrdup(next &&
-			cmark_node_get_type(next) == CMARK_NODE_CODE ?
-			cmark_node_get_literal(next) : "none");
-	else if (!strncmp(literal, "Valid until: ", 13) &&
-		 !header->valid_until)
-		header->valid_until = xstrdup(literal + 13);
-	else if (!strncmp(literal, FILTER_LABEL, strlen(FILTER_LABEL)) &&
-		 !header->filter)
-		read_filter_line(rd, para, header);
-}
-
-/*
- * Compare the Filter line of plan.md, or its absence, with the "filter"
- * of plan.json. The plan digest covers only plan.json, so an edited
- * Filter line would otherwise misstate what a partial plan covers to the
- * approver who reads or signs plan.md.
- */
-static void check_filter(struct reader *rd, const struct plan_header *header)
-{
-	struct plan_file *plan = rd->plan;
-
-	if (!header->filter && rd->filter_text)
-		problem(rd, "%s: there is no Filter line, but %s has the filter '%s', so the plan is partial: restore the Filter line under \"Generated by\", or make the plan again with credaudit report",
-			plan->md_path, plan->json_path, rd->filter_text);
-	else if (header->filter && !rd->filter_text)
-		problem(rd, "%s:%d: the Filter line says '%s', but %s has no filter, so the plan is not partial: remove the line, or make the plan again with credaudit report",
-			plan->md_path, header->filter_line, header->filter,
-			plan->json_path);
-	else if (header->filter && strcmp(header->filter, rd->filter_text))
-		problem(rd, "%s:%d: the Filter line was changed: it says '%s', but %s has the filter '%s'; restore the line, or make the plan again with credaudit report",
-			plan->md_path, header->filter_line, header->filter,
-			plan->json_path, rd->filter_text);
-}
-
-static void check_header(struct reader *rd, const struct plan_header *header)
-{
-	struct plan_file *plan = rd->plan;
-
-	if (!header->plan_digest)
-		problem(rd, "%s: there is no \"Plan digest\" line, so plan.json cannot be checked against it: make the plan again with credaudit report",
-			plan->md_path);
-	else if (plan->digest[0] &&
-		 strcmp(header->plan_digest, plan->digest) != 0)
-		problem(rd, "%s: the plan digest does not match %s (%s): plan.json was changed, or belongs to another plan",
-			plan->md_path, plan->json_path, plan->digest);
-	if (header->snapshot_digest &&
-	    strcmp(header->snapshot_digest, plan->snapshot_digest ?
-		   plan->snapshot_digest : "none") != 0)
-		problem(rd, "%s: the snapshot digest was changed: plan.json has %s",
-			plan->md_path, plan->snapshot_digest ?
-			plan->snapshot_digest : "none");
-	if (header->valid_until && plan->valid_until_text &&
-	    strcmp(header->valid_until, plan->valid_until_text) != 0)
-		problem(rd, "%s: \"Valid until\" was changed: plan.json has %s",
-			plan->md_path, plan->valid_until_text);
-	check_filter(rd, header);
-}
-
-static void read_markdown(struct reader *rd)
-{
-	cmark_parser *parser;
-	cmark_node *document;
-	cmark_iter *iter;
-	cmark_event_type event;
-	struct plan_header header = { 0 };
-	size_t i;
-
-	index_lines(rd);
-	cmark_gfm_core_extensions_ensure_registered();
-	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
-	cmark_parser_attach_syntax_extension(parser,
-		cmark_find_syntax_extension("tasklist"));
-	cmark_parser_feed(parser, rd->md, rd->md_len);
-	document = cmark_parser_finish(parser);
-
-	iter = cmark_iter_new(document);
-	while ((event = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(iter);
-
-		if (event != CMARK_EVENT_ENTER ||
-		    cmark_node_get_type(node) != CMARK_NODE_ITEM)
-			continue;
-		if (is_task_item(node)) {
-			read_task_item(rd, node);
-		} else {
-			read_plain_item(rd, node);
-			read_header_item(rd, node, &header);
-		}
-	}
-	cmark_iter_free(iter);
-	cmark_node_free(document);
-	cmark_parser_free(parser);
-
-	check_header(rd, &header);
-	for (i = 0; i < rd->plan->count; i++) {
-		struct plan_item *item = &rd->plan->items[i];
-
-		if (item->id && item->line == 0)
-			problem(rd, "%s: action '%s' of %s is missing: restore its line from the plan as made",
-				rd->plan->md_path, item->id,
-				rd->plan->json_path);
-	}
-	free(header.plan_digest);
-	free(header.snapshot_digest);
-	free(header.valid_until);
-	free(header.filter);
 }
 
 enum plan_read_status plan_file_read(struct plan_file *plan,
@@ -768,7 +423,7 @@ enum plan_read_status plan_file_read(struct plan_file *plan,
 	read_json(&rd, &json);
 	/* Without the actions of plan.json, plan.md cannot be checked. */
 	if (!rd.problem_count)
-		read_markdown(&rd);
+		read_plan_markdown(&rd);
 	if (rd.problem_count > MAX_PROBLEMS)
 		buf_addf(problems, "%zu more problems are not listed\n",
 			 rd.problem_count - MAX_PROBLEMS);
