@@ -281,6 +281,38 @@ static void check_header(struct reader *rd, const struct plan_header *header)
 	check_filter(rd, header);
 }
 
+/*
+ * Report a carriage return that is not followed by a line feed, as
+ * editors of the classic Mac OS end lines. cmark-gfm ends a line there
+ * too, but line_text() does not, so without this every action after it
+ * would read as changed. Returns 1 when there is such a CR.
+ */
+static int check_lone_cr(struct reader *rd)
+{
+	size_t i, count = 0;
+	int line = 1, first_line = 0;
+
+	for (i = 0; i < rd->md_len; i++) {
+		if (rd->md[i] == '\r' && i + 1 < rd->md_len &&
+		    rd->md[i + 1] == '\n')
+			i++;
+		else if (rd->md[i] == '\r' && !count++)
+			first_line = line;
+		if (rd->md[i] == '\r' || rd->md[i] == '\n')
+			line++;
+	}
+	if (!count)
+		return 0;
+	if (count == 1)
+		reader_problem(rd, "%s:%d: this line ends with a lone CR (classic Mac OS line endings): save %s with LF or CRLF line endings, changing nothing else",
+			       rd->plan->md_path, first_line, rd->plan->md_path);
+	else
+		reader_problem(rd, "%s:%d: this line and %zu more end with a lone CR (classic Mac OS line endings): save %s with LF or CRLF line endings, changing nothing else",
+			       rd->plan->md_path, first_line, count - 1,
+			       rd->plan->md_path);
+	return 1;
+}
+
 void read_plan_markdown(struct reader *rd)
 {
 	cmark_parser *parser;
@@ -290,6 +322,9 @@ void read_plan_markdown(struct reader *rd)
 	struct plan_header header = { 0 };
 	size_t i;
 
+	/* With lone CRs the line numbers of every later check are wrong. */
+	if (check_lone_cr(rd))
+		return;
 	index_lines(rd);
 	cmark_gfm_core_extensions_ensure_registered();
 	parser = cmark_parser_new(CMARK_OPT_DEFAULT);

@@ -223,6 +223,28 @@ static void plan_reads_crlf(void **state)
 	buf_release(&problems);
 }
 
+static void plan_rejects_lone_cr(void **state)
+{
+	struct fixture *fx = *state;
+	struct plan_file plan;
+	struct buf problems = BUF_INIT;
+	size_t i;
+
+	/* Every line ends as the classic Mac OS ended lines. */
+	for (i = 0; i < fx->md.len; i++)
+		if (fx->md.data[i] == '\n')
+			fx->md.data[i] = '\r';
+	assert_int_equal(read_back(fx, &plan, &problems), PLAN_READ_INVALID);
+	assert_non_null(strstr(problems.data,
+			       "plan.md:1: this line and 15 more end with a lone CR (classic Mac OS line endings): save "));
+	assert_non_null(strstr(problems.data,
+			       "plan.md with LF or CRLF line endings, changing nothing else"));
+	/* The line endings are the one problem named, not each action. */
+	assert_null(strstr(problems.data, "was changed"));
+	plan_file_release(&plan);
+	buf_release(&problems);
+}
+
 /* An edit of plan.md or plan.json and the problem it must cause. */
 struct bad_edit {
 	const char *name;
@@ -280,6 +302,8 @@ static const struct bad_edit bad_edits[] = {
 	  "\"owners_digest\": 7", "snapshot: \"owners_digest\" is not a string" },
 	{ "other schema version", 1, "\"schema_version\": 1", "\"schema_version\": 2",
 	  "\"schema_version\" is not 1" },
+	{ "one lone CR", 0, "c.\n- [ ] `delete-ssh-key-2`", "c.\r- [ ] `delete-ssh-key-2`",
+	  "plan.md:10: this line ends with a lone CR (classic Mac OS line endings): save " },
 };
 
 static void plan_rejects_edits(void **state)
@@ -520,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(plan_reads_ticks, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_reads_json_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_reads_crlf, setup, teardown),
+		cmocka_unit_test_setup_teardown(plan_rejects_lone_cr, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_rejects_edits, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_without_owners_digest, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_missing_json, setup, teardown),
