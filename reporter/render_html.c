@@ -43,7 +43,7 @@ static void fill_header(struct html *h, xmlNodePtr header)
 	html_set_attr(facts, "class", "ca-facts");
 
 	html_el_text(facts, "dt", "Snapshot");
-	html_add_user_text(h, html_el(facts, "dd"), model->snapshot_path, 1000);
+	html_add_user_text(h, html_el(facts, "dd"), model->snapshot_path, TEXT_PATH_MAX);
 	html_el_text(facts, "dt", "Snapshot digest");
 	dd = html_el(facts, "dd");
 	if (model->snapshot_digest)

@@ -716,7 +716,7 @@ static void fill_page_header(struct html *h, xmlNodePtr header,
 	buf_addf(&text, "%" PRId64 " to %" PRId64, ids->first, ids->last);
 	html_fact(facts, "IDs", text.data);
 	html_el_text(facts, "dt", "Snapshot");
-	html_add_user_text(h, html_el(facts, "dd"), model->snapshot_path, 1000);
+	html_add_user_text(h, html_el(facts, "dd"), model->snapshot_path, TEXT_PATH_MAX);
 	ts_format(model->now, now);
 	html_fact(facts, "As of", now);
 	buf_release(&text);

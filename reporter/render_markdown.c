@@ -209,7 +209,7 @@ static void write_header(struct md *md)
 	};
 
 	buf_adds(&md->out, "# GitLab credential audit\n\n- Snapshot: ");
-	user_text(md, model->snapshot_path, 1000);
+	user_text(md, model->snapshot_path, TEXT_PATH_MAX);
 	buf_adds(&md->out, "\n- Snapshot digest: ");
 	if (model->snapshot_digest)
 		code(md, model->snapshot_digest);

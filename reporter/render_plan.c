@@ -673,7 +673,7 @@ static int write_markdown(struct plan_sink *p, const char *digest)
 	ts_format(plan->created, created);
 	ts_format(plan->valid_until, until);
 	buf_adds(&out, "# Revocation plan\n\n- Snapshot: ");
-	text_markdown_str(&out, model->snapshot_path, 1000);
+	text_markdown_str(&out, model->snapshot_path, TEXT_PATH_MAX);
 	buf_adds(&out, "\n- Snapshot digest: ");
 	if (model->snapshot_digest)
 		buf_addf(&out, "`%s`", model->snapshot_digest);

@@ -233,6 +233,89 @@ unsigned text_escape_str(struct buf *out, const char *s, size_t max_chars)
 	return text_escape(out, s, strlen(s), max_chars);
 }
 
+/* The value of an uppercase hex digit, as text_escape() writes them, or -1. */
+static int upper_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Append code point `cp` (at most U+10FFFF) in UTF-8. */
+static void utf8_encode(struct buf *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		buf_addch(out, (char)cp);
+	} else if (cp < 0x800) {
+		buf_addch(out, (char)(0xC0 | (cp >> 6)));
+		buf_addch(out, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		buf_addch(out, (char)(0xE0 | (cp >> 12)));
+		buf_addch(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addch(out, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_addch(out, (char)(0xF0 | (cp >> 18)));
+		buf_addch(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		buf_addch(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addch(out, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/*
+ * Decode the escape "\u{HEX}" at `s` (4 to 6 uppercase hex digits, at
+ * most 10FFFF) into `*cp`. Returns its length, or 0 when it is not one.
+ */
+static size_t decode_code_point_escape(const char *s, size_t len,
+				       uint32_t *cp)
+{
+	size_t i = 3;
+
+	if (len < 3 || memcmp(s, "\\u{", 3) != 0)
+		return 0;
+	*cp = 0;
+	while (i < len && i < 9 && upper_hex_value(s[i]) >= 0)
+		*cp = *cp * 16 + (uint32_t)upper_hex_value(s[i++]);
+	if (i < 7 || i >= len || s[i] != '}' || *cp > 0x10FFFF)
+		return 0;
+	return i + 1;
+}
+
+int text_unescape(struct buf *out, const char *s, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *backslash = memchr(s + pos, '\\', len - pos);
+		size_t end = backslash ? (size_t)(backslash - s) : len;
+		uint32_t cp;
+		size_t n;
+
+		buf_add(out, s + pos, end - pos);
+		pos = end;
+		if (pos == len)
+			break;
+		if (pos + 1 < len && s[pos + 1] == '\\') {
+			buf_addch(out, '\\');
+			pos += 2;
+		} else if (pos + 3 < len && s[pos + 1] == 'x' &&
+			   upper_hex_value(s[pos + 2]) >= 0 &&
+			   upper_hex_value(s[pos + 3]) >= 0) {
+			buf_addch(out, (char)(upper_hex_value(s[pos + 2]) * 16 +
+					      upper_hex_value(s[pos + 3])));
+			pos += 4;
+		} else if ((n = decode_code_point_escape(s + pos, len - pos,
+							 &cp))) {
+			utf8_encode(out, cp);
+			pos += n;
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 unsigned text_scan(const char *s, size_t len)
 {
 	size_t shown_len;

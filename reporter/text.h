@@ -40,6 +40,8 @@ enum text_flag {
 
 /* Characters of a name, title or user ID shown in the HTML and Markdown. */
 #define TEXT_NAME_MAX 200
+/* Characters of the snapshot path shown in the HTML and Markdown. */
+#define TEXT_PATH_MAX 1000
 /* Characters of a finding message shown in the HTML and Markdown. */
 #define TEXT_MESSAGE_MAX 500
 /* max_chars value that shows the whole text (the JSON report uses it). */
@@ -60,6 +62,14 @@ unsigned text_escape(struct buf *out, const char *s, size_t len,
 unsigned text_escape_str(struct buf *out, const char *s, size_t max_chars);
 /* The flags that text_escape() would return with TEXT_NO_LIMIT. */
 unsigned text_scan(const char *s, size_t len);
+
+/*
+ * Append the bytes whose text_escape() with TEXT_NO_LIMIT is the `len`
+ * bytes at `s`, so that a value that plan.json stores in display form can
+ * be rendered again. Returns 0, or -1 when a backslash in `s` starts no
+ * escape of the three forms above; `out` then has the bytes before it.
+ */
+int text_unescape(struct buf *out, const char *s, size_t len);
 
 /*
  * Append `s` so that GitHub-flavoured Markdown shows it literally inside a

@@ -112,6 +112,51 @@ static void escape_table(void **state)
  * Noncharacters are escaped. A fuzz target found U+FFFF passed through,
  * and libxml2 wrote it as "&#65535;", which its parser drops.
  */
+static void unescape_reverses_escape(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(escape_cases) / sizeof(escape_cases[0]); i++) {
+		const struct escape_case *c = &escape_cases[i];
+		struct buf raw = BUF_INIT, again = BUF_INIT;
+
+		if (text_unescape(&raw, c->expected, strlen(c->expected)) < 0)
+			fail_msg("%s: '%s' does not unescape", c->name,
+				 c->expected);
+		/* The stored NUL byte C0 80 comes back as the byte 00. */
+		if (strcmp(c->name, "stored NUL byte") != 0 &&
+		    (raw.len != c->len || memcmp(raw.data, c->input, c->len)))
+			fail_msg("%s: unescaped to other bytes", c->name);
+		text_escape(&again, raw.data, raw.len, TEXT_NO_LIMIT);
+		if (strcmp(again.data, c->expected) != 0)
+			fail_msg("%s: escaped again as '%s'", c->name,
+				 again.data);
+		buf_release(&raw);
+		buf_release(&again);
+	}
+}
+
+static void unescape_rejects_malformed(void **state)
+{
+	static const char *const malformed[] = {
+		"ends in \\", "a\\qb", "\\x4", "\\xff", "\\x4G",
+		"\\u{41}", "\\u{0041", "\\u{110000}", "\\u{1234567}",
+		"\\u{00e9}", "\\u0041",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+		struct buf out = BUF_INIT;
+
+		if (text_unescape(&out, malformed[i], strlen(malformed[i])) != -1)
+			fail_msg("'%s' unescaped to '%s'", malformed[i],
+				 out.data);
+		buf_release(&out);
+	}
+}
+
 static void escape_noncharacters(void **state)
 {
 	static const struct escape_case cases[] = {
@@ -487,6 +532,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escape_table),
+		cmocka_unit_test(unescape_reverses_escape),
+		cmocka_unit_test(unescape_rejects_malformed),
 		cmocka_unit_test(escape_noncharacters),
 		cmocka_unit_test(escape_appends),
 		cmocka_unit_test(escape_null_appends_nothing),
