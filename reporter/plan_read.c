@@ -356,6 +356,7 @@ static void read_json(struct reader *rd, const struct buf *text)
 		plan->owners_digest = json_text(rd, snapshot, "owners_digest",
 						"snapshot", 0);
 	}
+	rd->generated_by = json_text(rd, root, "generated_by", "top level", 1);
 	plan->created = json_time(rd, root, "created_at", &plan->created_text);
 	plan->valid_until = json_time(rd, root, "valid_until",
 				      &plan->valid_until_text);
@@ -433,7 +434,9 @@ enum plan_read_status plan_file_read(struct plan_file *plan,
 out:
 	free(rd.by_id);
 	free(rd.line_starts);
+	free(rd.line_checked);
 	free(rd.filter_text);
+	free(rd.generated_by);
 	buf_release(&md);
 	buf_release(&json);
 	buf_release(&err);

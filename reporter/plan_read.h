@@ -20,9 +20,9 @@
  *  - each task item's first code span is its action id, and the text of
  *    the item must still read as plan.json records it ("markdown"), so
  *    an edited or damaged line is an error that names the line;
- *  - the header lines "Snapshot digest", "Valid until" and "Filter" must
- *    show what plan.json records, and "Filter" must be missing exactly
- *    when plan.json has no "filter".
+ *  - each header line that report writes must be there once and show
+ *    what plan.json records, "Filter" only in a partial plan, and no
+ *    other line may read as a header line.
  */
 
 struct plan_item {

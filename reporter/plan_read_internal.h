@@ -21,9 +21,12 @@ struct reader {
 	const char *md;              /* plan.md text */
 	size_t md_len;
 	size_t *line_starts;         /* offset of each line, 1-based index */
+	unsigned char *line_checked; /* 1 for each line that a check of a
+					list item read, by the same index */
 	size_t line_count;
 	char *filter_text;           /* the Filter line that plan.json's
 					"filter" gives, or NULL without one */
+	char *generated_by;          /* "generated_by" of plan.json */
 };
 
 /*

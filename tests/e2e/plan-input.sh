@@ -1,8 +1,9 @@
 #!/bin/sh
 # credaudit approve and apply on plan files and options that they cannot
 # use as given. These are a folder, a plan.md without its plan.json, a
-# plan saved as UTF-16, an unusable GnuPG home and a --signature that
-# cannot be written. Each error exits with the code that
+# plan saved as UTF-16, a header line that was repeated, removed, changed
+# or copied into a paragraph, an unusable GnuPG home and a --signature
+# that cannot be written. Each error exits with the code that
 # docs/exit-codes.md gives, names the value at fault and changes no file.
 # A plan saved with a UTF-8 byte order mark is accepted. apply runs
 # against tests/mock-gitlab/mock_gitlab.py on 127.0.0.1. Plans come from
@@ -123,6 +124,46 @@ open(sys.argv[2], "w", encoding="utf-16", newline="").write(text)
 fails "approve rejects UTF-16" 7 \
 	"'$U/plan.md' is UTF-16 text, but a plan is read as UTF-8: save it as UTF-8" \
 	"$U" "$CREDAUDIT" approve "$U/plan.md"
+
+# --- Header lines ------------------------------------------------------------
+
+# edited NAME FROM SED_SCRIPT: a copy in $T/NAME of the plan in FROM, whose
+# plan.md SED_SCRIPT edited.
+edited() {
+	rm -rf "${T:?}/$1"
+	mkdir "$T/$1"
+	cp "$2/plan.md" "$2/plan.json" "$T/$1/"
+	sed -i "$3" "$T/$1/plan.md"
+}
+
+# A second line must not show the approver, and a signature cover,
+# another expiry or filter than the one plan.json has.
+valid_line=$(grep -n '^- Valid until: ' "$P/plan.md" | cut -d: -f1)
+edited valid-twice "$P" '/^- Valid until/a - Valid until: 2099-01-01T00:00:00Z'
+fails "a second Valid until line is rejected" 7 \
+	"$T/valid-twice/plan.md:$((valid_line + 1)): a second \"Valid until\" line, after the one on line $valid_line" \
+	"$T/valid-twice" "$CREDAUDIT" approve "$T/valid-twice/plan.md"
+edited no-snapshot-digest "$P" '/^- Snapshot digest: /d'
+fails "a removed Snapshot digest line is rejected" 7 \
+	"$T/no-snapshot-digest/plan.md: there is no \"Snapshot digest\" line in the list under the title: restore the line '- Snapshot digest: \`sha256:" \
+	"$T/no-snapshot-digest" "$CREDAUDIT" approve "$T/no-snapshot-digest/plan.md"
+edited created "$P" 's/^- Created: 2026-12-04/- Created: 2026-12-03/'
+fails "an edited Created line is rejected" 7 \
+	"the \"Created\" line was changed: it says '2026-12-03T12:00:00Z', but $T/created/plan.json has '2026-12-04T12:00:00Z'" \
+	"$T/created" "$CREDAUDIT" approve "$T/created/plan.md"
+edited valid-paragraph "$P" 's/^## Actions/Valid until: 2099-01-01T00:00:00Z\n\n&/'
+fails "a Valid until paragraph is rejected" 7 \
+	"this line reads as a \"Valid until\" line, but credaudit report writes that line only in the list under the title" \
+	"$T/valid-paragraph" "$CREDAUDIT" approve "$T/valid-paragraph/plan.md"
+
+F=$T/filtered
+"$CREDAUDIT" report -q --db samples/demo.db --out "$F" --now "$NOW" \
+	--plan-severity high
+filter_line=$(grep -n '^- Filter: ' "$F/plan.md" | cut -d: -f1)
+edited filter-none "$F" '/^- Filter: /a - Filter: none'
+fails "a second Filter line is rejected" 7 \
+	"$T/filter-none/plan.md:$((filter_line + 1)): a second \"Filter\" line, after the one on line $filter_line" \
+	"$T/filter-none" "$CREDAUDIT" approve "$T/filter-none/plan.md"
 
 # --- The GnuPG home of approve --sign ---------------------------------------
 
