@@ -469,23 +469,91 @@ static void check_header(struct reader *rd, const struct plan_header *header)
 }
 
 /*
+ * Return the end of the first box in `text`: "[ ]", "[x]" or "[X]", each
+ * bracket possibly escaped with a backslash. Returns NULL without one.
+ */
+static const char *find_box(const char *text)
+{
+	const char *open, *mark;
+
+	for (open = strchr(text, '['); open; open = strchr(open + 1, '[')) {
+		mark = open + 1;
+		if (*mark != ' ' && *mark != 'x' && *mark != 'X')
+			continue;
+		mark += mark[1] == '\\' ? 2 : 1;
+		if (*mark == ']')
+			return mark + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Return the action of plan.json that `text` carries in the form of an
+ * action line: a box and, after it, a code span with the action's id.
+ * Returns NULL for any other line.
+ */
+static struct plan_item *action_in_line(struct reader *rd, const char *text)
+{
+	static const char id_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
+	const char *box = find_box(text);
+	const char *tick;
+	char id[48];
+
+	if (!box)
+		return NULL;
+	for (tick = strchr(box, '`'); tick; tick = strchr(tick + 1, '`')) {
+		size_t len = strspn(tick + 1, id_chars);
+		struct plan_item *item;
+
+		if (!len || len >= sizeof(id) || tick[1 + len] != '`')
+			continue;
+		memcpy(id, tick + 1, len);
+		id[len] = '\0';
+		item = reader_find_item(rd, id);
+		if (item)
+			return item;
+	}
+	return NULL;
+}
+
+/*
+ * Report a line outside the action list that carries an action in the
+ * form of an action line. A ticked one would read as an approval to a
+ * person, but approves nothing.
+ */
+static void report_action_copy(struct reader *rd, size_t line,
+			       const struct plan_item *item)
+{
+	if (item->line > 0)
+		reader_problem(rd, "%s:%zu: this line has the box and id of action '%s', but it is not an item of the action list, so it approves nothing: remove it, and tick the box on line %d to approve the action",
+			       rd->plan->md_path, line, item->id, item->line);
+	else
+		reader_problem(rd, "%s:%zu: this line has the box and id of action '%s', but it is not an item of the action list, so it approves nothing: remove it, and restore the action's line in the action list from the plan as made",
+			       rd->plan->md_path, line, item->id);
+}
+
+/*
  * Check the lines that no check of a list item read, such as paragraphs,
- * headings and code: none may show the approver a header line that
- * contradicts the list under the title.
+ * headings, table rows and code. None may show the approver an action
+ * line, or a header line that contradicts the list under the title.
  */
 static void check_other_lines(struct reader *rd)
 {
 	size_t line;
 
 	for (line = 1; line <= rd->line_count; line++) {
+		struct plan_item *item;
 		enum header_field field;
 		char *text;
 
 		if (rd->line_checked[line])
 			continue;
 		text = line_text(rd, (int)line, 1);
+		item = action_in_line(rd, text);
 		field = header_field_read_as(text);
-		if (field != HEADER_FIELD_COUNT)
+		if (item)
+			report_action_copy(rd, line, item);
+		else if (field != HEADER_FIELD_COUNT)
 			reader_problem(rd, "%s:%zu: this line reads as a \"%s\" line, but credaudit report writes that line only in the list under the title: remove it",
 				       rd->plan->md_path, line,
 				       header_labels[field]);

@@ -1,13 +1,15 @@
 #!/bin/sh
 # credaudit approve and apply on plan files and options that they cannot
-# use as given. These are a folder, a plan.md without its plan.json, a
-# plan saved as UTF-16, a header line that was repeated, removed, changed
-# or copied into a paragraph, an unusable GnuPG home and a --signature
-# that cannot be written. Each error exits with the code that
-# docs/exit-codes.md gives, names the value at fault and changes no file.
-# A plan saved with a UTF-8 byte order mark is accepted. apply runs
-# against tests/mock-gitlab/mock_gitlab.py on 127.0.0.1. Plans come from
-# samples/demo.db at 2026-12-04T12:00:00Z. Run from the repository root.
+# use as given. The files are a folder, a plan.md without its plan.json
+# and a plan saved as UTF-16. The edits are a header line that was
+# repeated, removed, changed or copied into a paragraph, and a ticked
+# action line outside the action list. The options are an unusable GnuPG
+# home and a --signature that cannot be written. Each error exits with
+# the code that docs/exit-codes.md gives, names the value at fault and
+# changes no file. A plan saved with a UTF-8 byte order mark is accepted.
+# apply runs against tests/mock-gitlab/mock_gitlab.py on 127.0.0.1. Plans
+# come from samples/demo.db at 2026-12-04T12:00:00Z. Run from the
+# repository root.
 . tests/e2e/lib.sh
 
 PYTHON=/usr/bin/python3
@@ -164,6 +166,19 @@ edited filter-none "$F" '/^- Filter: /a - Filter: none'
 fails "a second Filter line is rejected" 7 \
 	"$T/filter-none/plan.md:$((filter_line + 1)): a second \"Filter\" line, after the one on line $filter_line" \
 	"$T/filter-none" "$CREDAUDIT" approve "$T/filter-none/plan.md"
+
+# --- Action lines outside the action list ----------------------------------
+
+# A ticked copy of an action line that is not a list item reads as an
+# approval to a person, but approves nothing.
+copy=$(grep '^- \[ \] `revoke-pat-13` ' "$P/plan.md" | sed 's/^- \[ \]/[x]/')
+edited copy-paragraph "$P" ''
+printf '\n%s\n' "$copy" >>"$T/copy-paragraph/plan.md"
+copy_line=$(grep -n '^\[x\] `revoke-pat-13` ' "$T/copy-paragraph/plan.md" | cut -d: -f1)
+copy_item=$(grep -n '^- \[ \] `revoke-pat-13` ' "$P/plan.md" | cut -d: -f1)
+fails "a ticked action line in a paragraph is rejected" 7 \
+	"$T/copy-paragraph/plan.md:$copy_line: this line has the box and id of action 'revoke-pat-13', but it is not an item of the action list, so it approves nothing: remove it, and tick the box on line $copy_item" \
+	"$T/copy-paragraph" "$CREDAUDIT" approve "$T/copy-paragraph/plan.md"
 
 # --- The GnuPG home of approve --sign ---------------------------------------
 
