@@ -43,6 +43,29 @@ static void fill_signer(gpgme_ctx_t ctx, const char *fpr, unsigned long time,
 	gpgme_key_unref(key);
 }
 
+/*
+ * Return 1 for the hash algorithms that a plan's signature may use:
+ * SHA-256, SHA-384 and SHA-512. The approver signs a plan that someone
+ * else prepared, so a hash with chosen-prefix collisions would let that
+ * person make a second plan.md with the same signature. Such collisions
+ * are practical for MD5 since 2009 and for SHA-1 since 2020 (Leurent and
+ * Peyrin, https://eprint.iacr.org/2020/014). RIPEMD-160 and SHA-224 are
+ * rejected too, since their collision resistance is below SHA-256's.
+ */
+static int hash_algo_accepted(gpgme_hash_algo_t algo)
+{
+	return algo == GPGME_MD_SHA256 || algo == GPGME_MD_SHA384 ||
+	       algo == GPGME_MD_SHA512;
+}
+
+/* The name of hash algorithm `algo` as GnuPG writes it ("SHA1"). */
+static const char *hash_algo_label(gpgme_hash_algo_t algo)
+{
+	const char *name = gpgme_hash_algo_name(algo);
+
+	return name ? name : "unknown";
+}
+
 static int key_usable_for_signing(gpgme_key_t key)
 {
 	return key->can_sign && !key->revoked && !key->expired &&
@@ -167,6 +190,14 @@ int signature_sign(const void *data, size_t len, const char *key_pattern,
 			 gerr ? gpgme_strerror(gerr) : "no signature was made");
 		goto out;
 	}
+	/* A gpg.conf of the approver may set a weaker hash than the default. */
+	if (!hash_algo_accepted(result->signatures->hash_algo)) {
+		buf_addf(err, "GnuPG signed with the hash algorithm %s, but credaudit apply accepts only SHA256, SHA384 and SHA512: remove the 'digest-algo' or 'personal-digest-preferences' line that selects %s from gpg.conf in GnuPG home '%s', or sign with another key; no signature was written",
+			 hash_algo_label(result->signatures->hash_algo),
+			 hash_algo_label(result->signatures->hash_algo),
+			 home_name);
+		goto out;
+	}
 	fill_signer(ctx, key->subkeys ? key->subkeys->fpr : result->signatures->fpr,
 		    result->signatures->timestamp, signer);
 
@@ -237,6 +268,16 @@ static int signature_problem(gpgme_signature_t sig, const char *keyring,
 {
 	const char *fpr = sig->fpr ? sig->fpr : "unknown";
 
+	/*
+	 * Checked first, because GnuPG 2.2 rejects MD5 signatures itself, and
+	 * then its error does not name the algorithm.
+	 */
+	if (gpgme_err_code(sig->status) != GPG_ERR_BAD_SIGNATURE &&
+	    !hash_algo_accepted(sig->hash_algo)) {
+		buf_addf(err, "the signature by key %s uses the hash algorithm %s, but only SHA256, SHA384 and SHA512 are accepted: sign the plan again with 'credaudit approve PLAN.md --sign KEY', which uses GnuPG's default, or with 'gpg --digest-algo SHA256'",
+			 fpr, hash_algo_label(sig->hash_algo));
+		return -1;
+	}
 	switch (gpgme_err_code(sig->status)) {
 	case GPG_ERR_NO_ERROR:
 		if (sig->wrong_key_usage) {

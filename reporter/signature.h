@@ -29,7 +29,8 @@ struct plan_signer {
  * NULL. Writes an ASCII-armored detached signature to `sig_path`
  * (through a temporary file) and fills `signer`. Returns 0; -2 when no
  * single usable secret key matches `key`; -3 when `sig_path` cannot be
- * written; -1 when GnuPG fails. A one-line
+ * written; -1 when GnuPG fails or signs with a hash algorithm that
+ * signature_verify() rejects. A one-line
  * reason is appended to `err` on failure.
  */
 int signature_sign(const void *data, size_t len, const char *key,
@@ -47,8 +48,9 @@ enum signature_status {
 /*
  * Check the detached signature in `sig_path` over `len` bytes at `data`
  * against the public keys in the file `keyring` (armored or binary).
- * Every signature in the file must be good and made by a key of the
- * keyring that is neither expired nor revoked. On SIGNATURE_OK `*signers`
+ * Every signature in the file must be good, made by a key of the
+ * keyring that is neither expired nor revoked, and use SHA-256, SHA-384
+ * or SHA-512. On SIGNATURE_OK `*signers`
  * (an array the caller frees with signature_signers_free()) and `*count`
  * describe the signers. Otherwise `err` contains the reason.
  */

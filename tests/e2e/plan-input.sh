@@ -343,6 +343,44 @@ else
 	fail "apply accepts a signed plan with a BOM" "exit $status" \
 		"$(tail -n 5 "$T/apply.out" "$T/apply.err")"
 fi
+
+# --- Hash algorithms of signatures ------------------------------------------
+
+# approve signs with GnuPG's default hash for the key, which must be one
+# that apply accepts: SHA256, SHA384 or SHA512 (OpenPGP ids 8, 9, 10).
+algo=$(gpg --homedir "$KEYS" --list-packets "$B/plan.md.asc" 2>/dev/null |
+	sed -n 's/.*digest algo \([0-9]*\).*/\1/p')
+case $algo in
+8 | 9 | 10) pass "approve signs with SHA256 or stronger" ;;
+*) fail "approve signs with SHA256 or stronger" "OpenPGP hash algorithm '$algo'" ;;
+esac
+
+# A gpg.conf may select a weaker hash, which apply would reject later.
+W=$T/weak-hash
+mkdir "$W"
+cp "$P/plan.md" "$P/plan.json" "$W/"
+echo 'digest-algo SHA1' >"$KEYS/gpg.conf"
+fails "approve writes no SHA1 signature" 6 \
+	"GnuPG signed with the hash algorithm SHA1, but credaudit apply accepts only SHA256, SHA384 and SHA512: remove the 'digest-algo' or 'personal-digest-preferences' line that selects SHA1 from gpg.conf in GnuPG home '$KEYS'" \
+	"$W" "$CREDAUDIT" approve -q "$W/plan.md" --sign "$KEY" --gnupg-home "$KEYS"
+rm -f "$KEYS/gpg.conf"
+
+# A signature over the ticked plan by a key of the keyring, but with a
+# hash that has collisions (MD5, SHA1) or is shorter than SHA256.
+for weak in MD5 SHA1 RIPEMD160 SHA224; do
+	rm -f "$W/plan.md.asc"
+	if ! gpg --homedir "$KEYS" --batch --yes --quiet --local-user "$KEY" \
+		--digest-algo "$weak" --detach-sign --armor "$W/plan.md" 2>/dev/null
+	then
+		skip "apply rejects a $weak signature" "gpg does not sign with $weak"
+		continue
+	fi
+	fails "apply rejects a $weak signature" 9 \
+		"uses the hash algorithm $weak, but only SHA256, SHA384 and SHA512 are accepted: sign the plan again with 'credaudit approve PLAN.md --sign KEY', which uses GnuPG's default, or with 'gpg --digest-algo SHA256'" \
+		"$W" env GITLAB_TOKEN="$TOKEN" "$CREDAUDIT" apply "$W/plan.md" \
+		--gitlab-url "$URL" --require-signature --keyring "$T/approvers.asc" \
+		$apply_args
+done
 stop_mock_gitlab
 
 finish
