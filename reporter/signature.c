@@ -9,6 +9,7 @@
 #include "fileio.h"
 #include "gpgkey.h"
 #include "text.h"
+#include "timestamp.h"
 
 /* A keyring file larger than this is not a list of approvers' keys. */
 #define KEYRING_MAX (16u << 20)
@@ -87,13 +88,77 @@ static int has_secret_key(gpgme_ctx_t ctx)
 	return found;
 }
 
+/* Keys that cannot sign that a message describes before it only counts the rest. */
+#define UNUSABLE_KEYS_NAMED 3
+
+/* The expiry time of `sub` for comparisons, INT64_MAX when it never expires. */
+static int64_t subkey_expiry(gpgme_subkey_t sub)
+{
+	return sub->expires ? (int64_t)sub->expires : INT64_MAX;
+}
+
+/*
+ * The signing subkey of `key` that comes closest to being usable: one
+ * that is not revoked, and of those the one that expires last. NULL when
+ * `key` has no signing subkey.
+ */
+static gpgme_subkey_t signing_subkey(gpgme_key_t key)
+{
+	gpgme_subkey_t sub, best = NULL;
+
+	for (sub = key->subkeys; sub; sub = sub->next) {
+		if (!sub->can_sign)
+			continue;
+		if (!best || (best->revoked && !sub->revoked) ||
+		    (best->revoked == sub->revoked &&
+		     subkey_expiry(sub) > subkey_expiry(best)))
+			best = sub;
+	}
+	return best;
+}
+
+/*
+ * Append why the secret key `key`, which matched the pattern, cannot
+ * sign, and what to do: it is revoked, expired or disabled, or its
+ * signing subkeys are.
+ */
+static void describe_unusable_key(gpgme_key_t key, struct buf *out)
+{
+	const char *fpr = key->subkeys && key->subkeys->fpr ?
+			  key->subkeys->fpr : "unknown";
+	gpgme_subkey_t sub = signing_subkey(key);
+	char when[TS_TEXT_MAX];
+
+	if (key->revoked) {
+		buf_addf(out, "key %s is revoked: pass another key", fpr);
+	} else if (key->expired) {
+		ts_format(key->subkeys->expires, when);
+		buf_addf(out, "key %s expired at %s: extend it with 'gpg --quick-set-expire %s 1y' and export it again for the keyring of apply, or pass another key",
+			 fpr, when, fpr);
+	} else if (key->disabled) {
+		buf_addf(out, "key %s is disabled: enable it with 'gpg --edit-key %s enable', or pass another key",
+			 fpr, fpr);
+	} else if (sub && sub->revoked) {
+		buf_addf(out, "the signing subkey %s of key %s is revoked: add one with 'gpg --quick-add-key %s ed25519 sign', or pass another key",
+			 sub->fpr, fpr, fpr);
+	} else if (sub && sub->expired) {
+		ts_format(sub->expires, when);
+		buf_addf(out, "the signing subkey %s of key %s expired at %s: extend it with 'gpg --quick-set-expire %s 1y %s' and export the key again for the keyring of apply, or pass another key",
+			 sub->fpr, fpr, when, fpr, sub->fpr);
+	} else {
+		buf_addf(out, "key %s has no subkey that can sign: add one with 'gpg --quick-add-key %s ed25519 sign', or pass another key",
+			 fpr, fpr);
+	}
+}
+
 /* The one usable secret key that `pattern` names, or NULL with `err`. */
 static gpgme_key_t find_signing_key(gpgme_ctx_t ctx, const char *pattern,
 				    const char *home, struct buf *err)
 {
 	gpgme_key_t key, found = NULL;
 	gpgme_error_t gerr;
-	size_t matches = 0;
+	struct buf unusable = BUF_INIT;
+	size_t matches = 0, unusable_count = 0;
 
 	gerr = gpgme_op_keylist_start(ctx, pattern, 1);
 	while (!gerr) {
@@ -101,6 +166,11 @@ static gpgme_key_t find_signing_key(gpgme_ctx_t ctx, const char *pattern,
 		if (gerr)
 			break;
 		if (!key_usable_for_signing(key)) {
+			if (unusable_count++ < UNUSABLE_KEYS_NAMED) {
+				buf_adds(&unusable, unusable_count > 1 ?
+					 "; " : "");
+				describe_unusable_key(key, &unusable);
+			}
 			gpgme_key_unref(key);
 			continue;
 		}
@@ -121,6 +191,14 @@ static gpgme_key_t find_signing_key(gpgme_ctx_t ctx, const char *pattern,
 			 home, pattern);
 		goto fail;
 	}
+	if (matches == 0 && unusable_count) {
+		buf_addf(err, "no usable secret signing key matches '%s' in GnuPG home '%s': %s",
+			 pattern, home, unusable.data);
+		if (unusable_count > UNUSABLE_KEYS_NAMED)
+			buf_addf(err, " (and %zu more keys that cannot sign)",
+				 unusable_count - UNUSABLE_KEYS_NAMED);
+		goto fail;
+	}
 	if (matches == 0) {
 		buf_addf(err, "no usable secret signing key matches '%s' in GnuPG home '%s': check the key with 'gpg --homedir %s --list-secret-keys', or pass --gnupg-home DIR with the GnuPG home that contains it",
 			 pattern, home, home);
@@ -131,8 +209,10 @@ static gpgme_key_t find_signing_key(gpgme_ctx_t ctx, const char *pattern,
 			 pattern, matches, home);
 		goto fail;
 	}
+	buf_release(&unusable);
 	return found;
 fail:
+	buf_release(&unusable);
 	if (found)
 		gpgme_key_unref(found);
 	return NULL;

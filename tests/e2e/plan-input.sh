@@ -4,12 +4,14 @@
 # and a plan saved as UTF-16. The edits are a header line that was
 # repeated, removed, changed or copied into a paragraph, and a ticked
 # action line outside the action list. The options are an unusable GnuPG
-# home and a --signature that cannot be written. Each error exits with
-# the code that docs/exit-codes.md gives, names the value at fault and
-# changes no file. A plan saved with a UTF-8 byte order mark is accepted.
-# apply runs against tests/mock-gitlab/mock_gitlab.py on 127.0.0.1. Plans
-# come from samples/demo.db at 2026-12-04T12:00:00Z. Run from the
-# repository root.
+# home, an expired or revoked signing key and a --signature that cannot
+# be written. Signatures with a hash weaker than SHA-256 are rejected
+# when approve would make one and when apply checks one. Each error
+# exits with the code that docs/exit-codes.md gives, names the value at
+# fault and changes no file. A plan saved with a UTF-8 byte order mark is
+# accepted. apply runs against tests/mock-gitlab/mock_gitlab.py on
+# 127.0.0.1. Plans come from samples/demo.db at 2026-12-04T12:00:00Z.
+# Run from the repository root.
 . tests/e2e/lib.sh
 
 PYTHON=/usr/bin/python3
@@ -20,10 +22,11 @@ TOKEN="glpat-input-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 MOCK_PID=
 KEYS=$T/gnupg
 KEYLESS=$T/keyless
+STALE=$T/stale-keys
 
 cleanup() {
 	stop_mock_gitlab
-	for home in "$KEYS" "$KEYLESS"; do
+	for home in "$KEYS" "$KEYLESS" "$STALE"; do
 		[ -d "$home" ] && gpgconf --homedir "$home" --kill all 2>/dev/null
 	done
 	rm -rf "$E2E_TMP"
@@ -219,6 +222,29 @@ fails "an empty --signature exits 2" 2 "empty --signature" "$P" \
 	"$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" --signature ""
 fails "--signature without --sign exits 2" 2 "--signature needs --sign KEY" "$P" \
 	"$CREDAUDIT" approve -q "$P/plan.md" --signature "$T/plan.md.asc"
+
+# A key that expired, made with a clock set back to 2020 so that its
+# one day has passed, and a key revoked with the revocation certificate
+# that GnuPG made with it. Neither can sign, and the message names the
+# reason.
+mkdir -m 700 "$STALE"
+gpg --homedir "$STALE" --batch --quiet --passphrase '' \
+	--faked-system-time 20200101T000000 \
+	--quick-gen-key "old <old@example.com>" ed25519 sign 1d >/dev/null 2>&1
+gpg --homedir "$STALE" --batch --quiet --passphrase '' \
+	--quick-gen-key "gone <gone@example.com>" ed25519 sign never >/dev/null 2>&1
+old_fpr=$(gpg --homedir "$STALE" --with-colons --list-keys old@example.com 2>/dev/null |
+	awk -F: '$1 == "fpr" { print $10; exit }')
+gone_fpr=$(gpg --homedir "$STALE" --with-colons --list-keys gone@example.com 2>/dev/null |
+	awk -F: '$1 == "fpr" { print $10; exit }')
+sed 's/^:-----BEGIN/-----BEGIN/' "$STALE/openpgp-revocs.d/$gone_fpr.rev" |
+	gpg --homedir "$STALE" --batch --quiet --import >/dev/null 2>&1
+fails "an expired key is named" 2 \
+	"no usable secret signing key matches 'old@example.com' in GnuPG home '$STALE': key $old_fpr expired at 2020-01-02T00:00:00Z: extend it with 'gpg --quick-set-expire $old_fpr 1y'" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign old@example.com --gnupg-home "$STALE"
+fails "a revoked key is named" 2 \
+	"no usable secret signing key matches 'gone@example.com' in GnuPG home '$STALE': key $gone_fpr is revoked: pass another key" \
+	"$P" "$CREDAUDIT" approve -q "$P/plan.md" --sign gone@example.com --gnupg-home "$STALE"
 
 # --- Where approve --sign writes the signature ------------------------------
 
