@@ -6,10 +6,10 @@
  *
  * Properties of the text_escape() output: it is valid UTF-8; it contains
  * no C0 or C1 control, line or paragraph separator, bidi control or
- * zero-width character; undoing the \\, \xNN and \u{N} escapes gives back
- * the input, or its first max_chars characters followed by the
- * "... (N bytes, M cut)" note with the right numbers; the flags match
- * text_scan() and what the input contains.
+ * zero-width character; undoing the \\, \xNN and \u{N} escapes, here and
+ * with text_unescape(), gives back the input, or its first max_chars
+ * characters followed by the "... (N bytes, M cut)" note with the right
+ * numbers; the flags match text_scan() and what the input contains.
  *
  * Properties of the text_markdown() output: every character that text.h
  * lists as special is escaped with a backslash, and '@' only appears in
@@ -245,7 +245,7 @@ static void check_escape(const unsigned char *in, size_t len,
 			 size_t max_chars, const struct buf *out,
 			 unsigned flags)
 {
-	struct buf decoded = BUF_INIT;
+	struct buf decoded = BUF_INIT, library = BUF_INIT;
 	size_t body_len = out->len, total = 0, cut = 0, shown_len, chars;
 	int consumed = 0;
 	unsigned expected;
@@ -284,10 +284,15 @@ static void check_escape(const unsigned char *in, size_t len,
 	fuzz_require(decoded.len == shown_len &&
 		     !memcmp(decoded.data, in, shown_len),
 		     "unescaping gives back the shown part of the input");
+	fuzz_require(text_unescape(&library, out->data, body_len) == 0 &&
+		     library.len == decoded.len &&
+		     !memcmp(library.data, decoded.data, decoded.len),
+		     "text_unescape() gives back the shown part of the input");
 	if (truncated)
 		fuzz_require(count_chars(in, shown_len) == max_chars,
 			     "a cut text shows max_chars characters");
 	buf_release(&decoded);
+	buf_release(&library);
 }
 
 /*
