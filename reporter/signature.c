@@ -119,8 +119,8 @@ static gpgme_subkey_t signing_subkey(gpgme_key_t key)
 
 /*
  * Append why the secret key `key`, which matched the pattern, cannot
- * sign, and what to do: it is revoked, expired or disabled, or its
- * signing subkeys are.
+ * sign, and what to do: it is revoked, expired, disabled or invalid, or
+ * its signing subkey is revoked or expired.
  */
 static void describe_unusable_key(gpgme_key_t key, struct buf *out)
 {
@@ -137,6 +137,9 @@ static void describe_unusable_key(gpgme_key_t key, struct buf *out)
 			 fpr, when, fpr);
 	} else if (key->disabled) {
 		buf_addf(out, "key %s is disabled: enable it with 'gpg --edit-key %s enable', or pass another key",
+			 fpr, fpr);
+	} else if (key->invalid) {
+		buf_addf(out, "key %s is not valid to GnuPG: check it with 'gpg --list-secret-keys %s', or pass another key",
 			 fpr, fpr);
 	} else if (sub && sub->revoked) {
 		buf_addf(out, "the signing subkey %s of key %s is revoked: add one with 'gpg --quick-add-key %s ed25519 sign', or pass another key",
