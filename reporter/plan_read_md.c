@@ -38,7 +38,9 @@ struct plan_header {
 						line is missing or spans
 						several lines */
 	int line[HEADER_FIELD_COUNT];        /* line of the first, or 0 */
-	char *expected[HEADER_FIELD_COUNT];  /* expect_header_values() */
+	char *expected[HEADER_FIELD_COUNT];  /* the value for plan.json, or
+						NULL for a line that report
+						does not write */
 };
 
 static void index_lines(struct reader *rd)
