@@ -9,7 +9,7 @@
 /*
  * A scan of an old plan for signs of approval, in memory that does not
  * depend on the size of the files. `report` runs it on the plan that its
- * new plan replaces (plan_archive.c). Unlike plan_read.c, which reads a
+ * new plan replaces (plan_archive.c). Unlike plan_read_md.c, which reads a
  * plan whole to check it, the scan reads each file once, PLAN_SCAN_CHUNK
  * bytes at a time.
  *
@@ -20,8 +20,8 @@
  *    and a space or tab are followed by "[x]" or "[X]" and then a space,
  *    a tab or the end of the line. It also counts when the box is "[ ]"
  *    and "[x]" or "[X]" occurs anywhere else in the line, because
- *    cmark-gfm 0.29's tasklist extension, which plan_read.c uses, reads
- *    such an item as ticked. So every item that plan_read.c finds ticked
+ *    cmark-gfm 0.29's tasklist extension, which plan_read_md.c uses, reads
+ *    such an item as ticked. So every item that plan_read_md.c finds ticked
  *    is found here, and a few that it does not (in a block quote or an
  *    indented code block, or with nothing after the box).
  *  - A list item that starts with "[" but with no box of either kind
