@@ -59,7 +59,17 @@ for csv in "$dir"/*.csv; do
 		echo "import-csv: '$csv' is empty: its export failed, so run the query for '$table' again" >&2
 		exit 1
 	fi
-	sqlite3 -bail "$tmp" ".import --csv $(quote_dot "$csv") $staging"
+	# sqlite3 fills a row that is cut short with NULLs and reads on past
+	# an unterminated quote, exiting 0 with only a message: either is an
+	# export that stopped in the middle of a row.
+	problem=$(sqlite3 -bail "$tmp" ".import --csv $(quote_dot "$csv") $staging" 2>&1 >/dev/null) || {
+		echo "import-csv: '$csv' cannot be imported: $problem" >&2
+		exit 1
+	}
+	if [ -n "$problem" ]; then
+		echo "import-csv: '$csv' is not a complete CSV file ($(printf '%s\n' "$problem" | head -n 1)): its export stopped in the middle, so run the query for '$table' again" >&2
+		exit 1
+	fi
 	unknown=$(sqlite3 "$tmp" "SELECT group_concat(name, ', ') FROM pragma_table_info('$staging')
 		WHERE name NOT IN (SELECT name FROM pragma_table_info($(quote_sql "$table")))")
 	if [ -n "$unknown" ]; then
@@ -130,9 +140,11 @@ for csv in "$dir"/*.csv; do
 		newest=$written
 	fi
 done
-sqlite3 -bail "$tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('exported_at', '$(date -u -d "@$newest" +%Y-%m-%dT%H:%M:%SZ)')"
+# A credaudit_snapshot.csv of the export keeps its own time, and the
+# host given here replaces its host.
+sqlite3 -bail "$tmp" "INSERT OR IGNORE INTO credaudit_snapshot (key, value) VALUES ('exported_at', '$(date -u -d "@$newest" +%Y-%m-%dT%H:%M:%SZ)')"
 if [ -n "$host" ]; then
-	sqlite3 -bail "$tmp" "INSERT INTO credaudit_snapshot (key, value) VALUES ('gitlab_host', $(quote_sql "$host"))"
+	sqlite3 -bail "$tmp" "INSERT OR REPLACE INTO credaudit_snapshot (key, value) VALUES ('gitlab_host', $(quote_sql "$host"))"
 fi
 sqlite3 -bail "$tmp" "VACUUM"
 mv "$tmp" "$db"

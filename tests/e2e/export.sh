@@ -150,6 +150,45 @@ else
 fi
 check "import-csv leaves no database without users" test ! -e "$T/no-users.db"
 
+# An export that stopped in the middle of a row: sqlite3 would fill the
+# cut row with NULLs, so a revoked token would read as active, or take
+# the rest of the file into an unterminated quoted field.
+for cut in row quote; do
+	mkdir -p "$T/cut-$cut"
+	cp "$T/csv/users.csv" "$T/cut-$cut/"
+	if [ "$cut" = row ]; then
+		cp "$T/csv/personal_access_tokens.csv" "$T/cut-$cut/"
+		printf '9999,3,cut-here\n' >>"$T/cut-$cut/personal_access_tokens.csv"
+		file=personal_access_tokens.csv
+	else
+		head -c 2000 "$T/csv/gpg_keys.csv" >"$T/cut-$cut/gpg_keys.csv"
+		file=gpg_keys.csv
+	fi
+	if sh scripts/import-csv.sh "$T/cut-$cut" "$T/cut-$cut.db" 2>"$T/cut-$cut.err"; then
+		fail "import-csv rejects a file cut in a $cut" "$(cat "$T/cut-$cut.err")"
+	else
+		check "import-csv rejects a file cut in a $cut" \
+			grep -q "'$T/cut-$cut/$file' is not a complete CSV file" "$T/cut-$cut.err"
+	fi
+	check "import-csv leaves no database after a cut $cut" test ! -e "$T/cut-$cut.db"
+done
+
+# A credaudit_snapshot.csv in the export keeps its time; the host given
+# on the command line replaces its host.
+mkdir -p "$T/info"
+cp "$T/csv/users.csv" "$T/csv/personal_access_tokens.csv" "$T/info/"
+printf 'key,value\nexported_at,2026-11-30T10:00:00Z\ngitlab_host,old.example\n' >"$T/info/credaudit_snapshot.csv"
+if sh scripts/import-csv.sh "$T/info" "$T/info.db" gitlab.example 2>"$T/info.err"; then
+	equal "import-csv keeps the export's own time" \
+		"$(sqlite3 "$T/info.db" "SELECT value FROM credaudit_snapshot WHERE key = 'exported_at'")" \
+		2026-11-30T10:00:00Z
+	equal "import-csv puts the given host in place of the export's" \
+		"$(sqlite3 "$T/info.db" "SELECT value FROM credaudit_snapshot WHERE key = 'gitlab_host'")" \
+		gitlab.example
+else
+	fail "import-csv loads a credaudit_snapshot.csv" "$(cat "$T/info.err")"
+fi
+
 # Without owners named, an empty users file is no sign of a failed export.
 mkdir -p "$T/no-owners"
 head -n 1 "$T/csv/users.csv" >"$T/no-owners/users.csv"
