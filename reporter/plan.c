@@ -21,6 +21,9 @@ static const char consequence_bot_token[] =
 	"the bot user is scheduled for deletion, and anything that uses the token stops working";
 static const char consequence_ssh_key[] =
 	"GitLab e-mails the owner, and Git over SSH with this key stops working";
+/* A key of usage type signing never served Git over SSH. */
+static const char consequence_ssh_signing_key[] =
+	"GitLab e-mails the owner, and commits signed with this key from now on are not verified";
 static const char consequence_deploy_key[] =
 	"GitLab removes the key from the project and deletes it when no other project uses it";
 static const char consequence_gpg_key[] =
@@ -157,7 +160,10 @@ static void plan_ssh_key(const struct credential *cred,
 	if (cred->kind == KIND_SSH_KEY) {
 		action = set_action(out, cred, ACTION_DELETE_SSH_KEY,
 				    "delete-ssh-key");
-		action->consequence = consequence_ssh_key;
+		action->consequence = cred->usage_type &&
+				      !strcmp(cred->usage_type, "signing")
+				      ? consequence_ssh_signing_key
+				      : consequence_ssh_key;
 		/* An admin can look a key's owner up by the key's id. */
 		if (cred->owner_id <= 0) {
 			action->manual = format_text(

@@ -403,6 +403,12 @@ static void check_usage(const struct policy *policy, struct credential *cred,
 	 */
 	if (cred->usage_type && !strcmp(cred->usage_type, "signing"))
 		return;
+	/* A usage type GitLab does not store may stand for signing only. */
+	if (cred->usage_type_raw) {
+		policy_skip_rule(cred, "credential-unused");
+		policy_skip_rule(cred, "credential-never-used");
+		return;
+	}
 	if (cred->last_used_at.state == TS_SET) {
 		int64_t idle = (now - cred->last_used_at.sec) / DAY;
 
