@@ -150,6 +150,34 @@ static void check_item_text(struct reader *rd, struct plan_item *item,
 	free(text);
 }
 
+/*
+ * The list that follows the "## Actions (N)" heading, where report writes
+ * every action, or NULL. A task item anywhere else, in another list, a
+ * renamed section or an HTML block that hides it, approves nothing.
+ */
+static cmark_node *find_action_list(cmark_node *document)
+{
+	cmark_node *node, *text;
+	const char *title;
+
+	for (node = cmark_node_first_child(document); node;
+	     node = cmark_node_next(node)) {
+		if (cmark_node_get_type(node) != CMARK_NODE_HEADING ||
+		    cmark_node_get_heading_level(node) != 2)
+			continue;
+		text = cmark_node_first_child(node);
+		title = text && cmark_node_get_type(text) == CMARK_NODE_TEXT
+			? cmark_node_get_literal(text) : NULL;
+		if (!title || strncmp(title, "Actions (", 9) ||
+		    cmark_node_next(text))
+			continue;
+		node = cmark_node_next(node);
+		return node && cmark_node_get_type(node) == CMARK_NODE_LIST
+		       ? node : NULL;
+	}
+	return NULL;
+}
+
 static void read_task_item(struct reader *rd, cmark_node *node)
 {
 	cmark_node *para = cmark_node_first_child(node);
@@ -601,6 +629,7 @@ void read_plan_markdown(struct reader *rd)
 	cmark_node *document;
 	cmark_iter *iter;
 	cmark_event_type event;
+	cmark_node *actions;
 	struct plan_header header;
 	size_t i;
 
@@ -618,12 +647,20 @@ void read_plan_markdown(struct reader *rd)
 	memset(&header, 0, sizeof(header));
 	expect_header_values(rd, &header);
 
+	actions = find_action_list(document);
 	iter = cmark_iter_new(document);
 	while ((event = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iter);
 
 		if (event != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(node) != CMARK_NODE_ITEM)
+			continue;
+		/*
+		 * A task item outside the action list is not read, so
+		 * check_other_lines() names it as a line that approves
+		 * nothing.
+		 */
+		if (is_task_item(node) && cmark_node_parent(node) != actions)
 			continue;
 		if (is_task_item(node))
 			read_task_item(rd, node);
