@@ -545,6 +545,40 @@ static void delete_refused(struct apply_run *run, const struct plan_item *item,
 }
 
 /*
+ * The DELETE got a success status other than the 204 No Content that
+ * GitLab's API gives. A proxy or firewall in front of GitLab can answer
+ * 200 with a page of its own, so the credential is looked at again, and
+ * the action is done only when it is gone.
+ */
+static void delete_odd_success(struct apply_run *run,
+			       const struct plan_item *item,
+			       const struct gitlab_response *resp,
+			       unsigned *attempts)
+{
+	struct cred_check check;
+	struct buf detail = BUF_INIT;
+
+	cred_check_init(&check);
+	check_credential(run->client, item, &check);
+	*attempts += check.attempts;
+	if (check.status == CRED_CHECK_FAILED) {
+		check_failed(run, item, &check);
+	} else if (check.status == CRED_GONE) {
+		buf_addf(&detail, "%s %s returned %ld, and then: %s", item->method,
+			 item->path, resp->status, check.detail.data);
+		record_done(run, item, resp->status, *attempts, detail.data);
+	} else {
+		buf_addf(&detail, "%s %s returned %ld, not the 204 of GitLab's API, and the credential is unchanged: something in front of GitLab, such as a proxy or firewall, may have answered; check the way to GitLab and run again",
+			 item->method, item->path, resp->status);
+		record(run, item, JOURNAL_FAILED, resp->status, *attempts,
+		       detail.data);
+		run->failed++;
+	}
+	buf_release(&detail);
+	cred_check_release(&check);
+}
+
+/*
  * Set `detail` to why the DELETE failed, for the journal and the message.
  * It replaces what a credential check left there.
  */
@@ -608,7 +642,11 @@ static void send_delete(struct apply_run *run, const struct plan_item *item,
 			goto out;
 		}
 		if (outcome == GITLAB_ANSWERED && resp.status >= 200 &&
-		    resp.status < 300) {
+		    resp.status < 300 && resp.status != 204) {
+			delete_odd_success(run, item, &resp, &attempts);
+			goto out;
+		}
+		if (outcome == GITLAB_ANSWERED && resp.status == 204) {
 			buf_addf(&detail, "%s %s returned %ld", item->method,
 				 item->path, resp.status);
 			if (attempt > 1)

@@ -807,6 +807,22 @@ else
 	pass "an echoed token appears in no output or journal"
 fi
 
+# A proxy or firewall may answer a DELETE with 200 and a page of its own
+# while GitLab never sees the request. GitLab's API answers 204, so apply
+# looks at the credential again and journals the action as failed while
+# it is unchanged; the next run carries it out.
+P=$T/odd-success
+make_plan "$P"
+start_mock_gitlab "$T/mock-odd.json"
+tick "$P/plan.md" revoke-pat-12
+ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/12", "status": 200, "body": "<html>The requested URL was rejected</html>"}'
+run odd_success apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "a 200 page instead of 204 is not taken as done" 11 \
+	"revoke-pat-12: failed: DELETE /api/v4/personal_access_tokens/12 returned 200, not the 204 of GitLab's API"
+run odd_success_again apply "$P/plan.md" --gitlab-url "$URL" --execute $apply_args
+expect "the next run carries the action out" 0 "1 done"
+stop_mock_gitlab
+
 # A plan that a later report kept in plans/ and that is applied from
 # there journals into its output folder, so the next report in that
 # folder marks its actions done.
