@@ -15,9 +15,13 @@
 static const char *const owner_columns[] = { "state", "admin", "user_type" };
 #define OWNER_COLUMN_COUNT 3
 
-/* The columns of users that decide a GPG key's verification. */
-static const char *const address_columns[] = { "email", "confirmed_at" };
-#define ADDRESS_COLUMN_COUNT 2
+/*
+ * The columns of users that decide a GPG key's verification. The username
+ * is part of the private commit address, ID-USERNAME@users.noreply.HOST.
+ */
+static const char *const address_columns[] = { "email", "confirmed_at",
+						 "username" };
+#define ADDRESS_COLUMN_COUNT 3
 
 static int compare_ids(const void *a, const void *b)
 {
@@ -213,6 +217,26 @@ static int hash_email_rows(gcry_md_hd_t md, sqlite3_stmt *emails, int64_t id)
 	return rc;
 }
 
+/*
+ * Hash the snapshot's gitlab_host, the HOST of the private commit
+ * addresses, as 'H' and its value, or the byte 'N' when the snapshot does
+ * not record it.
+ */
+static void hash_gitlab_host(gcry_md_hd_t md, sqlite3 *db)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM credaudit_snapshot WHERE key = 'gitlab_host'",
+			       -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW) {
+		gcry_md_write(md, "H", 1);
+		hash_value(md, stmt, 0);
+	} else {
+		gcry_md_write(md, "N", 1);
+	}
+	sqlite3_finalize(stmt);
+}
+
 int owner_digest_compute(const char *snapshot_path, struct owner_ids *owners,
 			 struct owner_ids *address_owners,
 			 char out[OWNER_DIGEST_MAX], struct buf *err)
@@ -259,6 +283,8 @@ int owner_digest_compute(const char *snapshot_path, struct owner_ids *owners,
 		gcry_md_write(md, "E", 1);
 	}
 	/* Nothing is added without GPG key actions, so older plans still match. */
+	if (address_owners->count)
+		hash_gitlab_host(md, db);
 	for (i = 0; i < address_owners->count; i++) {
 		gcry_md_write(md, "A", 1);
 		hash_u64(md, (uint64_t)address_owners->ids[i]);

@@ -21,11 +21,14 @@
  *    of state, admin and user_type. There is normally one row, and none
  *    when the user is missing;
  *  - the byte 'E'.
- * Then, for each owner of a GPG key action in ascending order, whose
- * confirmed addresses decide whether GitLab shows the key as verified:
+ * Then, when there are GPG key actions, whose owners' confirmed
+ * addresses decide whether GitLab shows a key as verified: the byte 'H'
+ * and the value of gitlab_host in credaudit_snapshot, the host of the
+ * private commit addresses, or the byte 'N' when there is none; and for
+ * each owner of a GPG key action in ascending order:
  *  - the byte 'A' and the id as above;
- *  - for each users row with that id, 'R' and the values of email and
- *    confirmed_at;
+ *  - for each users row with that id, 'R' and the values of email,
+ *    confirmed_at and username;
  *  - for each emails row of that user, ordered by email and confirmed_at,
  *    'M' and those two values; or the byte 'N' when the snapshot has no
  *    usable emails table;

@@ -620,6 +620,13 @@ expect "an unconfirmed address of a GPG key owner is rejected" 8 "the addresses 
 owner_change "INSERT INTO emails (user_id, email, confirmed_at) VALUES (9, 'heidi@oldcorp.example', '2026-01-01 00:00:00')"
 run owner_new_email apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
 expect "a new address of a GPG key owner is rejected" 8 "the addresses of an owner of a GPG key action"
+# The username and the host make up her private commit address.
+owner_change "UPDATE users SET username = 'heidi2' WHERE id = 9"
+run owner_username apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "a new username of a GPG key owner is rejected" 8 "the addresses of an owner of a GPG key action"
+owner_change "UPDATE credaudit_snapshot SET value = 'gitlab.other.example' WHERE key = 'gitlab_host'"
+run owner_host apply "$P/plan.md" --gitlab-url "$URL" --db "$T/owners.db" $apply_args
+expect "another GitLab host is rejected for GPG key actions" 8 "the addresses of an owner of a GPG key action"
 cp samples/demo.db "$T/copy.db"
 "$CREDAUDIT" report --db "$T/copy.db" --out "$T/copy" --now "$NOW" \
 	--plan-valid-days 3650 -q

@@ -228,7 +228,9 @@ static const char addresses_sql[] =
 	"email TEXT, confirmed_at TEXT);"
 	"INSERT INTO emails VALUES (1, 3, 'bob@work.example', '2024-02-01 00:00:00');"
 	"INSERT INTO emails VALUES (2, 3, 'bob@old.example', NULL);"
-	"INSERT INTO emails VALUES (3, 12, 'mallory@work.example', NULL);";
+	"INSERT INTO emails VALUES (3, 12, 'mallory@work.example', NULL);"
+	"CREATE TABLE credaudit_snapshot (key TEXT PRIMARY KEY, value TEXT);"
+	"INSERT INTO credaudit_snapshot VALUES ('gitlab_host', 'gitlab.example');";
 
 /* The digest of owners 3 and 12, 3 with a GPG key action, after `change`. */
 static void address_digest_after(const struct fixture *fx, const char *change,
@@ -251,6 +253,9 @@ static const struct row_change address_changes[] = {
 	{ "secondary address added", "INSERT INTO emails VALUES (4, 3, 'bob@new.example', NULL);", 1 },
 	{ "secondary address removed", "DELETE FROM emails WHERE id = 1;", 1 },
 	{ "emails table dropped", "DROP TABLE emails;", 1 },
+	{ "username", "UPDATE users SET username = 'bobby' WHERE id = 3;", 1 },
+	{ "GitLab host", "UPDATE credaudit_snapshot SET value = 'other.example';", 1 },
+	{ "GitLab host removed", "DELETE FROM credaudit_snapshot;", 1 },
 	{ "rows stored in another order", "DELETE FROM emails WHERE id = 1; INSERT INTO emails VALUES (9, 3, 'bob@work.example', '2024-02-01 00:00:00');", 0 },
 	{ "addresses of an owner without GPG key actions", "UPDATE users SET confirmed_at = '2026-01-01 00:00:00' WHERE id = 12; UPDATE emails SET confirmed_at = '2026-01-01 00:00:00' WHERE user_id = 12;", 0 },
 };
