@@ -187,6 +187,24 @@ static int same_file(const char *path, const char *other)
 }
 
 /*
+ * Return 1 when the file at `path` starts as an armored signature does,
+ * so that signing again may replace it.
+ */
+static int holds_signature(const char *path)
+{
+	static const char armor[] = "-----BEGIN PGP SIGNATURE-----";
+	char start[sizeof(armor)] = "";
+	FILE *file = fopen(path, "r");
+	size_t n;
+
+	if (!file)
+		return 0;
+	n = fread(start, 1, sizeof(armor) - 1, file);
+	fclose(file);
+	return n == sizeof(armor) - 1 && !memcmp(start, armor, n);
+}
+
+/*
  * Check before signing that the signature can go to `path`, so that the
  * approver does not type a passphrase in vain. The signature is renamed
  * into place, so `path` must not be plan.md, plan.json or a file that is
@@ -215,6 +233,9 @@ static int check_signature_path(const char *path, const char *option,
 	else if (exists && !S_ISREG(file_st.st_mode))
 		code = plan_cli_usage_error("approve", "%s '%s' exists and is not a regular file, which the signature would replace: pass a new file",
 					    option, path);
+	else if (exists && file_st.st_size > 0 && !holds_signature(path))
+		code = plan_cli_usage_error("approve", "%s '%s' exists and is not an armored OpenPGP signature, such as a journal or report that the signature would replace: pass a new file, such as '%s.asc'",
+					    option, path, plan->md_path);
 	else if (folder_errno == ENOENT)
 		error("cannot write %s '%s': its folder '%s' does not exist: create it, or %s",
 		      option, path, folder, fix);

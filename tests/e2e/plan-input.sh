@@ -308,6 +308,12 @@ fails "a --signature that is not a regular file is rejected" 2 \
 	"--signature '$T/special/fifo' exists and is not a regular file" \
 	"$T/special" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" \
 	--gnupg-home "$KEYS" --signature "$T/special/fifo"
+# A file that is not a signature, such as the journal, stays as it is.
+printf '{"action":"revoke-pat-12","result":"done"}\n' >"$T/special/journal.jsonl"
+fails "a --signature over another file is rejected" 2 \
+	"--signature '$T/special/journal.jsonl' exists and is not an armored OpenPGP signature" \
+	"$T/special" "$CREDAUDIT" approve -q "$P/plan.md" --sign "$KEY" \
+	--gnupg-home "$KEYS" --signature "$T/special/journal.jsonl"
 # /proc takes no new files, although its folder looks writable to root.
 fails "an uncreatable signature names the option" 5 \
 	"cannot write --signature '/proc/credaudit-test.asc': cannot create " \
