@@ -114,7 +114,7 @@ struct apply_run {
 };
 
 /*
- * The number of SIGINT and SIGTERM received, up to 2. After the first,
+ * The number of SIGINT, SIGTERM and SIGHUP received, up to 2. After the first,
  * the request in flight finishes and is journaled, and the run stops
  * without sending another DELETE or starting another action. The second
  * also ends the request in flight.
@@ -285,6 +285,19 @@ static int valid_token(const char *token)
 	return 1;
 }
 
+/* Append `text` in single quotes for a POSIX shell. */
+static void shell_quote(struct buf *out, const char *text)
+{
+	buf_addch(out, '\'');
+	for (; *text; text++) {
+		if (*text == '\'')
+			buf_adds(out, "'\\''");
+		else
+			buf_addch(out, *text);
+	}
+	buf_addch(out, '\'');
+}
+
 static char *read_token_file(const char *path)
 {
 	struct buf text = BUF_INIT, err = BUF_INIT;
@@ -297,11 +310,21 @@ static char *read_token_file(const char *path)
 		      strerror(errno));
 		goto out;
 	}
+	/* A device or folder gets no chmod advice, which could do harm. */
+	if (!S_ISREG(st.st_mode)) {
+		error("--token-file '%s' is not a regular file: pass the file that holds the token",
+		      path);
+		goto out;
+	}
 	/* Reject group bits too, as ssh does for a private key, because a
 	   group may contain more users than the administrator expects. */
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		error("--token-file '%s' is open to group or other users (mode %04o): run 'chmod 600 %s'",
-		      path, (unsigned)(st.st_mode & 0777), path);
+		struct buf quoted = BUF_INIT;
+
+		shell_quote(&quoted, path);
+		error("--token-file '%s' is open to group or other users (mode %04o): run chmod 600 %s",
+		      path, (unsigned)(st.st_mode & 0777), quoted.data);
+		buf_release(&quoted);
 		goto out;
 	}
 	if (file_read_all(path, TOKEN_MAX + 2, &text, &err, NULL) < 0) {
@@ -1167,7 +1190,7 @@ static int check_server(struct apply_run *run)
 static int run_actions(struct apply_run *run)
 {
 	struct gitlab_options gopts = { 0 };
-	struct sigaction action, old_int, old_term;
+	struct sigaction action, old_int, old_term, old_hup;
 	struct buf err = BUF_INIT;
 	size_t i, approved;
 	int code = EXIT_OK;
@@ -1192,6 +1215,8 @@ static int run_actions(struct apply_run *run)
 	sigemptyset(&action.sa_mask);
 	sigaction(SIGINT, &action, &old_int);
 	sigaction(SIGTERM, &action, &old_term);
+	/* A dropped ssh session sends SIGHUP, which must not cut a request. */
+	sigaction(SIGHUP, &action, &old_hup);
 
 	if ((code = check_server(run)))
 		goto out;
@@ -1226,6 +1251,7 @@ static int run_actions(struct apply_run *run)
 out:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	buf_release(&err);
 	return code;
 }

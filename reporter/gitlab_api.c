@@ -65,8 +65,12 @@ char *gitlab_url_check(const char *url, struct buf *err)
 		return NULL;
 	}
 	if (curl_url_set(parts, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		buf_addf(err, "invalid --gitlab-url '%s': use the address of the GitLab instance, such as https://gitlab.example.com",
-			 url);
+		/* The URL is not shown when it may hold a password. */
+		if (strchr(url, '@'))
+			buf_adds(err, "invalid --gitlab-url: use the address of the GitLab instance, such as https://gitlab.example.com, without a user name or password");
+		else
+			buf_addf(err, "invalid --gitlab-url '%s': use the address of the GitLab instance, such as https://gitlab.example.com",
+				 url);
 		goto out;
 	}
 	curl_url_get(parts, CURLUPART_SCHEME, &scheme, 0);

@@ -431,12 +431,14 @@ equal "the killed run's request is not repeated" \
 	"$(query '[deletes("/api/v4/personal_access_tokens/30"), deletes("/api/v4/personal_access_tokens/18"), deletes("/api/v4/users/5/keys/8")]')" \
 	"[1, 1, 1]"
 
-# SIGTERM or SIGINT while a DELETE is in flight lets the request finish,
-# journals its result, and stops the run before the next action.
-for signal in TERM INT; do
+# SIGTERM, SIGINT or SIGHUP (a dropped ssh session) while a DELETE is in
+# flight lets the request finish, journals its result, and stops the run
+# before the next action.
+for signal in TERM INT HUP; do
 	case $signal in
 	TERM) pat=31 next_pat=32 ;;
 	INT) pat=33 next_pat=34 ;;
+	HUP) pat=65 next_pat=69 ;;
 	esac
 	tick "$P/plan.md" revoke-pat-$pat revoke-pat-$next_pat
 	ctl fail '{"method": "DELETE", "path": "/api/v4/personal_access_tokens/'$pat'", "delay": 2}'
@@ -759,15 +761,27 @@ for mode in 644 640 660 620 610 604 602 601; do
 	RC=$?
 	LAST=token_open
 	expect "a token file with mode $mode is rejected" 2 \
-		"'$T/token' is open to group or other users (mode 0$mode): run 'chmod 600 $T/token'"
+		"'$T/token' is open to group or other users (mode 0$mode): run chmod 600 '$T/token'"
 done
+# A device gets no chmod advice, which as root would break the system.
+"$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file /dev/null \
+	>"$OUT/token_dev.out" 2>"$OUT/token_dev.err"
+RC=$?
+LAST=token_dev
+expect "a device as token file is named, without chmod" 2 \
+	"'/dev/null' is not a regular file: pass the file that holds the token"
+if grep -q chmod "$OUT/token_dev.err"; then
+	fail "a device as token file gets no chmod advice" "$(cat "$OUT/token_dev.err")"
+else
+	pass "a device as token file gets no chmod advice"
+fi
 # A FIFO would make the read wait for a writer.
 mkfifo -m 600 "$T/token.fifo"
 timeout 10 "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token.fifo" \
 	>"$OUT/token_fifo.out" 2>"$OUT/token_fifo.err"
 RC=$?
 LAST=token_fifo
-expect "a FIFO as token file is rejected at once" 2 "'$T/token.fifo' is not a regular file but a pipe"
+expect "a FIFO as token file is rejected at once" 2 "'$T/token.fifo' is not a regular file"
 chmod 400 "$T/token"
 "$CREDAUDIT" apply "$P/plan.md" --gitlab-url "$URL" --token-file "$T/token" \
 	$apply_args >"$OUT/token_file.out" 2>"$OUT/token_file.err"
