@@ -51,7 +51,9 @@ static void set_outcome(struct integrity_check *check,
 	free(check->table);
 	free(check->message);
 	check->table = table ? xstrdup(table) : NULL;
-	check->message = message ? xstrdup(message) : NULL;
+	/* quick_check puts one problem on a line: the first one is named. */
+	check->message = message ? xstrndup(message, strcspn(message, "\n"))
+				 : NULL;
 	check->outcome.table = check->table;
 	check->outcome.message = check->message;
 	pthread_mutex_unlock(&check->lock);

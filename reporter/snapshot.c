@@ -109,6 +109,7 @@ struct loader {
 	struct snapshot_options opts;
 	struct buf *err;
 	struct table_state state[T_COUNT];
+	size_t invalid_user_rows;   /* users rows whose id is not one */
 	gcry_md_hd_t digest;
 	struct buf digest_row;      /* one row as digest_row() hashes it */
 	char *gitlab_host;
@@ -220,8 +221,12 @@ static enum snapshot_status describe_sqlite_error(struct loader *ld,
 	 * connection cannot do that.
 	 */
 	if (extended_code == SQLITE_READONLY_ROLLBACK) {
+		/* SQLite looks for the journal beside the file a link names. */
+		char *real = realpath(ld->path, NULL);
+
 		buf_addf(ld->err, "snapshot '%s' has a hot journal '%s-journal', left by a program that stopped in the middle of a transaction, and SQLite cannot roll it back for a read-only reader: copy both files into a writable folder as COPY.db and COPY.db-journal, run sqlite3 COPY.db \"PRAGMA quick_check\" once so that SQLite rolls the transaction back, and audit COPY.db; or export the snapshot again (docs/export.md)",
-			 ld->path, ld->path);
+			 ld->path, real ? real : ld->path);
+		free(real);
 		return SNAPSHOT_CANNOT_OPEN;
 	}
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
@@ -510,8 +515,14 @@ static enum snapshot_status check_users_exported(struct loader *ld)
 		return sql_failed(ld, "counting the owners of credentials");
 	if (!owned)
 		return SNAPSHOT_OK;
-	buf_addf(ld->err, "the users table of '%s' has no rows, but %" PRId64 " credential%s name%s an owner: the export of users failed or was left out; export users again (docs/export.md)",
-		 ld->path, owned, owned == 1 ? "" : "s", owned == 1 ? "s" : "");
+	if (ld->invalid_user_rows)
+		buf_addf(ld->err, "the users table of '%s' has no row with a valid id (%zu row%s, each with an id that is not a positive whole number), but %" PRId64 " credential%s name%s an owner: export users again (docs/export.md)",
+			 ld->path, ld->invalid_user_rows,
+			 ld->invalid_user_rows == 1 ? "" : "s", owned,
+			 owned == 1 ? "" : "s", owned == 1 ? "s" : "");
+	else
+		buf_addf(ld->err, "the users table of '%s' has no rows, but %" PRId64 " credential%s name%s an owner: the export of users failed or was left out; export users again (docs/export.md)",
+			 ld->path, owned, owned == 1 ? "" : "s", owned == 1 ? "s" : "");
 	return SNAPSHOT_NOT_SNAPSHOT;
 }
 
@@ -1141,6 +1152,7 @@ static enum snapshot_status load_users(struct loader *ld)
 							     &cut);
 	}
 	sqlite3_finalize(stmt);
+	ld->invalid_user_rows = invalid_ids;
 	if (invalid_ids) {
 		struct buf shown = BUF_INIT;
 

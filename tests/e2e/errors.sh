@@ -157,6 +157,12 @@ if grep -q "immutable" "$T/stderr"; then
 else
 	pass "hot journal is not read as immutable"
 fi
+# Through a symbolic link, SQLite looks for the journal beside the file
+# that the link names, so the message does too.
+ln -s "$T/hot.db" "$T/hot-link.db"
+fails "hot journal through a link names the real journal" 3 \
+	"has a hot journal '$(realpath "$T/hot.db")-journal'" "$T/out" \
+	"$CREDAUDIT" report --db "$T/hot-link.db" --out "$T/out" --now "$NOW"
 if cmp -s "$T/hot.db" "$T/hot-copy.db" &&
    cmp -s "$T/hot.db-journal" "$T/hot-copy.db-journal"; then
 	pass "hot journal and snapshot stay as they were"
@@ -488,6 +494,17 @@ fails "users without rows exits 4" 4 \
 fails "users without rows keeps the previous report" 4 "'$T/no-users.db'" \
 	"$T/no-users-previous" \
 	"$CREDAUDIT" report --db "$T/no-users.db" --out "$T/no-users-previous" --now "$NOW"
+
+# Users rows whose ids are all invalid name no owner either.
+cp "$DB" "$T/bad-user-ids.db"
+sqlite3 "$T/bad-user-ids.db" "ALTER TABLE users RENAME TO old_users;
+	CREATE TABLE users (id, username, name, email, state, user_type, admin, confirmed_at);
+	INSERT INTO users (id, username, state, user_type, admin) VALUES ('x2', 'ann', 'active', 0, 0);
+	DROP TABLE old_users"
+fails "users with only invalid ids exits 4" 4 \
+	"the users table of '$T/bad-user-ids.db' has no row with a valid id (1 row, each with an id that is not a positive whole number)" \
+	"$T/out" \
+	"$CREDAUDIT" report --db "$T/bad-user-ids.db" --out "$T/out" --now "$NOW"
 
 # With no owner named anywhere, no users are needed.
 if variant "DELETE FROM users; UPDATE personal_access_tokens SET user_id = NULL;
