@@ -214,6 +214,30 @@ static void read_task_item(struct reader *rd, cmark_node *node)
 }
 
 /*
+ * A task item outside the list under the Actions heading approves
+ * nothing, whatever it holds, so it is an error that names its line.
+ */
+static void read_stray_task_item(struct reader *rd, cmark_node *node)
+{
+	cmark_node *para = cmark_node_first_child(node);
+	cmark_node *first = NULL, *last = NULL;
+	const char *id = NULL;
+	int line = cmark_node_get_start_line(node);
+
+	mark_checked(rd, line);
+	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH)
+		code_spans(para, &first, &last);
+	if (first && first == cmark_node_first_child(para))
+		id = cmark_node_get_literal(first);
+	if (id && !reader_find_item(rd, id))
+		reader_problem(rd, "%s:%d: '%s' is not the id of an action in %s, and this task item is outside the list under the Actions heading: remove the line",
+			rd->plan->md_path, line, id, rd->plan->json_path);
+	else
+		reader_problem(rd, "%s:%d: this task item is outside the list under the Actions heading, where credaudit report writes every action, so it approves nothing: remove it, and restore the action's line in that list from the plan as made",
+			rd->plan->md_path, line);
+}
+
+/*
  * A plain list item that starts with an action id once was a task item
  * whose box an edit damaged ("- []", "- [ x]"). Report it, rather than
  * treat the action as rejected. Returns 1 when the item is such a one.
@@ -655,14 +679,9 @@ void read_plan_markdown(struct reader *rd)
 		if (event != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(node) != CMARK_NODE_ITEM)
 			continue;
-		/*
-		 * A task item outside the action list is not read, so
-		 * check_other_lines() names it as a line that approves
-		 * nothing.
-		 */
 		if (is_task_item(node) && cmark_node_parent(node) != actions)
-			continue;
-		if (is_task_item(node))
+			read_stray_task_item(rd, node);
+		else if (is_task_item(node))
 			read_task_item(rd, node);
 		else if (!read_plain_item(rd, node) &&
 			 is_header_list(cmark_node_parent(node)))
