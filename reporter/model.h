@@ -128,6 +128,9 @@ struct owner {
 	   this is the raw text, or NULL for NULL */
 	int user_type_invalid;
 	const char *user_type_raw;
+	/* users.id is on more than one row, so which row is the owner is
+	   unknown and the rules that read the owner's row skip its credentials */
+	int id_repeated;
 };
 
 enum resource_type {

@@ -357,6 +357,37 @@ static void check_owner_state(struct credential *cred)
 		    skipped);
 }
 
+/*
+ * Flag a credential whose owner's users.id is on more than one row. The
+ * rows may differ in state, admin flag and addresses, so the rules that
+ * read them skip the credential rather than follow whichever row the
+ * lookup found. The finding names them for the credential's kind and state.
+ */
+static void check_owner_repeated(struct credential *cred)
+{
+	int active = cred->state == STATE_ACTIVE;
+	const char *skipped = NULL;   /* the rules skipped, as the finding names them */
+
+	if (!cred->owner || !cred->owner->id_repeated)
+		return;
+	if (cred->kind == KIND_GPG_KEY)
+		skipped = active
+			? "owner-inactive, gpg-key-unverified and gpg-key-revoked-uid-match were"
+			: "gpg-key-unverified and gpg-key-revoked-uid-match were";
+	else if (active && is_token(cred))
+		skipped = "owner-inactive and token-admin-scope were";
+	else if (active)
+		skipped = "owner-inactive was";
+	if (skipped)
+		finding_add(cred, "value-invalid",
+		    "users.id %lld of the owner is on more than one row of the users table, so %s skipped rather than judged by one of those rows",
+		    (long long)cred->owner_id, skipped);
+	else
+		finding_add(cred, "value-invalid",
+		    "users.id %lld of the owner is on more than one row of the users table, so which row is the owner is unknown",
+		    (long long)cred->owner_id);
+}
+
 static void check_owner(struct credential *cred)
 {
 	/* The loader's value-invalid finding gives why the owner is unknown. */
@@ -377,6 +408,9 @@ static void check_owner(struct credential *cred)
 		policy_skip_rule(cred, "owner-inactive");
 		return;
 	}
+	/* check_owner_repeated() flagged an owner whose row is unknown. */
+	if (cred->owner->id_repeated)
+		return;
 	/* check_owner_state() flagged a state that GitLab does not define. */
 	if (!cred->owner->state || !owner_state_is_known(cred->owner->state))
 		return;
@@ -535,6 +569,9 @@ static void check_scopes(struct credential *cred)
 			continue;
 		else if (cred->unavailable & FIELD_OWNER)
 			policy_skip_rule(cred, "token-admin-scope");
+		/* check_owner_repeated() flagged an owner whose row is unknown. */
+		else if (cred->owner && cred->owner->id_repeated)
+			continue;
 		else if (cred->owner && cred->owner->admin < 0 && !admin_unknown++)
 			finding_add(cred, "value-invalid",
 			    "users.admin of @%s is neither true nor false, so token-admin-scope was skipped",
@@ -662,8 +699,10 @@ static void check_gpg_key(const struct policy *policy, struct credential *cred)
 		ts_format_date(gpg->expires, when);
 		finding_add(cred, "gpg-key-expired", "the key expired on %s", when);
 	}
-	/* The loader's value-invalid finding says why the owner is unknown. */
-	if (cred->unavailable & FIELD_OWNER_INVALID)
+	/* The loader's value-invalid finding gives why the owner is unknown,
+	   and check_owner_repeated() why its addresses are. */
+	if ((cred->unavailable & FIELD_OWNER_INVALID) ||
+	    (cred->owner && cred->owner->id_repeated))
 		return;
 	if (cred->unavailable & (FIELD_VERIFICATION | FIELD_OWNER)) {
 		policy_skip_rule(cred, "gpg-key-unverified");
@@ -684,6 +723,7 @@ void policy_check(const struct policy *policy, struct credential *cred,
 	check_dates(cred, now);
 	check_text(cred);
 	check_owner_state(cred);
+	check_owner_repeated(cred);
 	if (is_token(cred))
 		check_scopes(cred);
 	if (cred->kind == KIND_SSH_KEY || cred->kind == KIND_DEPLOY_KEY)

@@ -1048,8 +1048,10 @@ static int compare_owner_ids(const void *a, const void *b)
 /*
  * Sort the owners by their id as an integer. users.sql orders by id, but
  * SQLite orders ids stored as text ('1', '10', '2'), as a plain CSV import
- * makes them, as text. Warn about a repeated id: lookups then find one of
- * its rows, and GitLab's primary key makes that impossible.
+ * makes them, as text. GitLab's primary key allows one row per id, so a
+ * repeated id means a damaged snapshot. A lookup finds one of its rows, in
+ * no defined order. So every row of that id is marked id_repeated, and the
+ * policy skips the rules that read the owner's row.
  */
 static void sort_owners(struct model *model)
 {
@@ -1065,14 +1067,17 @@ static void sort_owners(struct model *model)
 	for (i = 1; i < model->owner_count; i++) {
 		if (model->owners[i - 1].id != model->owners[i].id)
 			continue;
-		if (!repeated++)
+		/* Count each repeated id once, however many rows it has. */
+		if (!model->owners[i - 1].id_repeated && !repeated++)
 			first_repeated = model->owners[i].id;
+		model->owners[i - 1].id_repeated = 1;
+		model->owners[i].id_repeated = 1;
 	}
 	if (repeated == 1)
-		warning("the users table repeats id %" PRId64 ": credentials of that user are matched to one of its rows",
+		warning("the users table repeats id %" PRId64 ": which row is the owner is unknown, so the owner rules skip that user's credentials (value-invalid)",
 			first_repeated);
 	else if (repeated)
-		warning("the users table repeats id %" PRId64 " and %zu more: credentials of such a user are matched to one of its rows",
+		warning("the users table repeats id %" PRId64 " and %zu more: which row is the owner is unknown, so the owner rules skip those users' credentials (value-invalid)",
 			first_repeated, repeated - 1);
 }
 

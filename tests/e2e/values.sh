@@ -228,6 +228,39 @@ check "$V: the plan is approvable" "$CREDAUDIT" approve -q "$T/$V/plan.md"
 	>"$T/$V.pages" 2>"$T/$V.pages.err"
 has "$V: inventory anchors are unique" "$T/$V.pages" "duplicate-rows 0"
 
+# A users.id on two rows, in a users table without a primary key. The
+# extra row of user 19 is blocked, so judged by that row token 42 would
+# be owner-inactive and in the plan, and judged by the original row not.
+# With the extra row last or first, the owner rules skip user 19's
+# credentials.
+USER_COLUMNS="id, username, name, email, state, user_type, admin, confirmed_at"
+EXTRA_USER="INSERT INTO users(id, username, state, user_type, admin)
+	VALUES (19, 'victor2', 'blocked', 0, 0);"
+for order in after before; do
+	if [ $order = after ]; then
+		rows="INSERT INTO users SELECT $USER_COLUMNS FROM u0; $EXTRA_USER"
+	else
+		rows="$EXTRA_USER INSERT INTO users SELECT $USER_COLUMNS FROM u0;"
+	fi
+	variant repeated-user-$order "ALTER TABLE users RENAME TO u0;
+		CREATE TABLE users($USER_COLUMNS);
+		$rows
+		DROP TABLE u0"
+	V=repeated-user-$order
+	cred_has "$V: the token names the repeated users.id" $V \
+		'"kind":"personal_access_token","id":42,' \
+		'users.id 19 of the owner is on more than one row of the users table, so owner-inactive and token-admin-scope were skipped'
+	cred_lacks "$V: the token is not owner-inactive" $V \
+		'"kind":"personal_access_token","id":42,' '"rule":"owner-inactive"'
+	cred_has "$V: an inactive key names the repeated users.id" $V \
+		'"kind":"ssh_key","id":21,' \
+		'users.id 19 of the owner is on more than one row of the users table, so which row is the owner is unknown'
+	equal "$V: the token has no plan action" \
+		"$(grep -c 'revoke-pat-42' "$T/$V/plan.md")" 0
+	has "$V: a warning names the id" "$T/$V.stderr" \
+		"credaudit: warning: the users table repeats id 19: which row is the owner is unknown, so the owner rules skip that user's credentials (value-invalid)"
+done
+
 # A bot whose project or group is gone: project 5 of token 51's bot, and
 # group 102 of token 55's bot.
 variant gone "DELETE FROM projects WHERE id = 5; DELETE FROM namespaces WHERE id = 102"
