@@ -532,13 +532,20 @@ static void check_project(struct credential *cred)
 	}
 	if (project->type != RESOURCE_PROJECT)
 		return;
-	if (project->archived)
+	/* Without a path, the project id names it, as in the API request. */
+	if (project->archived && project->path)
 		finding_add(cred, "token-project-inactive",
-		    "project %s is archived", project->path ? project->path : "?");
+		    "project %s is archived", project->path);
+	else if (project->archived)
+		finding_add(cred, "token-project-inactive",
+		    "project %lld is archived", (long long)project->id);
+	else if (project->deleting && project->path)
+		finding_add(cred, "token-project-inactive",
+		    "project %s is marked for deletion", project->path);
 	else if (project->deleting)
 		finding_add(cred, "token-project-inactive",
-		    "project %s is marked for deletion",
-		    project->path ? project->path : "?");
+		    "project %lld is marked for deletion",
+		    (long long)project->id);
 }
 
 static void check_scopes(struct credential *cred)

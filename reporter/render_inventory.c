@@ -279,7 +279,12 @@ static void td_resource(struct html_stream *hs, const struct credential *cred)
 		return;
 	}
 	html_stream_open(hs, "td", NULL);
-	html_stream_user_text(hs, cred->resource.path, TEXT_NAME_MAX);
+	/* A path that the snapshot cannot build is not available, not "none",
+	   because the project or group and its id are known. */
+	if (cred->resource.path)
+		html_stream_user_text(hs, cred->resource.path, TEXT_NAME_MAX);
+	else
+		html_stream_span(hs, "ca-unavailable", NOT_AVAILABLE);
 	html_stream_br(hs);
 	html_stream_open(hs, "span", "muted");
 	html_stream_text(hs, "id ");
@@ -368,7 +373,11 @@ static void td_key_title(struct html_stream *hs,
 	if (cred->resource.type == RESOURCE_PROJECT) {
 		html_stream_br(hs);
 		html_stream_text(hs, "project ");
-		html_stream_user_text(hs, cred->resource.path, TEXT_NAME_MAX);
+		if (cred->resource.path)
+			html_stream_user_text(hs, cred->resource.path,
+					      TEXT_NAME_MAX);
+		else
+			html_stream_number(hs, cred->resource.id);
 	}
 	html_stream_close(hs, "td");
 }

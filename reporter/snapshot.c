@@ -97,6 +97,9 @@ struct bot_resource {
 	/* The snapshot lacks the projects or namespaces table, so whether
 	   the project or group is gone is not known. */
 	int existence_unknown;
+	/* Why namespaces.parent_id gave no full path, as the value-invalid
+	   finding words it, or NULL when the path was built. */
+	char *path_problem;
 };
 
 struct loader {
@@ -1272,10 +1275,52 @@ static void read_project_state(sqlite3_stmt *stmt, int at, int has_archived,
 			     (pending == 1 || marked_state == TS_SET);
 }
 
+/* Add the id in column `i` to `out`: plain digits when valid, else quoted. */
+static void show_id(struct buf *out, sqlite3_stmt *stmt, int i)
+{
+	int64_t id;
+	char *raw;
+
+	if (column_id(stmt, i, &id)) {
+		buf_addf(out, "%" PRId64, id);
+		return;
+	}
+	raw = column_raw(stmt, i);
+	show_raw(out, raw);
+	free(raw);
+}
+
+/*
+ * Describe why the walk up namespaces.parent_id in columns 8 to 10 of a
+ * bot's resource row reached no top-level namespace: the problem, the
+ * last namespace walked and its parent_id. Returns NULL when it did.
+ */
+static char *describe_path_problem(sqlite3_stmt *stmt)
+{
+	const char *problem = column_text(stmt, 8);
+	struct buf text = BUF_INIT;
+
+	if (!problem)
+		return NULL;
+	buf_adds(&text, "namespaces.parent_id of namespace ");
+	show_id(&text, stmt, 9);
+	buf_adds(&text, " is ");
+	show_id(&text, stmt, 10);
+	if (!strcmp(problem, "loop"))
+		buf_adds(&text, ", which leads back to a namespace already on the path (a loop)");
+	else if (!strcmp(problem, "depth"))
+		buf_adds(&text, ", past the 20 ancestors that GitLab allows a group");
+	else
+		buf_adds(&text, ", which is not in the namespaces table");
+	buf_adds(&text, ", so the path of the bot's project or group is not available");
+	return buf_detach(&text, NULL);
+}
+
 /*
  * Add the project or group of bot user `user_id` from the current row of
  * `stmt`. Column 2 has the resource's id and column 3 its path. Columns
- * 4 to 6 have the project's state, and column 7 whether it was found.
+ * 4 to 6 have the project's state, column 7 whether it was found, and
+ * columns 8 to 10 why the path is NULL (describe_path_problem()).
  */
 static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
 		    sqlite3_stmt *stmt)
@@ -1301,6 +1346,7 @@ static void add_bot(struct loader *ld, int64_t user_id, enum resource_type type,
 								  &cut));
 		bot->resource.path_cut = cut;
 	}
+	bot->path_problem = describe_path_problem(stmt);
 	/* Without the table of the resource, no row of it can be looked for. */
 	known = ld->state[type == RESOURCE_PROJECT ? T_PROJECTS
 						   : T_NAMESPACES].present;
@@ -1741,11 +1787,14 @@ static void classify_token(struct loader *ld, struct credential *cred)
 			finding_add(cred, "value-invalid",
 			    "the path of the bot's project or group is longer than GitLab stores; the reports show its first %d bytes",
 			    VALUE_MAX_BYTES);
+		if (bot->path_problem)
+			finding_add(cred, "value-invalid", "%s",
+				    bot->path_problem);
 		if (bot->resource.invalid_column)
 			finding_add(cred, "value-invalid",
-			    "projects.%s of project %s is not a value GitLab stores, so token-project-inactive was skipped",
+			    "projects.%s of project %lld is not a value GitLab stores, so token-project-inactive was skipped",
 			    bot->resource.invalid_column,
-			    bot->resource.path ? bot->resource.path : "?");
+			    (long long)bot->resource.id);
 		if (!has_column(ld, T_PROJECTS, 4))
 			cred->unavailable |= FIELD_PROJECT_STATE;
 		if (bot->existence_unknown)
@@ -2508,8 +2557,10 @@ void snapshot_close(struct snapshot *snap)
 		return;
 	gpg_pool_stop(ld->gpg);
 	integrity_check_free(ld->integrity);
-	for (i = 0; i < ld->bot_count; i++)
+	for (i = 0; i < ld->bot_count; i++) {
 		free(ld->bots[i].resource.path);
+		free(ld->bots[i].path_problem);
+	}
 	free(ld->bots);
 	free(ld->gitlab_host);
 	free(ld->emails);

@@ -298,6 +298,57 @@ cred_has "user-namespace: a bot of a user namespace has no resource" \
 	user-namespace '"kind":"group_access_token","id":54,' \
 	'token-resource-missing'
 
+# A loop in namespaces.parent_id: group 102, of project 1, and group 103
+# are each other's parent, so no path reaches a top-level group. Tokens
+# 27 and 47 of project 1's bots are named by the project id, never "?".
+variant parent-loop "UPDATE namespaces SET parent_id = 103 WHERE id = 102;
+	UPDATE projects SET archived = 1 WHERE id = 1"
+V=parent-loop
+cred_has "$V: the token names the loop" $V \
+	'"kind":"project_access_token","id":27,' \
+	'namespaces.parent_id of namespace 103 is 102, which leads back to a namespace already on the path (a loop), so the path of the bot'"'"'s project or group is not available'
+cred_has "$V: the path is null" $V \
+	'"kind":"project_access_token","id":27,' \
+	'"resource":{"type":"project","id":1,"path":null}'
+cred_has "$V: the token is still judged" $V \
+	'"kind":"project_access_token","id":27,' \
+	'"message":"project 1 is archived"'
+equal "$V: the plan names no project ?" \
+	"$(grep -c 'project ?' "$T/$V/plan.md")" 0
+equal "$V: the plan names project 1" \
+	"$(grep -c 'token-project-inactive: project 1 is archived' "$T/$V/plan.md")" 2
+if grep -qF 'not available in this snapshot</span><br><span class="muted">id 1<' \
+	"$T/$V/inventory/project_access_token-0001.html"; then
+	pass "$V: the inventory shows the path as not available"
+else
+	fail "$V: the inventory shows the path as not available"
+fi
+
+# Namespaces 900 to 918 above group 101: group 102 of project 1 then has
+# the 20 ancestors that GitLab allows, and group 103 of project 2 has 21.
+CHAIN="INSERT INTO namespaces(id, name, path, type, parent_id)
+	VALUES (918, 'n918', 'n918', 'Group', NULL);"
+i=917
+while [ $i -ge 900 ]; do
+	CHAIN="$CHAIN INSERT INTO namespaces(id, name, path, type, parent_id)
+	VALUES ($i, 'n$i', 'n$i', 'Group', $((i + 1)));"
+	i=$((i - 1))
+done
+variant parent-depth "$CHAIN UPDATE namespaces SET parent_id = 900 WHERE id = 101"
+V=parent-depth
+chain_path=$(seq 918 -1 900 | sed 's/^/n/' | paste -sd/ -)
+cred_has "$V: 20 ancestors build the path" $V \
+	'"kind":"project_access_token","id":27,' \
+	"\"path\":\"$chain_path/acme/platform/api\""
+cred_lacks "$V: 20 ancestors are no finding" $V \
+	'"kind":"project_access_token","id":27,' 'namespaces.parent_id'
+cred_has "$V: 21 ancestors name the limit" $V \
+	'"kind":"project_access_token","id":48,' \
+	'namespaces.parent_id of namespace 917 is 918, past the 20 ancestors that GitLab allows a group, so the path of the bot'"'"'s project or group is not available'
+cred_has "$V: 21 ancestors leave the path null" $V \
+	'"kind":"project_access_token","id":48,' \
+	'"resource":{"type":"project","id":2,"path":null}'
+
 # States, flags and types. User 2 owns expired token 1 and active token
 # 14. Key 5 has a plan action in the sample, and so do token 10 and key
 # 15 of user 11.
