@@ -134,11 +134,11 @@ static void owner_matches_tree(void **state)
 {
 	struct fixture *f = *state;
 	const struct owner owners[] = {
-		{ 1, "alice", "Alice Example", "active", 0, 0, NULL, 0, 0, 0, NULL },
-		{ 2, hostile, bidi, invalid_utf8, 1, 1, NULL, 0, 1, 0, NULL },
-		{ 3, "", NULL, NULL, -1, 0, NULL, 0, 1, 1, NULL },
-		{ 4, NULL, "", "blocked", 6, 1, NULL, 0, 0, 0, NULL },
-		{ 5, "eve", "Eve", "active", 0, -1, NULL, 0, 0, 0, NULL },   /* admin unknown */
+		{ 1, "alice", "Alice Example", "active", 0, 0, NULL, 0, 0, 0, NULL, 0 },
+		{ 2, hostile, bidi, invalid_utf8, 1, 1, NULL, 0, 1, 0, NULL, 0 },
+		{ 3, "", NULL, NULL, -1, 0, NULL, 0, 1, 1, NULL, 0 },
+		{ 4, NULL, "", "blocked", 6, 1, NULL, 0, 0, 0, NULL, 0 },
+		{ 5, "eve", "Eve", "active", 0, -1, NULL, 0, 0, 0, NULL, 0 },   /* admin unknown */
 	};
 	const unsigned unavailable[] = {
 		0, FIELD_OWNER_STATE, FIELD_OWNER, FIELD_OWNER_INVALID,
