@@ -568,10 +568,10 @@ static void delete_refused(struct apply_run *run, const struct plan_item *item,
 }
 
 /*
- * The DELETE got a success status other than the 204 No Content that
- * GitLab's API gives. A proxy or firewall in front of GitLab can answer
- * 200 with a page of its own, so the credential is looked at again, and
- * the action is done only when it is gone.
+ * Handle a DELETE whose success status is not the 204 No Content that
+ * GitLab's API returns. A proxy or firewall in front of GitLab can return
+ * 200 with a page of its own, so the credential is checked again, and the
+ * action is done only when the credential is gone.
  */
 static void delete_odd_success(struct apply_run *run,
 			       const struct plan_item *item,

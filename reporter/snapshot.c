@@ -97,8 +97,8 @@ struct bot_resource {
 	/* The snapshot lacks the projects or namespaces table, so whether
 	   the project or group is gone is not known. */
 	int existence_unknown;
-	/* Why namespaces.parent_id gave no full path, as the value-invalid
-	   finding words it, or NULL when the path was built. */
+	/* The reason, in the words of the value-invalid finding, that
+	   namespaces.parent_id gave no full path, or NULL when it did. */
 	char *path_problem;
 };
 

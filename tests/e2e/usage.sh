@@ -14,26 +14,7 @@ TAB=$(printf '\t')
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "ok - usage rules # skip no sqlite3"
-	# A signing key that the plan deletes for another reason (its owner is
-# blocked) is not said to stop Git over SSH.
-variant blocked "UPDATE users SET state = 'blocked' WHERE id = (SELECT user_id FROM keys WHERE id = 13)"
-V=blocked
-if grep '`delete-ssh-key-13`' "$T/$V/plan.md" | grep -q 'commits signed with this key from now on are not verified'; then
-	pass "$V: a signing key's deletion names signed commits"
-else
-	fail "$V: a signing key's deletion names signed commits" "$(grep 'delete-ssh-key-13' "$T/$V/plan.md")"
-fi
-
-# A usage type GitLab does not store may stand for signing only, so the
-# usage rules skip the key rather than judge it.
-variant odd "UPDATE keys SET created_at = '2026-08-01 00:00:00', last_used_at = NULL, usage_type = 3 WHERE id = 13"
-V=odd
-equal "$V: an unknown usage type gets no usage finding" "$(rules $V 13)" "value-invalid "
-equal "$V: an unknown usage type is not in the plan" "$(action $V 13)" ""
-has "$V: the usage rules count the key as not checked" "$T/$V.json" \
-	"not-checked credential-never-used ssh_key 1"
-
-finish
+	finish
 fi
 
 # rules VARIANT ID: the rules of the findings of SSH key ID, sorted, on
@@ -73,8 +54,8 @@ V=auth
 equal "$V: an auth key never used is flagged" "$(rules $V 13)" "credential-never-used "
 equal "$V: an auth key never used is in the plan" "$(action $V 13)" 'delete-ssh-key-13`'
 
-# A signing key that the plan deletes for another reason (its owner is
-# blocked) is not said to stop Git over SSH.
+# The plan deletes a signing key for another reason (its owner is
+# blocked), and its consequence names signed commits, not Git over SSH.
 variant blocked "UPDATE users SET state = 'blocked' WHERE id = (SELECT user_id FROM keys WHERE id = 13)"
 V=blocked
 if grep '`delete-ssh-key-13`' "$T/$V/plan.md" | grep -q 'commits signed with this key from now on are not verified'; then
